@@ -1,0 +1,114 @@
+import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { DEFAULT_SCENARIO } from './scenario/load.ts';
+import { DEFAULT_CHUNK_SIZE } from './sampling/chunk-plan.ts';
+import { InputError } from './errors.ts';
+import { run } from './run.ts';
+import { riskTable } from './output/report.ts';
+import { VERSION } from './version.ts';
+
+export const DEFAULT_SEED = '1';
+export const DEFAULT_TRIALS = 100_000;
+
+const integer = (name: string, min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InvalidArgumentError(`${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got '${v}'.`);
+  }
+  return n;
+};
+
+const seedArg = (v: string) => {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(v)) throw new InvalidArgumentError(`--seed must be 1–64 letters, digits, '.', '_' or '-', got '${v}'.`);
+  return v;
+};
+
+function runOptions(cmd: Command): Command {
+  return cmd
+    .option('--trials <n>', 'number of trials', integer('--trials', 1, 2_000_000_000), DEFAULT_TRIALS)
+    .option('--seed <s>', 'random seed; with --chunk-size it fixes every number of the run', seedArg, DEFAULT_SEED)
+    .addOption(new Option('--workers <w>', 'worker threads (results do not depend on it)').argParser(integer('--workers', 1, 256)).default(availableParallelism(), 'available cores'))
+    .option('--chunk-size <c>', 'trials per chunk (part of the reproducibility key)', integer('--chunk-size', 1, 1_000_000), DEFAULT_CHUNK_SIZE)
+    .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
+    .option('--quiet', 'print only the run directory', false)
+    .option('--debug', 'show stack traces on errors', false);
+}
+
+interface Opts {
+  trials: number;
+  seed: string;
+  workers: number;
+  chunkSize: number;
+  out?: string;
+  quiet: boolean;
+  debug: boolean;
+}
+
+async function execute(scenarioFile: string, o: Opts): Promise<void> {
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (abort.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143); // second Ctrl-C: leave now
+    abort.abort(new Interrupted(sig));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const bar = !o.quiet && process.stderr.isTTY
+    ? new cliProgress.SingleBar({ stream: process.stderr, format: 'trials {bar} {percentage}% | {value}/{total} | eta {eta_formatted}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
+    : null;
+  bar?.start(o.trials, 0);
+  try {
+    const r = await run({
+      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out,
+      command: process.argv.slice(1), signal: abort.signal, onProgress: bar ? (done) => bar.update(done) : undefined,
+    });
+    bar?.stop();
+    if (o.quiet) console.log(r.dir);
+    else console.log(`${riskTable(r)}\n\nRun written to ${relative(process.cwd(), r.dir) || '.'} (trials.arrow, summary.arrow, summary.json, scenario.json, manifest.json)`);
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}; no run directory was written`);
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('sim')
+    .description('Monte Carlo write-down risk of AI assets (hardware cohorts and trained models).\nWithout a command, runs the built-in default scenario.')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  runOptions(program).action((o: Opts) => execute(DEFAULT_SCENARIO, o));
+  runOptions(program.command('run').description('run a scenario file (YAML or JSON; format in MODEL.md)'))
+    .argument('[scenario]', 'scenario file', DEFAULT_SCENARIO)
+    .action((file: string, o: Opts) => execute(file, o));
+  return program;
+}
+
+/** Exit codes: 0 done, 1 engine failure, 2 bad input or usage, 130/143 interrupted. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander has printed the message
+    if (e instanceof Interrupted) {
+      console.error(`sim: ${e.message}`);
+      return e.signal === 'SIGINT' ? 130 : 143;
+    }
+    if (e instanceof InputError) {
+      console.error(`sim: ${debug ? e.stack : e.message}`);
+      return 2;
+    }
+    console.error(`sim: ${debug ? (e as Error).stack : (e as Error).message ?? e}`);
+    return 1;
+  }
+}

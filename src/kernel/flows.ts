@@ -1,0 +1,24 @@
+/** Per-month paths of one asset in one trial, t = 0..H. Allocated once per worker. */
+export interface Flows {
+  /** surviving units (hardware) */
+  n: Float64Array;
+  /** utilization of the tier in use (hardware) */
+  u: Float64Array;
+  /** cash flow received at the end of month t (CF[0] = 0) */
+  CF: Float64Array;
+  /** market value */
+  M: Float64Array;
+  /** net disposal value */
+  S: Float64Array;
+  /** discounted recoverable amount (IAS 36) */
+  V: Float64Array;
+  /** undiscounted recoverability amount (ASC 360) */
+  W: Float64Array;
+  /** per-trial book schedule (units-of-production) */
+  B: Float64Array;
+}
+
+export function allocateFlows(H: number): Flows {
+  const f = () => new Float64Array(H + 1);
+  return { n: f(), u: f(), CF: f(), M: f(), S: f(), V: f(), W: f(), B: f() };
+}

@@ -1,0 +1,30 @@
+import erfc from '@stdlib/math-base-special-erfc';
+import erfcinv from '@stdlib/math-base-special-erfcinv';
+
+const SQRT2 = Math.SQRT2;
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** Standard normal density. */
+export function phi(z: number): number {
+  return Number.isFinite(z) ? INV_SQRT_2PI * Math.exp(-0.5 * z * z) : 0;
+}
+
+/** Standard normal CDF, accurate in the lower tail. */
+export function Phi(z: number): number {
+  return 0.5 * erfc(-z / SQRT2);
+}
+
+/** Standard normal survival 1 − Φ(z), accurate in the upper tail. */
+export function PhiC(z: number): number {
+  return 0.5 * erfc(z / SQRT2);
+}
+
+/**
+ * Standard normal quantile. Above 0.5 it works from 1 − p (exact in floating
+ * point there), so both tails keep full relative precision.
+ *
+ * @example PhiInv(0.975) // 1.959963984540054
+ */
+export function PhiInv(p: number): number {
+  return p > 0.5 ? SQRT2 * erfcinv(2 * (1 - p)) : -SQRT2 * erfcinv(2 * p);
+}

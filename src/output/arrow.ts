@@ -1,0 +1,56 @@
+import { createWriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { Field, Float64, Int32, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+
+/** A column to write: a name, its Arrow type and field metadata (unit, role). */
+export interface FieldSpec {
+  name: string;
+  type: 'float64' | 'int32' | 'utf8';
+  metadata?: Record<string, string>;
+}
+
+export function makeSchema(fields: FieldSpec[], metadata: Record<string, string>): Schema {
+  const arrowType = (t: FieldSpec['type']): DataType => (t === 'float64' ? new Float64() : t === 'int32' ? new Int32() : new Utf8());
+  return new Schema(
+    fields.map((f) => new Field(f.name, arrowType(f.type), f.type === 'utf8', new Map(Object.entries(f.metadata ?? {})))),
+    new Map(Object.entries(metadata)),
+  );
+}
+
+/**
+ * Build a record batch over existing typed arrays without copying them
+ * (numeric columns are wrapped as they are; strings are encoded).
+ */
+export function makeBatch(schema: Schema, columns: (Float64Array | Int32Array | string[])[], length: number): RecordBatch {
+  const children = columns.map((c, j) => {
+    const type = schema.fields[j].type;
+    if (Array.isArray(c)) return vectorFromArray(c, new Utf8()).data[0];
+    return makeData({ type, length, nullCount: 0, data: c } as never);
+  });
+  return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
+}
+
+/**
+ * Arrow IPC *file* writer (pyarrow's ipc.open_file, polars and DuckDB
+ * extensions need the file format, not the stream format) that writes each
+ * record batch to disk as it comes.
+ */
+export class ArrowFileSink {
+  private readonly writer = new RecordBatchFileWriter();
+  private readonly done: Promise<void>;
+
+  constructor(path: string) {
+    const out = createWriteStream(path);
+    this.writer.toNodeStream().pipe(out);
+    this.done = finished(out);
+  }
+
+  write(batch: RecordBatch): void {
+    this.writer.write(batch);
+  }
+
+  async close(): Promise<void> {
+    this.writer.finish();
+    await this.done;
+  }
+}

@@ -1,0 +1,38 @@
+import type { RunOutcome } from '../run.ts';
+import { PATHWISE_CAVEAT } from '../run.ts';
+
+/** Money in a width an analyst can scan: $812K, $45.3M, $1.27B. */
+export function money(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  const a = Math.abs(x), sign = x < 0 ? '-' : '';
+  if (a >= 1e9) return `${sign}$${(a / 1e9).toFixed(2)}B`;
+  if (a >= 1e6) return `${sign}$${(a / 1e6).toFixed(1)}M`;
+  if (a >= 1e3) return `${sign}$${(a / 1e3).toFixed(0)}K`;
+  return `${sign}$${a.toFixed(0)}`;
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
+
+/** The short risk table printed after a run: write-down per asset, policy and portfolio. */
+export function riskTable(r: RunOutcome): string {
+  const { scenario, summaries, manifest } = r;
+  const rows: string[][] = [['write-down', 'P(>0)', 'mean', 'P50', 'P95', 'P99', 'ES95', 'first loss P50']];
+  const add = (label: string, prefix: string) => {
+    const w = summaries.get(`${prefix}.writedown`);
+    if (!w) return;
+    const first = summaries.get(`${prefix}.first_impairment_month`);
+    rows.push([label, pct(w.prob_positive), money(w.mean), money(w.p50), money(w.p95), money(w.p99), money(w.es95), first && first.count ? `m${first.p50.toFixed(0)}` : '—']);
+  };
+  const policies = Object.keys(scenario.policies);
+  for (const a of scenario.assets) {
+    add(a.name, a.name);
+    if (a.kind === 'hardware') for (const p of policies) add(`  @${p}`, `${a.name}@${p}`);
+  }
+  add('portfolio', 'portfolio');
+  for (const p of policies) add(`  @${p}`, `portfolio@${p}`);
+  const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
+  const lines = rows.map((row) => row.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  '));
+  lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
+  const head = `Write-down risk over ${scenario.horizonMonths} months · ${manifest.trials.toLocaleString('en-US')} trials · seed ${manifest.seed} · ${scenario.standard.toUpperCase()} · ${manifest.timings.total.toFixed(1)} s`;
+  return [head, '', ...lines, '', `Note: ${PATHWISE_CAVEAT}`].join('\n');
+}

@@ -1,0 +1,138 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { loadScenario } from './scenario/load.ts';
+import type { Scenario } from './scenario/types.ts';
+import { buildPlan, type Plan } from './plan.ts';
+import { gatherColumn, runPool } from './coordinator.ts';
+import { summarize, type Summary } from './stats/summarize.ts';
+import { defaultRunPath, RunDir } from './output/run-dir.ts';
+import { writeJson, writeSummaries, writeTrials } from './output/write-run.ts';
+import { RANDOM_SAMPLER } from './sampling/stream.ts';
+import { VERSION } from './version.ts';
+
+export interface RunRequest {
+  scenarioFile: string;
+  trials: number;
+  seed: string;
+  workers: number;
+  chunkSize: number;
+  /** run directory; default runs/<timestamp>-s<seed>-<run id> */
+  out?: string;
+  /** the command line, for the manifest */
+  command?: string[];
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunOutcome {
+  dir: string;
+  scenario: Scenario;
+  plan: Plan;
+  summaries: Map<string, Summary>;
+  manifest: Manifest;
+}
+
+export interface Manifest {
+  engine: 'sim';
+  version: string;
+  run_id: string;
+  created_at: string;
+  command: string[];
+  scenario_file: string;
+  scenario_hash: string;
+  seed: string;
+  sampler: string;
+  trials: number;
+  chunk_size: number;
+  chunks: number;
+  workers: number;
+  node: string;
+  platform: string;
+  /** seconds; sample and simulate are summed over workers, simulate_wall is the pool's wall time */
+  timings: { load: number; sample: number; simulate: number; simulate_wall: number; aggregate: number; write: number; total: number };
+  files: string[];
+  caveat: string;
+}
+
+export const PATHWISE_CAVEAT =
+  'Recoverable amounts are pathwise (each trial knows its own future), which biases recoverable amounts up and write-downs down: read write-downs as lower bounds.';
+
+/**
+ * scenario → plan → pool → summaries → files. Nothing is created before the
+ * scenario and destination check out; the run directory appears only when
+ * every file is written.
+ */
+export async function run(req: RunRequest): Promise<RunOutcome> {
+  const t0 = performance.now();
+  const scenario = loadScenario(req.scenarioFile);
+  const plan = buildPlan(scenario);
+  const scenarioHash = createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
+  const runId = randomUUID();
+  const dir = RunDir.prepare(req.out ?? defaultRunPath(req.seed, runId));
+  const t1 = performance.now();
+  try {
+    const pool = await runPool(plan, { trials: req.trials, seed: req.seed, workers: req.workers, chunkSize: req.chunkSize, onProgress: req.onProgress, signal: req.signal });
+    const t2 = performance.now();
+
+    const column = new Float64Array(req.trials);
+    const summaries = plan.columns.map((c, j) => {
+      req.signal?.throwIfAborted();
+      return summarize(gatherColumn(pool.chunks, j, column), c.role);
+    });
+    const t3 = performance.now();
+
+    const metadata = {
+      run_id: runId,
+      engine: 'sim',
+      engine_version: VERSION,
+      seed: req.seed,
+      sampler: RANDOM_SAMPLER,
+      chunk_size: String(req.chunkSize),
+      trials: String(req.trials),
+      scenario_hash: scenarioHash,
+      standard: scenario.standard,
+      caveat: PATHWISE_CAVEAT,
+    };
+    await writeTrials(dir, plan, pool.chunks, metadata);
+    req.signal?.throwIfAborted();
+    await writeSummaries(dir, plan, summaries, metadata);
+    writeJson(dir.file('scenario.json'), scenario);
+    const t4 = performance.now();
+    const manifest: Manifest = {
+      engine: 'sim',
+      version: VERSION,
+      run_id: runId,
+      created_at: new Date().toISOString(),
+      command: req.command ?? [],
+      scenario_file: req.scenarioFile,
+      scenario_hash: scenarioHash,
+      seed: req.seed,
+      sampler: RANDOM_SAMPLER,
+      trials: req.trials,
+      chunk_size: req.chunkSize,
+      chunks: pool.chunks.length,
+      workers: req.workers,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      timings: {
+        load: s(t1 - t0),
+        sample: pool.sampleSeconds,
+        simulate: pool.simulateSeconds,
+        simulate_wall: s(t2 - t1),
+        aggregate: s(t3 - t2),
+        write: s(t4 - t3),
+        total: s(performance.now() - t0),
+      },
+      files: ['trials.arrow', 'summary.arrow', 'summary.json', 'scenario.json', 'manifest.json'],
+      caveat: PATHWISE_CAVEAT,
+    };
+    writeJson(dir.file('manifest.json'), manifest);
+    req.signal?.throwIfAborted();
+    dir.commit();
+    return { dir: dir.path, scenario, plan, summaries: new Map(plan.columns.map((c, j) => [c.name, summaries[j]])), manifest };
+  } catch (e) {
+    dir.discard();
+    throw e;
+  }
+}
+
+const s = (ms: number) => Math.round(ms) / 1000;

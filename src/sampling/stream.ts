@@ -1,0 +1,13 @@
+import seedrandom from 'seedrandom';
+
+/**
+ * The uniform stream of one chunk: seedrandom's xor4096 (built for Monte
+ * Carlo; `.double()` has 53 bits and is never 0), keyed by seed and chunk
+ * index. Building one costs microseconds, so it is done once per chunk.
+ */
+export function chunkStream(seed: string, chunkIndex: number): () => number {
+  const rng = seedrandom.xor4096(`${seed}:${chunkIndex}`);
+  return () => rng.double();
+}
+
+export const RANDOM_SAMPLER = 'random: seedrandom xor4096 .double(), one stream per chunk keyed "<seed>:<chunk index>"';

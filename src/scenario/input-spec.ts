@@ -1,0 +1,42 @@
+import { families, DistributionError, type InputSpec } from '../../distributions/index.ts';
+import { describeDomain, inDomain, type InputDomain } from './inputs.ts';
+import { describe, join, type Reader } from './reader.ts';
+
+/**
+ * One sampled input: a bare number, or `{dist, ...parameters}`. The
+ * distribution must be valid and its whole support must lie in the input's
+ * domain, so no draw can ever fall outside what the model allows.
+ */
+export function readInput(r: Reader, path: string, v: unknown, domain: InputDomain): InputSpec {
+  if (typeof v === 'number') {
+    const x = r.number(path, v);
+    if (!inDomain(x, domain)) r.fail(path, `${domain.key} ${describeDomain(domain)}, got ${x}`);
+    return x;
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    r.fail(path, `a number or a distribution such as {dist: pert, min, mode, max}, got ${describe(v)}`);
+  }
+  const dist = r.oneOf(join(path, 'dist'), (v as Record<string, unknown>).dist, Object.keys(families));
+  const fam = families[dist];
+  const o = r.object(path, v, ['dist', ...fam.required], fam.optional);
+  const params: Record<string, number | number[]> = {};
+  for (const k of [...fam.required, ...fam.optional]) {
+    if (o[k] === undefined) continue;
+    params[k] = fam.lists.includes(k)
+      ? r.list(join(path, k), o[k], 1).map((x, i) => r.number(join(join(path, k), i), x))
+      : r.number(join(path, k), o[k]);
+  }
+  let d;
+  try {
+    d = fam.create(params);
+  } catch (e) {
+    if (e instanceof DistributionError) r.fail(join(path, e.key), e.expected);
+    throw e;
+  }
+  const [lo, hi] = d.support;
+  if (!inDomain(lo, domain) || !inDomain(hi, domain)) {
+    r.fail(path, `${domain.key} ${describeDomain(domain)}, but this ${dist} ranges over [${lo}, ${hi}]; bound it (e.g. min/max)`);
+  }
+  return { dist, ...d.params };
+}
+

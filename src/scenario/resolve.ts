@@ -1,0 +1,200 @@
+import { METHODS, type Asset, type HardwareAsset, type ModelAsset, type Policy, type Scenario } from './types.ts';
+import { HARDWARE_INPUTS, MODEL_INPUTS } from './inputs.ts';
+import { readInput } from './input-spec.ts';
+import { join, Reader } from './reader.ts';
+import { buildCopula } from '../sampling/copula.ts';
+import { InputError } from '../errors.ts';
+
+export const DEFAULTS = {
+  horizonMonths: 72,
+  discountRate: 0.1,
+  standard: 'ifrs',
+  salvagePct: 0,
+  idlePowerFraction: 0.3,
+  opexPerUnitMonth: 0,
+  disposalCost: 0.05,
+  rampMonths: 1,
+  decliningBalanceFactor: 2,
+} as const;
+
+/** Longest horizon accepted: 50 years of monthly steps. */
+export const MAX_HORIZON = 600;
+const MACRS_LIFE = 72;
+
+const TOP = ['assets'] as const;
+const TOP_OPTIONAL = ['horizonMonths', 'discountRate', 'standard', 'testMonths', 'policies', 'correlations'] as const;
+
+/**
+ * Validate a parsed scenario and fill in every default. Throws ScenarioError
+ * naming `file`, the key path and what was expected.
+ */
+export function resolveScenario(raw: unknown, file: string): Scenario {
+  const r = new Reader(file);
+  const o = r.object('', raw, TOP, TOP_OPTIONAL);
+  const H = o.horizonMonths === undefined ? DEFAULTS.horizonMonths : r.number('horizonMonths', o.horizonMonths, { min: 1, max: MAX_HORIZON, integer: true });
+  const discountRate = o.discountRate === undefined ? DEFAULTS.discountRate : r.number('discountRate', o.discountRate, { min: -0.99, max: 10 });
+  const standard = o.standard === undefined ? DEFAULTS.standard : r.oneOf('standard', o.standard, ['ifrs', 'usgaap'] as const);
+  const testMonths = o.testMonths === undefined ? defaultTestMonths(H) : readTestMonths(r, o.testMonths, H);
+
+  const policies: Record<string, Policy> = {};
+  if (o.policies !== undefined) {
+    const p = r.mapping('policies', o.policies);
+    for (const [name, v] of Object.entries(p)) policies[r.name(join('policies', name), name)] = readPolicy(r, join('policies', name), v);
+  }
+
+  const rawAssets = r.list('assets', o.assets, 1);
+  const assets: Asset[] = rawAssets.map((v, i) => readAsset(r, join('assets', i), v, H));
+  checkNames(r, assets);
+
+  const scenario: Scenario = { horizonMonths: H, discountRate, standard, testMonths, policies, correlations: [], assets };
+  if (o.correlations !== undefined) {
+    scenario.correlations = readCorrelations(r, o.correlations, scenario);
+    try {
+      buildCopula(uncertainInputNames(scenario), scenario.correlations);
+    } catch (e) {
+      if (e instanceof InputError) r.fail('correlations', e.message.replace(/^correlations: /, ''));
+      throw e;
+    }
+  }
+  return scenario;
+}
+
+/** 0, 12, 24, … up to H − 12 (so the last test still sees a year of cash flows); [0] for short horizons. */
+export function defaultTestMonths(H: number): number[] {
+  const months = [];
+  for (let t = 0; t <= H - 12; t += 12) months.push(t);
+  return months.length ? months : [0];
+}
+
+function readTestMonths(r: Reader, v: unknown, H: number): number[] {
+  const list = r.list('testMonths', v, 1).map((x, i) => r.number(join('testMonths', i), x, { min: 0, max: H, integer: true }));
+  list.forEach((t, i) => {
+    if (i > 0 && t <= list[i - 1]) r.fail(join('testMonths', i), `months in increasing order without repeats, got ${t} after ${list[i - 1]}`);
+  });
+  return list;
+}
+
+function readPolicy(r: Reader, path: string, v: unknown): Policy {
+  const method = r.oneOf(join(path, 'method'), r.mapping(path, v).method, METHODS);
+  const extra = method === 'declining-balance' ? ['factor'] : [];
+  const required = method === 'units-of-production' ? ['method', 'usefulLifeMonths', 'plannedUtilization'] : method === 'macrs-5' ? ['method'] : ['method', 'usefulLifeMonths'];
+  const optional = method === 'macrs-5' ? ['usefulLifeMonths', 'salvagePct'] : ['salvagePct', ...extra];
+  const o = r.object(path, v, required, optional);
+  if (method === 'macrs-5') {
+    // MACRS fixes its own six-year table with no salvage; accept only values that agree with it
+    if (o.usefulLifeMonths !== undefined) r.number(join(path, 'usefulLifeMonths'), o.usefulLifeMonths, { min: MACRS_LIFE, max: MACRS_LIFE });
+    if (o.salvagePct !== undefined) r.number(join(path, 'salvagePct'), o.salvagePct, { min: 0, max: 0 });
+    return { method, usefulLifeMonths: MACRS_LIFE, salvagePct: 0 };
+  }
+  const policy: Policy = {
+    method,
+    usefulLifeMonths: r.number(join(path, 'usefulLifeMonths'), o.usefulLifeMonths, { min: 1, max: 1200, integer: true }),
+    salvagePct: o.salvagePct === undefined ? DEFAULTS.salvagePct : r.number(join(path, 'salvagePct'), o.salvagePct, { min: 0, max: 1 }),
+  };
+  if (method === 'declining-balance') policy.factor = o.factor === undefined ? DEFAULTS.decliningBalanceFactor : r.number(join(path, 'factor'), o.factor, { min: 0, minExclusive: true, max: 100 });
+  if (method === 'units-of-production') policy.plannedUtilization = r.number(join(path, 'plannedUtilization'), o.plannedUtilization, { min: 0, minExclusive: true, max: 1 });
+  return policy;
+}
+
+const HARDWARE_FIXED = ['units', 'unitCost', 'ageMonths', 'powerKw', 'policy'];
+const HARDWARE_OPTIONAL = ['idlePowerFraction', 'opexPerUnitMonth', 'disposalCost'];
+const MODEL_FIXED = ['trainingCost', 'releaseMonth', 'accounting'];
+const MODEL_OPTIONAL = ['parent', 'rampMonths'];
+
+function readAsset(r: Reader, path: string, v: unknown, H: number): Asset {
+  const kind = r.oneOf(join(path, 'kind'), r.mapping(path, v).kind, ['hardware', 'model'] as const);
+  if (kind === 'hardware') {
+    const o = r.object(path, v, ['name', 'kind', ...HARDWARE_FIXED, ...HARDWARE_INPUTS.map((d) => d.key)], HARDWARE_OPTIONAL);
+    const num = (k: string, opts: Parameters<Reader['number']>[2], dflt?: number) => (o[k] === undefined && dflt !== undefined ? dflt : r.number(join(path, k), o[k], opts));
+    const asset: Record<string, unknown> = {
+      name: r.name(join(path, 'name'), o.name),
+      kind,
+      units: num('units', { min: 0, minExclusive: true }),
+      unitCost: num('unitCost', { min: 0, minExclusive: true }),
+      ageMonths: num('ageMonths', { min: 0, max: 1200, integer: true }),
+      powerKw: num('powerKw', { min: 0 }),
+      idlePowerFraction: num('idlePowerFraction', { min: 0, max: 1 }, DEFAULTS.idlePowerFraction),
+      opexPerUnitMonth: num('opexPerUnitMonth', { min: 0 }, DEFAULTS.opexPerUnitMonth),
+      disposalCost: num('disposalCost', { min: 0, max: 1 }, DEFAULTS.disposalCost),
+      policy: readPolicy(r, join(path, 'policy'), o.policy),
+    };
+    for (const d of HARDWARE_INPUTS) {
+      asset[d.key] = d.key === 'utilization'
+        ? r.list(join(path, 'utilization'), o.utilization, 1).map((x, k) => readInput(r, join(join(path, 'utilization'), k), x, d))
+        : readInput(r, join(path, d.key), o[d.key], d);
+    }
+    return asset as unknown as HardwareAsset;
+  }
+  const o = r.object(path, v, ['name', 'kind', ...MODEL_FIXED, ...MODEL_INPUTS.map((d) => d.key)], MODEL_OPTIONAL);
+  const acc = r.mapping(join(path, 'accounting'), o.accounting);
+  const treatment = r.oneOf(join(join(path, 'accounting'), 'treatment'), acc.treatment, ['expensed', 'capitalized'] as const);
+  r.object(join(path, 'accounting'), acc, treatment === 'capitalized' ? ['treatment', 'amortizationMonths'] : ['treatment'], []);
+  const asset: Record<string, unknown> = {
+    name: r.name(join(path, 'name'), o.name),
+    kind,
+    trainingCost: r.number(join(path, 'trainingCost'), o.trainingCost, { min: 0 }),
+    releaseMonth: r.number(join(path, 'releaseMonth'), o.releaseMonth, { min: -1200, max: 1200 + H, integer: true }),
+    parent: o.parent === undefined || o.parent === null ? null : r.name(join(path, 'parent'), o.parent),
+    rampMonths: o.rampMonths === undefined ? DEFAULTS.rampMonths : r.number(join(path, 'rampMonths'), o.rampMonths, { min: 0, minExclusive: true, max: 1200 }),
+    accounting: treatment === 'capitalized'
+      ? { treatment, amortizationMonths: r.number(join(join(path, 'accounting'), 'amortizationMonths'), acc.amortizationMonths, { min: 1, max: 1200, integer: true }) }
+      : { treatment },
+  };
+  for (const d of MODEL_INPUTS) asset[d.key] = readInput(r, join(path, d.key), o[d.key], d);
+  return asset as unknown as ModelAsset;
+}
+
+function checkNames(r: Reader, assets: Asset[]): void {
+  const index = new Map<string, number>();
+  assets.forEach((a, i) => {
+    if (a.name === 'portfolio') r.fail(join(join('assets', i), 'name'), "a name other than 'portfolio' (reserved for the portfolio columns)");
+    if (index.has(a.name)) r.fail(join(join('assets', i), 'name'), `a unique asset name; '${a.name}' is already assets[${index.get(a.name)}]`);
+    index.set(a.name, i);
+  });
+  assets.forEach((a, i) => {
+    if (a.kind !== 'model' || a.parent === null) return;
+    const path = join(join('assets', i), 'parent');
+    const j = index.get(a.parent);
+    if (j === undefined || assets[j].kind !== 'model') r.fail(path, `the name of a model asset, got '${a.parent}'`);
+    // follow the chain: a cycle returns to an asset already seen
+    const seen = new Set([a.name]);
+    for (let p: string | null = a.parent; p !== null; p = (assets[index.get(p)!] as ModelAsset).parent) {
+      if (seen.has(p)) r.fail(path, `a parent chain that ends, but ${[...seen, p].join(' → ')} is a cycle`);
+      seen.add(p);
+    }
+  });
+}
+
+function readCorrelations(r: Reader, v: unknown, s: Scenario): [string, string, number][] {
+  const uncertain = new Set(uncertainInputNames(s));
+  const seen = new Set<string>();
+  return r.list('correlations', v).map((row, i) => {
+    const path = join('correlations', i);
+    const [a, b, rho] = r.list(path, row, 3);
+    if ((row as unknown[]).length !== 3) r.fail(path, '[input, input, rank correlation]');
+    for (const [k, name] of [[0, a], [1, b]] as const) {
+      const n = r.string(join(path, k), name);
+      if (!uncertain.has(n)) {
+        r.fail(join(path, k), `the name of an uncertain input such as '${[...uncertain][0] ?? 'asset.input'}' (fixed inputs cannot be correlated), got '${n}'`);
+      }
+    }
+    if (a === b) r.fail(join(path, 1), `an input other than '${a}'`);
+    const key = [a, b].sort().join('|');
+    if (seen.has(key)) r.fail(path, `each pair once; ${a} and ${b} appear twice`);
+    seen.add(key);
+    return [a as string, b as string, r.number(join(path, 2), rho, { min: -1, max: 1 })];
+  });
+}
+
+/** Column names `<asset>.<input>` (tiers as `<asset>.utilization.<k>`) of inputs given as distributions. */
+export function uncertainInputNames(s: Scenario): string[] {
+  const names: string[] = [];
+  for (const a of s.assets) {
+    for (const d of a.kind === 'hardware' ? HARDWARE_INPUTS : MODEL_INPUTS) {
+      const v = (a as unknown as Record<string, unknown>)[d.key];
+      if (Array.isArray(v)) v.forEach((x, k) => typeof x !== 'number' && names.push(`${a.name}.${d.key}.${k}`));
+      else if (typeof v !== 'number') names.push(`${a.name}.${d.key}`);
+    }
+  }
+  return names;
+}

@@ -1,0 +1,28 @@
+/**
+ * Percentile of sorted values by linear interpolation between order
+ * statistics (numpy's default, R type 7): h = (n − 1)·p.
+ *
+ * @example percentileSorted(Float64Array.of(1, 2, 3, 4), 0.5) // 2.5
+ */
+export function percentileSorted(sorted: Float64Array, p: number, n = sorted.length): number {
+  if (n === 0) return NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/**
+ * Distribution-free 95 % confidence interval for the p-quantile from order
+ * statistics: the ranks n·p ∓ 1.96·√(n·p·(1 − p)) (normal approximation to
+ * the binomial count below the quantile), clamped to the sample.
+ *
+ * @example percentileCI(sorted1to1000, 0.5) // [469, 532]
+ */
+export function percentileCI(sorted: Float64Array, p: number, n = sorted.length): [number, number] {
+  if (n === 0) return [NaN, NaN];
+  const half = 1.959963984540054 * Math.sqrt(n * p * (1 - p));
+  const lo = Math.max(1, Math.floor(n * p - half));
+  const hi = Math.min(n, Math.ceil(n * p + half) + 1);
+  return [sorted[lo - 1], sorted[hi - 1]];
+}

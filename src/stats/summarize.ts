@@ -1,0 +1,75 @@
+import type { Role } from '../plan.ts';
+import { percentileCI, percentileSorted } from './percentile.ts';
+
+export const PERCENTILES = [1, 5, 10, 25, 50, 75, 90, 95, 99] as const;
+
+export interface Summary {
+  count: number;
+  nan_count: number;
+  mean: number;
+  mean_se: number;
+  sd: number;
+  min: number;
+  max: number;
+  /** p1 … p99 with their 95 % CI as p95_lo / p95_hi */
+  [percentile: `p${number}` | `p${number}_lo` | `p${number}_hi`]: number;
+  prob_positive: number;
+  es95: number;
+  es99: number;
+}
+
+/**
+ * Summary of one column over its non-NaN values. Sorts `values` in place
+ * (typed-array sort puts NaN last). Expected shortfall at level q is the mean
+ * of the ⌈n·(1 − q)⌉ worst values: the largest for losses, the smallest for
+ * values, NaN for months and inputs.
+ *
+ * @example summarize(Float64Array.of(3, NaN, 1, 2), 'loss').mean // 2
+ */
+export function summarize(values: Float64Array, role: Role): Summary {
+  const s = values.sort();
+  let n = s.length;
+  while (n > 0 && Number.isNaN(s[n - 1])) n--;
+  let sum = 0, positive = 0;
+  for (let i = 0; i < n; i++) {
+    sum += s[i];
+    if (s[i] > 0) positive++;
+  }
+  const mean = n ? sum / n : NaN;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (s[i] - mean) * (s[i] - mean);
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : NaN;
+  const out: Record<string, number> = {
+    count: n,
+    nan_count: values.length - n,
+    mean,
+    mean_se: sd / Math.sqrt(n),
+    sd,
+    min: n ? s[0] : NaN,
+    max: n ? s[n - 1] : NaN,
+  };
+  for (const q of PERCENTILES) {
+    out[`p${q}`] = percentileSorted(s, q / 100, n);
+    [out[`p${q}_lo`], out[`p${q}_hi`]] = percentileCI(s, q / 100, n);
+  }
+  out.prob_positive = n ? positive / n : NaN;
+  out.es95 = shortfall(s, n, 0.95, role);
+  out.es99 = shortfall(s, n, 0.99, role);
+  return out as unknown as Summary;
+}
+
+function shortfall(s: Float64Array, n: number, q: number, role: Role): number {
+  if (n === 0 || (role !== 'loss' && role !== 'value')) return NaN;
+  const k = Math.ceil(n * (1 - q));
+  let sum = 0;
+  if (role === 'loss') for (let i = n - k; i < n; i++) sum += s[i];
+  else for (let i = 0; i < k; i++) sum += s[i];
+  return sum / k;
+}
+
+/** Field order of a summary row, as written to summary.arrow and summary.json. */
+export const SUMMARY_FIELDS = [
+  'count', 'nan_count', 'mean', 'mean_se', 'sd', 'min', 'max',
+  ...PERCENTILES.flatMap((q) => [`p${q}`, `p${q}_lo`, `p${q}_hi`]),
+  'prob_positive', 'es95', 'es99',
+] as const;

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { expectClose, hardware, model, simulateInline } from './helpers.ts';
+
+const one = (raw: unknown) => simulateInline(raw).rows[0];
+
+describe('exit recursion, npv and payback (hand-computed)', () => {
+  // H = 3, no discounting; resale halves every month: S = 1000, 500, 250, 125.
+  // CF = 700 in month 1, then a generation at age 2 cuts the price to a quarter: 175, 175.
+  // V[3] = 125; V[2] = max(250, 175 + 125) = 300; V[1] = max(500, 175 + 300) = 500 (sell);
+  // V[0] = max(1000, 700 + 500) = 1200 (hold). exitMonth = 1.
+  const raw = {
+    horizonMonths: 3, discountRate: 0, testMonths: [0, 2],
+    assets: [hardware({ rentalPrice: 700 / 730, firstSupersededAge: 2, cadenceMonths: 100, generationShock: 0.75, resaleDecay: 12 * Math.LN2, policy: { method: 'straight-line', usefulLifeMonths: 4 } })],
+  };
+  const r = one(raw);
+  it('recovers V[0] and the exit month', () => {
+    expectClose(r['gpu.recoverable_m0'], 1200);
+    expect(r['gpu.exit_month']).toBe(1);
+  });
+  it('recognises the loss at exit and skips tests after it', () => {
+    // book 1000, 750, 500: no loss at the test at 0 (1000 < 1200); sold at 1 for 500 with book 750
+    expectClose(r['gpu.writedown_m0'], 0);
+    expectClose(r['gpu.writedown'], 250);
+    expectClose(r['gpu.writedown_m2'], 250);
+    expect(r['gpu.first_impairment_month']).toBe(1);
+  });
+  it('reports gaps on the un-reset schedule', () => {
+    expectClose(r['gpu.gap_m0'], 0);
+    expectClose(r['gpu.gap_m2'], 500 - 250);
+  });
+  it('computes npv and payback for an asset acquired now', () => {
+    expectClose(r['gpu.npv'], 200);
+    expect(r['gpu.payback_month']).toBe(1); // 700 + 500 ≥ 1000
+  });
+  it('leaves npv and payback NaN for an asset bought earlier', () => {
+    const old = one({ ...raw, assets: [hardware({ ...raw.assets[0], ageMonths: 1 })] });
+    expect(old['gpu.npv']).toBeNaN();
+    expect(old['gpu.payback_month']).toBeNaN();
+  });
+});
+
+describe('impairment with reset (hand-computed)', () => {
+  // Capitalized model: cost 120 amortized over 24 months (B = 120 − 5t); revenue 3 a month for 20 months, then nothing.
+  // No discounting: V[t] = 3·(20 − t). Tests at 0 and 12.
+  it('IFRS: a loss at 0, a second after reset at 12, and the write-off at exit', () => {
+    const r = one({ horizonMonths: 24, discountRate: 0, assets: [model()] });
+    // t=0: C 120 > V 60 → loss 60; κ = 60/120.  t=12: C = 0.5·60 = 30 > V 24 → loss 6; κ = 24/60.
+    // exit at 20 (nothing more to earn): C = 0.4·(120 − 100) = 8 → loss 8.
+    expectClose(r['llm.writedown_m0'], 60);
+    expectClose(r['llm.writedown_m12'], 66);
+    expectClose(r['llm.writedown'], 74);
+    expect(r['llm.first_impairment_month']).toBe(0);
+    expect(r['llm.exit_month']).toBe(20);
+    expectClose(r['llm.gap_m12'], 60);
+    expectClose(r['llm.npv'], -60);
+    expect(r['llm.payback_month']).toBeNaN(); // 3·20 < 120
+  });
+
+  it('US GAAP: no loss while undiscounted flows cover the book, then a write-down to fair value', () => {
+    // revenue 6.5 for 20 months: W[0] = 130 ≥ 120 passes; W[12] = 52 < 60 fails → loss 60 − V[12].
+    const r = 0.5, d = Math.pow(1 + r, -1 / 12);
+    const pv = (months: number) => Array.from({ length: months }, (_, k) => 6.5 * Math.pow(d, k + 1)).reduce((a, b) => a + b, 0);
+    const V12 = pv(8);
+    const res = one({ horizonMonths: 24, discountRate: r, standard: 'usgaap', assets: [model({ peakMonthlyRevenue: 6.5 })] });
+    expectClose(res['llm.writedown_m0'], 0);
+    expectClose(res['llm.writedown_m12'], 60 - V12);
+    // κ = V12/60; at exit (20): C = κ·20 → written off
+    expectClose(res['llm.writedown'], 60 - V12 + V12 / 3);
+    expect(res['llm.first_impairment_month']).toBe(12);
+    // the same asset under IFRS loses at 0 already
+    const ifrs = one({ horizonMonths: 24, discountRate: r, assets: [model({ peakMonthlyRevenue: 6.5 })] });
+    expectClose(ifrs['llm.writedown_m0'], 120 - pv(20));
+  });
+
+  it('an expensed model carries no book and never impairs', () => {
+    const r = one({ horizonMonths: 24, discountRate: 0, assets: [model({ accounting: { treatment: 'expensed' } })] });
+    expect(r['llm.writedown']).toBe(0);
+    expect(r['llm.gap_m0']).toBe(0);
+  });
+});
+
+describe('parent and child models', () => {
+  // parent superseded at 5; child would live 10 but dies with it. Tail 0.5 after supersession.
+  const child = model({ name: 'mini', parent: 'llm', lifespanMonths: 10, peakMonthlyRevenue: 10, tailFraction: 0.5, accounting: { treatment: 'expensed' } });
+  it('a child is superseded with its parent', () => {
+    const r = one({ horizonMonths: 12, discountRate: 0, assets: [child, model({ lifespanMonths: 5 })] });
+    expectClose(r['mini.recoverable_m0'], 5 * 10 + 7 * 5);
+  });
+  it('without a parent it lives its own life', () => {
+    const r = one({ horizonMonths: 12, discountRate: 0, assets: [{ ...child, parent: undefined }] });
+    expectClose(r['mini.recoverable_m0'], 10 * 10 + 2 * 5);
+  });
+  it('a grandchild dies with its grandparent', () => {
+    const grand = model({ name: 'tiny', parent: 'mini', lifespanMonths: 10, peakMonthlyRevenue: 10, tailFraction: 0, accounting: { treatment: 'expensed' } });
+    const r = one({ horizonMonths: 12, discountRate: 0, assets: [grand, child, model({ lifespanMonths: 3 })] });
+    expectClose(r['tiny.recoverable_m0'], 3 * 10);
+  });
+});
+
+describe('hardware cash flow (hand-computed)', () => {
+  it('nets revenue, energy and opex on the surviving fleet', () => {
+    // one month, 10 units, failure 12 %/yr → n[1] = 10·0.88^(1/12)
+    const r = one({
+      horizonMonths: 1, discountRate: 0, testMonths: [0],
+      assets: [hardware({ units: 10, rentalPrice: 2, powerKw: 1, idlePowerFraction: 0.3, utilization: [0.5], pue: 1.2, powerPrice: 0.1, opexPerUnitMonth: 20, failureRate: 0.12, resaleFloor: 1, disposalCost: 0.1 })],
+    });
+    const n1 = 10 * Math.pow(0.88, 1 / 12);
+    const cf = n1 * 730 * 0.5 * 2 - n1 * 730 * 1 * (0.3 + 0.7 * 0.5) * 1.2 * 0.1 - n1 * 20;
+    const S1 = n1 * 1000 * 0.9;
+    expectClose(r['gpu.recoverable_m0'], Math.max(10 * 1000 * 0.9, cf + S1));
+  });
+});
