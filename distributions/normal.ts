@@ -21,7 +21,10 @@ export function normal({ mean, sd, min = -Infinity, max = Infinity }: { mean: nu
   const quantile = (p: number) => {
     if (p <= 0) return min;
     if (p >= 1) return max;
-    const z = upper ? -PhiInv(Fa - p * Z) : PhiInv(Fa + p * Z);
+    // measure from the nearer end so that 1 − p (exact for p > 0.5) keeps the far tail's digits
+    const z = upper
+      ? -PhiInv(p < 0.5 ? Fa - p * Z : Fb + (1 - p) * Z)
+      : PhiInv(p < 0.5 ? Fa + p * Z : Fb - (1 - p) * Z);
     const x = mean + sd * z;
     return x < min ? min : x > max ? max : x;
   };

@@ -72,6 +72,21 @@ describe('impairment with reset (hand-computed)', () => {
     expectClose(ifrs['llm.writedown_m0'], 120 - pv(20));
   });
 
+  it('a loss below salvage resets salvage to the new carrying amount', () => {
+    // K 1000, salvage 50 % (500), straight-line over 4 months. Resale 100 (a 90 % haircut from an
+    // earlier generation) halving monthly; CF 50 a month; no discounting: V = 206.25, 156.25, 106.25, …
+    // t=0: loss 1000 − 206.25; carrying 206.25 < salvage → sal' = 206.25, κ = 0.
+    // t=2: C = 206.25 > V[2] = 106.25 → second loss 100.
+    const r = one({
+      horizonMonths: 4, discountRate: 0, testMonths: [0, 2],
+      assets: [hardware({ rentalPrice: 50 / 730, firstSupersededAge: 0, cadenceMonths: 1000, resaleHaircut: 0.9, resaleDecay: 12 * Math.LN2, policy: { method: 'straight-line', usefulLifeMonths: 4, salvagePct: 0.5 } })],
+    });
+    expect(r['gpu.exit_month']).toBe(4);
+    expectClose(r['gpu.recoverable_m0'], 206.25);
+    expectClose(r['gpu.writedown_m0'], 793.75);
+    expectClose(r['gpu.writedown'], 893.75);
+  });
+
   it('an expensed model carries no book and never impairs', () => {
     const r = one({ horizonMonths: 24, discountRate: 0, assets: [model({ accounting: { treatment: 'expensed' } })] });
     expect(r['llm.writedown']).toBe(0);

@@ -20,26 +20,30 @@ export function loadScenario(file: string): Scenario {
 }
 
 export function parseScenarioText(text: string, file: string): unknown {
-  if (text.trim() === '') throw new ScenarioError(file, '', 'a scenario, but the file is empty');
+  const empty = () => new ScenarioError(file, '', 'a scenario, but the file is empty');
+  if (text.trim() === '') throw empty();
   if (file.toLowerCase().endsWith('.json')) {
     try {
       return JSON.parse(text);
     } catch (e) {
-      const msg = (e as Error).message;
-      const pos = /position (\d+)/.exec(msg);
-      throw new ScenarioError(file, pos ? lineColumn(text, Number(pos[1])) : '', `valid JSON (${msg})`);
+      // V8 does not always say where; JSON is YAML, so the YAML parser can point at the spot
+      const reason = (e as Error).message.split('\n')[0].replace(/, ".*$/, '');
+      throw new ScenarioError(file, yamlErrorAt(text) ?? '', `valid JSON (${reason})`);
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length) {
     const err = doc.errors[0];
-    const at = err.linePos?.[0];
-    throw new ScenarioError(file, at ? `line ${at.line}, column ${at.col}` : '', `valid YAML (${err.message.split('\n')[0]})`);
+    throw new ScenarioError(file, at(err.linePos?.[0]), `valid YAML (${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})`);
   }
-  return doc.toJS();
+  const value = doc.toJS();
+  if (value === null || value === undefined) throw empty();
+  return value;
 }
 
-function lineColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset).split('\n');
-  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+function yamlErrorAt(text: string): string | undefined {
+  const err = parseDocument(text, { uniqueKeys: true }).errors[0];
+  return err ? at(err.linePos?.[0]) : undefined;
 }
+
+const at = (pos?: { line: number; col: number }) => (pos ? `line ${pos.line}, column ${pos.col}` : '');

@@ -1,0 +1,107 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../src/run.ts';
+import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
+import { ScenarioError } from '../src/errors.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'sim-run-'));
+const readTable = (dir: string, file = 'trials.arrow') => tableFromIPC(readFileSync(join(dir, file)));
+const base = { scenarioFile: DEFAULT_SCENARIO, trials: 3000, seed: '7', chunkSize: 512 };
+
+describe('a run of the default scenario', async () => {
+  const one = await run({ ...base, workers: 1, out: join(root, 'w1') });
+  const two = await run({ ...base, workers: 2, out: join(root, 'w2') });
+
+  it('writes all five files', () => {
+    expect(readdirSync(one.dir).sort()).toEqual(['manifest.json', 'scenario.json', 'summary.arrow', 'summary.json', 'trials.arrow']);
+  });
+
+  it('gives bit-identical trials with 1 and 2 workers', () => {
+    const a = readTable(one.dir), b = readTable(two.dir);
+    expect(a.numRows).toBe(3000);
+    expect(b.schema.fields.map((f) => f.name)).toEqual(a.schema.fields.map((f) => f.name));
+    for (const f of a.schema.fields) {
+      const x = a.getChild(f.name)!.toArray(), y = b.getChild(f.name)!.toArray();
+      expect(Buffer.from(y.buffer, y.byteOffset, y.byteLength).equals(Buffer.from(x.buffer, x.byteOffset, x.byteLength)), f.name).toBe(true);
+    }
+  });
+
+  it('names every column as MODEL.md does, with trial first and inputs before outputs', () => {
+    const names = readTable(one.dir).schema.fields.map((f) => f.name);
+    expect(names[0]).toBe('trial');
+    expect(names).toContain('h100.utilization.2');
+    expect(names).toContain('frontier-post.lifespanMonths');
+    for (const out of ['writedown', 'writedown_m0', 'writedown_m60', 'first_impairment_month', 'gap_m24', 'recoverable_m0', 'exit_month', 'npv', 'payback_month']) {
+      expect(names).toContain(`b200.${out}`);
+    }
+    expect(names).toContain('h100@three-year.writedown_m12');
+    expect(names).toContain('portfolio.writedown');
+    expect(names).toContain('portfolio@five-year.gap_m36');
+    expect(names.indexOf('frontier-mini.servingCostRatio')).toBeLessThan(names.indexOf('h100.writedown'));
+  });
+
+  it('records seed, sampler, chunk size, version and scenario hash in the schema and manifest', () => {
+    const meta = readTable(one.dir).schema.metadata;
+    for (const k of ['run_id', 'seed', 'sampler', 'chunk_size', 'engine_version', 'scenario_hash']) expect(meta.get(k), k).toBeTruthy();
+    expect(meta.get('seed')).toBe('7');
+    const m = JSON.parse(readFileSync(join(one.dir, 'manifest.json'), 'utf8'));
+    expect(m).toMatchObject({ seed: '7', trials: 3000, workers: 1, chunk_size: 512, chunks: 6, node: process.version });
+    for (const k of ['sample', 'simulate', 'aggregate', 'write']) expect(m.timings[k]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('writes the resolved scenario with defaults filled in', () => {
+    const s = JSON.parse(readFileSync(join(one.dir, 'scenario.json'), 'utf8'));
+    expect(s.assets[0].idlePowerFraction).toBe(0.3);
+    expect(s.assets[0].disposalCost).toBe(0.05);
+    expect(s.assets[2].rampMonths).toBe(1);
+    expect(s.assets[0].rentalPrice).toEqual({ dist: 'pert', min: 1.5, mode: 2.2, max: 3.5, lambda: 4 });
+  });
+
+  it('summarises every column, in JSON and Arrow, consistently with the trials', () => {
+    const sj = JSON.parse(readFileSync(join(one.dir, 'summary.json'), 'utf8'));
+    const st = readTable(one.dir, 'summary.arrow');
+    const trials = readTable(one.dir);
+    expect(st.numRows).toBe(trials.numCols - 1);
+    const w = Float64Array.from(trials.getChild('portfolio.writedown')!.toArray() as Float64Array).sort();
+    const p95 = w[Math.floor(0.95 * 2999)] + (0.95 * 2999 - Math.floor(0.95 * 2999)) * (w[Math.floor(0.95 * 2999) + 1] - w[Math.floor(0.95 * 2999)]);
+    expect(sj.columns['portfolio.writedown'].p95).toBeCloseTo(p95, 6);
+    const row = st.getChild('column')!.toArray().indexOf('portfolio.writedown');
+    expect(st.getChild('p95')!.get(row)).toBe(sj.columns['portfolio.writedown'].p95);
+    for (const k of ['mean', 'sd', 'min', 'max', 'p1', 'p5', 'p10', 'p25', 'p50', 'p75', 'p90', 'p95', 'p99', 'prob_positive', 'es95']) {
+      expect(sj.columns['h100.writedown'][k], k).toBeTypeOf('number');
+    }
+    expect(sj.columns['h100.exit_month'].es95).toBeNull(); // no shortfall for months
+  });
+
+  it('a different seed gives different trials', async () => {
+    const other = await run({ ...base, seed: '8', workers: 2, out: join(root, 'seed8') });
+    const a = readTable(one.dir).getChild('portfolio.writedown')!.toArray();
+    const b = readTable(other.dir).getChild('portfolio.writedown')!.toArray();
+    expect(Array.from(a)).not.toEqual(Array.from(b));
+  });
+});
+
+describe('refusals', () => {
+  it('a bad scenario names the key path and leaves no run directory', async () => {
+    const file = join(root, 'bad.yaml');
+    const text = readFileSync(DEFAULT_SCENARIO, 'utf8').replace('cadenceMonths: {dist: uniform, min: 12, max: 24}', 'cadenceMonths: {dist: uniform, min: 24, max: 12}');
+    writeFileSync(file, text);
+    const out = join(root, 'never');
+    const err = await run({ ...base, scenarioFile: file, workers: 1, out }).catch((e) => e);
+    expect(err).toBeInstanceOf(ScenarioError);
+    expect(err.message).toContain('assets[0].cadenceMonths.max');
+    expect(err.message).toContain(file);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(root).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('refuses a non-empty output directory', async () => {
+    const err = await run({ ...base, workers: 1, out: join(root, 'w1') }).catch((e) => e);
+    expect(err.message).toMatch(/not empty/);
+  });
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
