@@ -1,35 +1,11 @@
+import { setMaxListeners } from 'node:events';
 import { Piscina } from 'piscina';
 import type { Plan } from './plan.ts';
-import { planChunks, type Chunk } from './sampling/chunk-plan.ts';
-import type { WorkerSetup } from '../workers/run-chunk.ts';
+import type { Chunk } from './sampling/chunk-plan.ts';
+import type { Summary } from './stats/summarize.ts';
+import type { ChunkTimes, Task, WorkerSetup } from '../workers/run-chunk.ts';
 
 const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
-
-export interface PoolOptions {
-  trials: number;
-  seed: string;
-  workers: number;
-  chunkSize: number;
-  /** called in chunk-completion order with the trials done so far */
-  onProgress?: (done: number, total: number) => void;
-  /** aborting stops the pool and rejects with the abort reason */
-  signal?: AbortSignal;
-}
-
-export interface ChunkResult {
-  chunk: Chunk;
-  /** the chunk's columns (plan layout) */
-  data: Float64Array;
-}
-
-export interface PoolResult {
-  chunks: ChunkResult[];
-  /** worker-seconds spent sampling and simulating, summed over chunks */
-  sampleSeconds: number;
-  simulateSeconds: number;
-  /** wall time of the pool phase, start-up included */
-  wallSeconds: number;
-}
 
 /** A chunk that failed in a worker, named so the user can find it. */
 export class ChunkError extends Error {
@@ -40,51 +16,63 @@ export class ChunkError extends Error {
 }
 
 /**
- * Fan the chunks out to a piscina pool of exactly `workers` threads (one
- * thread still goes through the pool, so every run takes the same path) and
- * collect the moved result buffers in chunk order.
+ * The worker pool and the run's column store. Every column lives in one
+ * SharedArrayBuffer sized for all trials: workers write their chunk's
+ * results there and read columns back for summaries, so nothing is cloned
+ * or transferred per chunk, and the main thread writes files straight from
+ * the same memory. A pool of one thread is still a pool: every run takes
+ * the same path.
  */
-export async function runPool(plan: Plan, o: PoolOptions): Promise<PoolResult> {
-  const started = performance.now();
-  const chunks = planChunks(o.trials, o.chunkSize);
-  const width = plan.columns.length;
-  const setup: WorkerSetup = { plan, seed: o.seed };
-  const pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 60_000, workerData: setup });
-  const abort = new AbortController();
-  const stop = () => abort.abort(o.signal?.reason);
-  o.signal?.addEventListener('abort', stop, { once: true });
-  let done = 0, sampleSeconds = 0, simulateSeconds = 0;
-  const results: ChunkResult[] = new Array(chunks.length);
-  try {
+export class Coordinator {
+  /** views of the shared columns, in plan order */
+  readonly columns: Float64Array[];
+  private readonly pool: Piscina<Task, ChunkTimes | Summary>;
+  private readonly abort = new AbortController();
+
+  constructor(readonly plan: Plan, o: { seed: string; workers: number; chunkSize: number; capacity: number }) {
+    const buffers = plan.columns.map(() => new SharedArrayBuffer(8 * o.capacity));
+    this.columns = buffers.map((b) => new Float64Array(b));
+    const setup: WorkerSetup = { plan, seed: o.seed, chunkSize: o.chunkSize, columns: buffers };
+    setMaxListeners(0, this.abort.signal); // every queued task listens to it
+    this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 60_000, workerData: setup });
+  }
+
+  /** Stop everything in flight; pending tasks reject with `reason`. */
+  cancel(reason: unknown): void {
+    this.abort.abort(reason);
+  }
+
+  /** Simulate the chunks; `onChunk` sees each as it completes. Returns worker-seconds spent sampling and simulating. */
+  async simulate(chunks: Chunk[], onChunk?: (c: Chunk) => void): Promise<ChunkTimes> {
+    const total = { sample: 0, simulate: 0 };
     await Promise.all(
       chunks.map(async (chunk) => {
-        let raw: ArrayBuffer;
-        try {
-          raw = await pool.run(chunk, { signal: abort.signal });
-        } catch (e) {
-          if (abort.signal.aborted) throw abort.signal.reason ?? e;
-          const err = new ChunkError(chunk, e);
-          abort.abort(err); // cancel what is still queued
-          throw err;
-        }
-        const all = new Float64Array(raw);
-        const n = width * chunk.count;
-        sampleSeconds += all[n];
-        simulateSeconds += all[n + 1];
-        results[chunk.index] = { chunk, data: all.subarray(0, n) };
-        done += chunk.count;
-        o.onProgress?.(done, o.trials);
+        const t = (await this.run({ kind: 'chunk', chunk }, (e) => new ChunkError(chunk, e))) as ChunkTimes;
+        total.sample += t.sample;
+        total.simulate += t.simulate;
+        onChunk?.(chunk);
       }),
     );
-  } finally {
-    o.signal?.removeEventListener('abort', stop);
-    await pool.destroy();
+    return total;
   }
-  return { chunks: results, sampleSeconds, simulateSeconds, wallSeconds: (performance.now() - started) / 1000 };
-}
 
-/** One column over all trials, gathered from the chunk buffers into `out`. */
-export function gatherColumn(chunks: ChunkResult[], j: number, out: Float64Array): Float64Array {
-  for (const { chunk, data } of chunks) out.set(data.subarray(j * chunk.count, (j + 1) * chunk.count), chunk.start);
-  return out;
+  /** Summaries of every column over the first `length` trials, computed in the workers. */
+  summarize(length: number): Promise<Summary[]> {
+    return Promise.all(this.plan.columns.map((c, column) => this.run({ kind: 'summary', column, length }, (e) => new Error(`summary of ${c.name} failed: ${(e as Error)?.message ?? e}`)) as Promise<Summary>));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  private async run(task: Task, wrap: (e: unknown) => Error): Promise<ChunkTimes | Summary> {
+    try {
+      return await this.pool.run(task, { signal: this.abort.signal });
+    } catch (e) {
+      if (this.abort.signal.aborted) throw this.abort.signal.reason ?? e;
+      const err = wrap(e);
+      this.abort.abort(err); // the first failure cancels what is still queued
+      throw err;
+    }
+  }
 }

@@ -2,8 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { loadScenario } from './scenario/load.ts';
 import type { Scenario } from './scenario/types.ts';
 import { buildPlan, type Plan } from './plan.ts';
-import { gatherColumn, runPool } from './coordinator.ts';
-import { summarize, type Summary } from './stats/summarize.ts';
+import { Coordinator } from './coordinator.ts';
+import { planChunks } from './sampling/chunk-plan.ts';
+import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { writeJson, writeSummaries, writeTrials } from './output/write-run.ts';
 import { RANDOM_SAMPLER } from './sampling/stream.ts';
@@ -47,7 +48,8 @@ export interface Manifest {
   workers: number;
   node: string;
   platform: string;
-  /** seconds; sample and simulate are summed over workers, simulate_wall is the pool's wall time */
+  /** seconds. sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase;
+   * aggregate (summaries, in the workers) and write (files, in the main thread) overlap and are both measured from the end of simulation */
   timings: { load: number; sample: number; simulate: number; simulate_wall: number; aggregate: number; write: number; total: number };
   files: string[];
   caveat: string;
@@ -69,16 +71,16 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   const runId = randomUUID();
   const dir = RunDir.prepare(req.out ?? defaultRunPath(req.seed, runId));
   const t1 = performance.now();
+  let coordinator: Coordinator | undefined;
+  const cancel = () => coordinator?.cancel(req.signal!.reason);
+  req.signal?.addEventListener('abort', cancel, { once: true });
   try {
-    const pool = await runPool(plan, { trials: req.trials, seed: req.seed, workers: req.workers, chunkSize: req.chunkSize, onProgress: req.onProgress, signal: req.signal });
+    req.signal?.throwIfAborted();
+    coordinator = new Coordinator(plan, { seed: req.seed, workers: req.workers, chunkSize: req.chunkSize, capacity: req.trials });
+    const chunks = planChunks(req.trials, req.chunkSize);
+    let done = 0;
+    const times = await coordinator.simulate(chunks, (c) => req.onProgress?.((done += c.count), req.trials));
     const t2 = performance.now();
-
-    const column = new Float64Array(req.trials);
-    const summaries = plan.columns.map((c, j) => {
-      req.signal?.throwIfAborted();
-      return summarize(gatherColumn(pool.chunks, j, column), c.role);
-    });
-    const t3 = performance.now();
 
     const metadata = {
       run_id: runId,
@@ -92,11 +94,16 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       standard: scenario.standard,
       caveat: PATHWISE_CAVEAT,
     };
-    await writeTrials(dir, plan, pool.chunks, metadata);
+    // summaries run in the workers while this thread streams trials.arrow from the same shared columns
+    let t3 = 0;
+    const [summaries] = await Promise.all([
+      coordinator.summarize(req.trials).then((s) => ((t3 = performance.now()), s)),
+      writeTrials(dir, plan, coordinator.columns, chunks, metadata),
+    ]);
     req.signal?.throwIfAborted();
     await writeSummaries(dir, plan, summaries, metadata);
     writeJson(dir.file('scenario.json'), scenario);
-    const t4 = performance.now();
+    const t5 = performance.now();
     const manifest: Manifest = {
       engine: 'sim',
       version: VERSION,
@@ -109,17 +116,17 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       sampler: RANDOM_SAMPLER,
       trials: req.trials,
       chunk_size: req.chunkSize,
-      chunks: pool.chunks.length,
+      chunks: chunks.length,
       workers: req.workers,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       timings: {
         load: s(t1 - t0),
-        sample: pool.sampleSeconds,
-        simulate: pool.simulateSeconds,
+        sample: times.sample,
+        simulate: times.simulate,
         simulate_wall: s(t2 - t1),
         aggregate: s(t3 - t2),
-        write: s(t4 - t3),
+        write: s(t5 - t2),
         total: s(performance.now() - t0),
       },
       files: ['trials.arrow', 'summary.arrow', 'summary.json', 'scenario.json', 'manifest.json'],
@@ -132,6 +139,9 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   } catch (e) {
     dir.discard();
     throw e;
+  } finally {
+    req.signal?.removeEventListener('abort', cancel);
+    await coordinator?.close();
   }
 }
 

@@ -22,7 +22,7 @@ describe('recoverable amount', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, 120_000);
 });
 
 describe('per-trial outputs on random valid scenarios', () => {
@@ -54,5 +54,5 @@ describe('per-trial outputs on random valid scenarios', () => {
       }),
       { numRuns: 100 },
     );
-  });
+  }, 120_000);
 });

@@ -23,7 +23,7 @@ describe('kernel against the naive transcription of MODEL.md', () => {
           }
         }
       }),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.FC_RUNS ?? 150) },
     );
-  });
+  }, 120_000);
 });

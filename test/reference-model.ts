@@ -13,8 +13,8 @@ const MACRS = [0.2, 0.32, 0.192, 0.1152, 0.1152, 0.0576];
 function book(p: Policy, K: number, age: number, uop?: { used: number; units: number }): number {
   const sal = K * p.salvagePct, L = p.usefulLifeMonths;
   switch (p.method) {
-    case 'straight-line':
-      return K - ((K - sal) * Math.min(Math.max(age, 0), L)) / L;
+    case 'straight-line': // "B = salvage exactly from age L on"
+      return age >= L ? sal : K - ((K - sal) * Math.max(age, 0)) / L;
     case 'declining-balance': {
       if (age >= L) return sal;
       let B = K;
@@ -124,7 +124,8 @@ export function referenceTrial(sc: Scenario, inputs: Row): Row {
     } else {
       const cap = a.accounting.treatment === 'capitalized';
       const L = a.accounting.amortizationMonths ?? 1;
-      variants.push([a.name, (t) => (cap ? a.trainingCost - (a.trainingCost * Math.min(Math.max(t - a.releaseMonth, 0), L)) / L : 0), 0]);
+      const amortized: Policy = { method: 'straight-line', usefulLifeMonths: L, salvagePct: 0 };
+      variants.push([a.name, (t) => (cap ? book(amortized, a.trainingCost, t - a.releaseMonth) : 0), 0]);
     }
     variants.forEach(([prefix, B, salvage], vi) => {
       let sal = salvage, kappa = 1, total = 0, first = NaN;

@@ -1,33 +1,46 @@
-import { move, workerData } from 'piscina';
+import { workerData } from 'piscina';
 import type { Plan } from '../src/plan.ts';
 import type { Chunk } from '../src/sampling/chunk-plan.ts';
 import { createChunkSampler, sampleChunk } from '../src/sampling/sample-chunk.ts';
 import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
+import { sortSpace, summarize, type Summary } from '../src/stats/summarize.ts';
 
 /** What the coordinator hands every worker once, at pool start. */
 export interface WorkerSetup {
   plan: Plan;
   seed: string;
+  chunkSize: number;
+  /** one shared buffer per plan column, room for every trial of the run */
+  columns: SharedArrayBuffer[];
 }
 
-const { plan, seed } = workerData as WorkerSetup;
-const sampler = createChunkSampler(plan);
-const state = createKernelState(plan);
+export type Task = { kind: 'chunk'; chunk: Chunk } | { kind: 'summary'; column: number; length: number };
+export interface ChunkTimes { sample: number; simulate: number }
+
+const { plan, seed, chunkSize, columns } = workerData as WorkerSetup;
+const shared = columns.map((b) => new Float64Array(b));
 const width = plan.columns.length;
+let kernel: { sampler: ReturnType<typeof createChunkSampler>; state: ReturnType<typeof createKernelState>; buf: Float64Array } | null = null;
+let space: ReturnType<typeof sortSpace> | null = null;
 
 /**
- * Adapt one chunk message to the kernel. The result buffer holds the chunk's
- * columns followed by two timings (seconds spent sampling, simulating) and
- * is moved, not copied, back to the coordinator.
+ * Adapt a task message to the kernel or the summaries. A chunk is sampled
+ * and simulated in a worker-local buffer (columns contiguous, reused across
+ * chunks), then each column lands in its shared buffer at the chunk's offset.
  */
-export default function runChunk(chunk: Chunk): ArrayBuffer {
-  const buf = new Float64Array(width * chunk.count + 2);
+export default function runTask(task: Task): ChunkTimes | Summary {
+  if (task.kind === 'summary') {
+    space ??= sortSpace(shared[0]?.length ?? 0);
+    return summarize(shared[task.column].subarray(0, task.length), plan.columns[task.column].role, space);
+  }
+  kernel ??= { sampler: createChunkSampler(plan), state: createKernelState(plan), buf: new Float64Array(width * chunkSize) };
+  const { chunk } = task;
+  const buf = kernel.buf.subarray(0, width * chunk.count);
   const t0 = performance.now();
-  sampleChunk(sampler, seed, chunk, buf);
+  sampleChunk(kernel.sampler, seed, chunk, buf);
   const t1 = performance.now();
-  simulateChunk(plan, state, buf, chunk.count);
+  simulateChunk(plan, kernel.state, buf, chunk.count);
+  for (let j = 0; j < width; j++) shared[j].set(buf.subarray(j * chunk.count, (j + 1) * chunk.count), chunk.start);
   const t2 = performance.now();
-  buf[width * chunk.count] = (t1 - t0) / 1000;
-  buf[width * chunk.count + 1] = (t2 - t1) / 1000;
-  return move(buf.buffer) as unknown as ArrayBuffer;
+  return { sample: (t1 - t0) / 1000, simulate: (t2 - t1) / 1000 };
 }

@@ -22,7 +22,7 @@ export interface ModelDraw {
 export function modelFlows(c: ModelFixed, x: ModelDraw, s: number, H: number, f: Flows): void {
   const { CF, M, S } = f;
   const compress = Math.pow(1 - x.tokenPriceCompression, 1 / 12);
-  const net = x.peakMonthlyRevenue * (1 - x.servingCostRatio);
+  const keep = 1 - x.servingCostRatio;
   // (1 − tokenPriceCompression)^(α/12): one pow at the first month with revenue, then a multiply a month
   let price = Math.pow(1 - x.tokenPriceCompression, Math.max(1, 1 - c.releaseMonth) / 12);
   let live = false;
@@ -38,7 +38,8 @@ export function modelFlows(c: ModelFixed, x: ModelDraw, s: number, H: number, f:
     if (live) price *= compress;
     live = true;
     const ramp = age < c.rampMonths ? age / c.rampMonths : 1;
-    CF[t] = net * ramp * price * (t <= s ? 1 : x.tailFraction);
+    // multiplied in MODEL.md's order, so ties in the exit decision resolve as the formula does
+    CF[t] = x.peakMonthlyRevenue * ramp * price * (t <= s ? 1 : x.tailFraction) * keep;
   }
 }
 

@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { Field, Float64, Int32, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
 
@@ -37,16 +38,20 @@ export function makeBatch(schema: Schema, columns: (Float64Array | Int32Array | 
  */
 export class ArrowFileSink {
   private readonly writer = new RecordBatchFileWriter();
+  private readonly out: WriteStream;
   private readonly done: Promise<void>;
 
   constructor(path: string) {
-    const out = createWriteStream(path);
-    this.writer.toNodeStream().pipe(out);
-    this.done = finished(out);
+    this.out = createWriteStream(path);
+    this.writer.toNodeStream().pipe(this.out);
+    this.done = finished(this.out);
+    this.done.catch(() => {}); // surfaced by write() and close()
   }
 
-  write(batch: RecordBatch): void {
+  /** Queue a batch; waits while the file stream is backed up, so memory stays bounded. */
+  async write(batch: RecordBatch): Promise<void> {
     this.writer.write(batch);
+    if (this.out.writableNeedDrain) await Promise.race([once(this.out, 'drain'), this.done]);
   }
 
   async close(): Promise<void> {

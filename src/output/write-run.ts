@@ -1,24 +1,23 @@
 import { writeFileSync } from 'node:fs';
 import type { Plan } from '../plan.ts';
-import type { ChunkResult } from '../coordinator.ts';
+import type { Chunk } from '../sampling/chunk-plan.ts';
 import type { Summary } from '../stats/summarize.ts';
 import { SUMMARY_FIELDS } from '../stats/summarize.ts';
 import { ArrowFileSink, makeBatch, makeSchema, type FieldSpec } from './arrow.ts';
 import type { RunDir } from './run-dir.ts';
 
 /** trials.arrow: `trial`, then every column of the plan; one record batch per chunk, streamed to disk. */
-export async function writeTrials(dir: RunDir, plan: Plan, chunks: ChunkResult[], metadata: Record<string, string>): Promise<void> {
+export async function writeTrials(dir: RunDir, plan: Plan, columns: Float64Array[], chunks: Chunk[], metadata: Record<string, string>): Promise<void> {
   const fields: FieldSpec[] = [
     { name: 'trial', type: 'int32', metadata: { unit: 'index', role: 'index' } },
     ...plan.columns.map((c) => ({ name: c.name, type: 'float64' as const, metadata: { unit: c.unit, role: c.role } })),
   ];
   const schema = makeSchema(fields, metadata);
   const sink = new ArrowFileSink(dir.file('trials.arrow'));
-  for (const { chunk, data } of chunks) {
-    const trial = new Int32Array(chunk.count);
-    for (let i = 0; i < chunk.count; i++) trial[i] = chunk.start + i;
-    const cols = plan.columns.map((_, j) => data.subarray(j * chunk.count, (j + 1) * chunk.count));
-    sink.write(makeBatch(schema, [trial, ...cols], chunk.count));
+  for (const { start, count } of chunks) {
+    const trial = new Int32Array(count);
+    for (let i = 0; i < count; i++) trial[i] = start + i;
+    await sink.write(makeBatch(schema, [trial, ...columns.map((c) => c.subarray(start, start + count))], count));
   }
   await sink.close();
 }
@@ -37,7 +36,7 @@ export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary
   const rows = summaries.length;
   const numeric = SUMMARY_FIELDS.map((f) => Float64Array.from(summaries, (s) => s[f as keyof Summary]));
   const sink = new ArrowFileSink(dir.file('summary.arrow'));
-  sink.write(makeBatch(schema, [plan.columns.map((c) => c.name), plan.columns.map((c) => c.role), plan.columns.map((c) => c.unit), ...numeric], rows));
+  await sink.write(makeBatch(schema, [plan.columns.map((c) => c.name), plan.columns.map((c) => c.role), plan.columns.map((c) => c.unit), ...numeric], rows));
   await sink.close();
 
   const columns = Object.fromEntries(plan.columns.map((c, j) => [c.name, { role: c.role, unit: c.unit, ...summaries[j] }]));

@@ -1,5 +1,6 @@
 import type { Role } from '../plan.ts';
 import { percentileCI, percentileSorted } from './percentile.ts';
+import { radixSort } from './radix-sort.ts';
 
 export const PERCENTILES = [1, 5, 10, 25, 50, 75, 90, 95, 99] as const;
 
@@ -18,18 +19,31 @@ export interface Summary {
   es99: number;
 }
 
+/** Reusable sort space for summaries, at least as long as the longest column. */
+export interface SortSpace {
+  values: Float64Array;
+  scratch: Float64Array;
+}
+
+export function sortSpace(n: number): SortSpace {
+  return { values: new Float64Array(n), scratch: new Float64Array(n) };
+}
+
 /**
- * Summary of one column over its non-NaN values. Sorts `values` in place
- * (typed-array sort puts NaN last). Expected shortfall at level q is the mean
- * of the ⌈n·(1 − q)⌉ worst values: the largest for losses, the smallest for
- * values, NaN for months and inputs.
+ * Summary of one column over its non-NaN values; `values` is left untouched.
+ * Expected shortfall at level q is the mean of the ⌈n·(1 − q)⌉ worst values:
+ * the largest for losses, the smallest for values, NaN for months and inputs.
  *
  * @example summarize(Float64Array.of(3, NaN, 1, 2), 'loss').mean // 2
  */
-export function summarize(values: Float64Array, role: Role): Summary {
-  const s = values.sort();
-  let n = s.length;
-  while (n > 0 && Number.isNaN(s[n - 1])) n--;
+export function summarize(values: Float64Array, role: Role, space: SortSpace = sortSpace(values.length)): Summary {
+  let n = 0;
+  const s0 = space.values;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === v) s0[n++] = v;
+  }
+  const s = radixSort(s0.subarray(0, n), space.scratch);
   let sum = 0, positive = 0;
   for (let i = 0; i < n; i++) {
     sum += s[i];

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { summarize } from '../src/stats/summarize.ts';
+import { percentileCI, percentileSorted } from '../src/stats/percentile.ts';
+import { radixSort } from '../src/stats/radix-sort.ts';
+
+describe('radixSort', () => {
+  it('sorts like the built-in sort, negatives, zeros and infinities included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(0, 1, -1, Infinity, -Infinity, 1e-300)), { maxLength: 300 }), (xs) => {
+        const a = Float64Array.from(xs.map((x) => (Object.is(x, -0) ? 0 : x)));
+        const want = a.slice().sort();
+        expect(Array.from(radixSort(a, new Float64Array(a.length)))).toEqual(Array.from(want));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('summarize', () => {
+  it('matches hand-computed statistics', () => {
+    const s = summarize(Float64Array.of(4, NaN, 1, 3, 2, 0), 'loss');
+    expect(s.count).toBe(5);
+    expect(s.nan_count).toBe(1);
+    expect(s.mean).toBe(2);
+    expect(s.sd).toBeCloseTo(Math.sqrt(2.5), 12);
+    expect(s.min).toBe(0);
+    expect(s.max).toBe(4);
+    expect(s.p50).toBe(2);
+    expect(s.p25).toBe(1);
+    expect(s.p90).toBeCloseTo(3.6, 12); // numpy: h = 4·0.9 = 3.6 → 3 + 0.6·(4 − 3)
+    expect(s.prob_positive).toBe(0.8);
+    expect(s.es95).toBe(4); // ⌈5·0.05⌉ = 1 largest value
+  });
+  it('takes the smallest values as the shortfall of a value column, none for months', () => {
+    expect(summarize(Float64Array.of(-5, 1, 2, 3), 'value').es95).toBe(-5);
+    expect(summarize(Float64Array.of(1, 2), 'month').es95).toBeNaN();
+  });
+  it('percentiles agree with numpy linear interpolation', () => {
+    // numpy.percentile(np.arange(1, 11), [1, 33, 95]) = [1.09, 3.97, 9.55]
+    const x = Float64Array.from({ length: 10 }, (_, i) => i + 1);
+    expect(percentileSorted(x, 0.01)).toBeCloseTo(1.09, 12);
+    expect(percentileSorted(x, 0.33)).toBeCloseTo(3.97, 12);
+    expect(percentileSorted(x, 0.95)).toBeCloseTo(9.55, 12);
+  });
+  it('order-statistic CIs cover the true median about 95 % of the time', () => {
+    let covered = 0;
+    let seed = 1;
+    const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let rep = 0; rep < 400; rep++) {
+      const x = Float64Array.from({ length: 200 }, rand).sort();
+      const [lo, hi] = percentileCI(x, 0.5);
+      if (lo <= 0.5 && 0.5 <= hi) covered++;
+    }
+    expect(covered / 400).toBeGreaterThan(0.92);
+    expect(covered / 400).toBeLessThan(0.99);
+  });
+});
