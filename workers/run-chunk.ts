@@ -23,6 +23,9 @@ const width = plan.columns.length;
 let kernel: { sampler: ReturnType<typeof createChunkSampler>; state: ReturnType<typeof createKernelState>; buf: Float64Array } | null = null;
 let space: ReturnType<typeof sortSpace> | null = null;
 
+// Fault injection for the test suite only (never honoured outside vitest): fail chunk N by throwing or by killing the thread.
+const fault = process.env.VITEST ? /^(throw|exit):(\d+)$/.exec(process.env.SIM_FAULT ?? '') : null;
+
 /**
  * Adapt a task message to the kernel or the summaries. A chunk is sampled
  * and simulated in a worker-local buffer (columns contiguous, reused across
@@ -35,6 +38,10 @@ export default function runTask(task: Task): ChunkTimes | Summary {
   }
   kernel ??= { sampler: createChunkSampler(plan), state: createKernelState(plan), buf: new Float64Array(width * chunkSize) };
   const { chunk } = task;
+  if (fault && Number(fault[2]) === chunk.index) {
+    if (fault[1] === 'exit') process.exit(3);
+    throw new Error('injected fault');
+  }
   const buf = kernel.buf.subarray(0, width * chunk.count);
   const t0 = performance.now();
   sampleChunk(kernel.sampler, seed, chunk, buf);

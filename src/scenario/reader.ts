@@ -56,7 +56,7 @@ export class Reader {
   list(path: string, v: unknown, minLength = 0): unknown[] {
     if (!Array.isArray(v)) this.fail(path, `a list, got ${describe(v)}`);
     if (v.length < minLength) this.fail(path, `a list of at least ${minLength} item${minLength === 1 ? '' : 's'}, got ${v.length}`);
-    return v;
+    return Array.from(v); // holes become undefined, so every item is checked
   }
 
   name(path: string, v: unknown): string {
