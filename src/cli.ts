@@ -8,6 +8,7 @@ import { InputError } from './errors.ts';
 import { run } from './run.ts';
 import { riskTable } from './output/report.ts';
 import { VERSION } from './version.ts';
+import type { Format } from './output/write-run.ts';
 
 export const DEFAULT_SEED = '1';
 export const DEFAULT_TRIALS = 100_000;
@@ -25,6 +26,13 @@ const seedArg = (v: string) => {
   return v;
 };
 
+const formatsArg = (v: string): Format[] => {
+  const list = v.split(',').map((f) => f.trim());
+  const bad = list.find((f) => f !== 'arrow' && f !== 'parquet');
+  if (bad !== undefined || list.length === 0) throw new InvalidArgumentError(`--format takes arrow, parquet or arrow,parquet, got '${v}'.`);
+  return [...new Set(list)] as Format[];
+};
+
 function runOptions(cmd: Command): Command {
   return cmd
     .option('--trials <n>', 'number of trials', integer('--trials', 1, 2_000_000_000), DEFAULT_TRIALS)
@@ -32,6 +40,7 @@ function runOptions(cmd: Command): Command {
     .addOption(new Option('--workers <w>', 'worker threads (results do not depend on it)').argParser(integer('--workers', 1, 256)).default(availableParallelism(), 'available cores'))
     .option('--chunk-size <c>', 'trials per chunk (part of the reproducibility key)', integer('--chunk-size', 1, 1_000_000), DEFAULT_CHUNK_SIZE)
     .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
+    .option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)', formatsArg, ['arrow'])
     .option('--quiet', 'print only the run directory', false)
     .option('--debug', 'show stack traces on errors', false);
 }
@@ -42,6 +51,7 @@ interface Opts {
   workers: number;
   chunkSize: number;
   out?: string;
+  format: Format[];
   quiet: boolean;
   debug: boolean;
 }
@@ -60,12 +70,12 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
   bar?.start(o.trials, 0);
   try {
     const r = await run({
-      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out,
+      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format,
       command: process.argv.slice(1), signal: abort.signal, onProgress: bar ? (done) => bar.update(done) : undefined,
     });
     bar?.stop();
     if (o.quiet) console.log(r.dir);
-    else console.log(`${riskTable(r)}\n\nRun written to ${relative(process.cwd(), r.dir) || '.'} (trials.arrow, summary.arrow, summary.json, scenario.json, manifest.json)`);
+    else console.log(`${riskTable(r)}\n\nRun written to ${relative(process.cwd(), r.dir) || '.'} (${r.manifest.files.join(', ')})`);
   } finally {
     bar?.stop();
     process.off('SIGINT', onSignal);

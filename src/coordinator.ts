@@ -26,13 +26,14 @@ export class ChunkError extends Error {
 export class Coordinator {
   /** views of the shared columns, in plan order */
   readonly columns: Float64Array[];
-  private readonly pool: Piscina<Task, ChunkTimes | Summary>;
+  private readonly pool: Piscina<Task, ChunkTimes | Summary | Float64Array>;
   private readonly abort = new AbortController();
 
   constructor(readonly plan: Plan, o: { seed: string; workers: number; chunkSize: number; capacity: number }) {
     const buffers = plan.columns.map(() => new SharedArrayBuffer(8 * o.capacity));
     this.columns = buffers.map((b) => new Float64Array(b));
-    const setup: WorkerSetup = { plan, seed: o.seed, chunkSize: o.chunkSize, columns: buffers };
+    const ranks = plan.sensitivity.inputs.map(() => new SharedArrayBuffer(8 * o.capacity));
+    const setup: WorkerSetup = { plan, seed: o.seed, chunkSize: o.chunkSize, columns: buffers, ranks };
     setMaxListeners(0, this.abort.signal); // every queued task listens to it
     this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 60_000, workerData: setup });
   }
@@ -56,16 +57,27 @@ export class Coordinator {
     return total;
   }
 
-  /** Summaries of every column over the first `length` trials, computed in the workers. */
+  /** Summaries over the first `length` trials of every column, then of every paired policy comparison, computed in the workers. */
   summarize(length: number): Promise<Summary[]> {
-    return Promise.all(this.plan.columns.map((c, column) => this.run({ kind: 'summary', column, length }, (e) => new Error(`summary of ${c.name} failed: ${(e as Error)?.message ?? e}`)) as Promise<Summary>));
+    const fail = (what: string) => (e: unknown) => new Error(`summary of ${what} failed: ${(e as Error)?.message ?? e}`);
+    return Promise.all([
+      ...this.plan.columns.map((c, column) => this.run({ kind: 'summary', column, length }, fail(c.name)) as Promise<Summary>),
+      ...this.plan.comparisons.map((c) => this.run({ kind: 'summary', column: c.a, minus: c.b, length }, fail(c.name)) as Promise<Summary>),
+    ]);
+  }
+
+  /** Spearman correlation of each sensitivity output (rows) with each uncertain input (columns). */
+  async sensitivity(length: number): Promise<Float64Array[]> {
+    const fail = (e: unknown) => new Error(`sensitivity failed: ${(e as Error)?.message ?? e}`);
+    await Promise.all(this.plan.sensitivity.inputs.map((_, slot) => this.run({ kind: 'ranks', slot, length }, fail)));
+    return Promise.all(this.plan.sensitivity.outputs.map((column) => this.run({ kind: 'spearman', column, length }, fail) as Promise<Float64Array>));
   }
 
   async close(): Promise<void> {
     await this.pool.destroy();
   }
 
-  private async run(task: Task, wrap: (e: unknown) => Error): Promise<ChunkTimes | Summary> {
+  private async run(task: Task, wrap: (e: unknown) => Error): Promise<ChunkTimes | Summary | Float64Array> {
     try {
       return await this.pool.run(task, { signal: this.abort.signal });
     } catch (e) {

@@ -28,6 +28,10 @@ export interface Plan {
   sums: { target: number; sources: number[] }[];
   /** rank correlations between uncertain inputs, by column name */
   correlations: [string, string, number][];
+  /** paired policy comparisons: per trial, column a − column b (a policy's write-down against the own policy's) */
+  comparisons: { name: string; a: number; b: number }[];
+  /** sensitivity: key output columns against every uncertain input column */
+  sensitivity: { outputs: number[]; inputs: number[] };
 }
 
 /** How a column is summarised: expected shortfall looks at large losses and small values; none for months and inputs. */
@@ -166,6 +170,15 @@ export function buildPlan(s: Scenario): Plan {
   sumOf('portfolio', (a) => a.books[0].out);
   Object.keys(s.policies).forEach((name, p) => sumOf(`portfolio@${name}`, (a) => (a.kind === 'hardware' ? a.books[1 + p] : a.books[0]).out));
 
+  const col = (name: string) => columns.findIndex((c) => c.name === name);
+  const comparisons = [...assets.filter((a) => a.kind === 'hardware').map((a) => a.name), 'portfolio'].flatMap((x) =>
+    Object.keys(s.policies).map((p) => ({ name: `${x}@${p}.writedown_vs_own`, a: col(`${x}@${p}.writedown`), b: col(`${x}.writedown`) })),
+  );
+  const sensitivity = {
+    outputs: [col('portfolio.writedown'), ...assets.map((a) => a.books[0].out.writedown), ...assets.filter((a) => a.acquiredNow).map((a) => a.out.npv)],
+    inputs: inputs.flatMap((inp, j) => (typeof inp.spec === 'number' ? [] : [j])),
+  };
+
   return {
     H,
     d: Math.pow(1 + s.discountRate, -1 / 12),
@@ -177,6 +190,8 @@ export function buildPlan(s: Scenario): Plan {
     order: evaluationOrder(s.assets),
     sums,
     correlations: s.correlations,
+    comparisons,
+    sensitivity,
   };
 }
 

@@ -6,7 +6,7 @@ import { Coordinator } from './coordinator.ts';
 import { planChunks } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
-import { writeJson, writeSummaries, writeTrials } from './output/write-run.ts';
+import { sensitivityRows, writeJson, writeSensitivity, writeSummaries, writeTrials, type Format, type SensitivityRow } from './output/write-run.ts';
 import { RANDOM_SAMPLER } from './sampling/stream.ts';
 import { VERSION } from './version.ts';
 
@@ -18,6 +18,8 @@ export interface RunRequest {
   chunkSize: number;
   /** run directory; default runs/<timestamp>-s<seed>-<run id> */
   out?: string;
+  /** file formats of every table (default arrow) */
+  formats?: Format[];
   /** the command line, for the manifest */
   command?: string[];
   onProgress?: (done: number, total: number) => void;
@@ -29,6 +31,7 @@ export interface RunOutcome {
   scenario: Scenario;
   plan: Plan;
   summaries: Map<string, Summary>;
+  sensitivity: SensitivityRow[];
   manifest: Manifest;
 }
 
@@ -94,14 +97,18 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       standard: scenario.standard,
       caveat: PATHWISE_CAVEAT,
     };
-    // summaries run in the workers while this thread streams trials.arrow from the same shared columns
+    // summaries and ranks run in the workers while this thread streams the trials from the same shared columns
+    const formats = req.formats ?? ['arrow'];
+    const n = req.trials;
     let t3 = 0;
-    const [summaries] = await Promise.all([
-      coordinator.summarize(req.trials).then((s) => ((t3 = performance.now()), s)),
-      writeTrials(dir, plan, coordinator.columns, chunks, metadata),
+    const [[summaries, rho]] = await Promise.all([
+      Promise.all([coordinator.summarize(n), coordinator.sensitivity(n)]).then((r) => ((t3 = performance.now()), r)),
+      writeTrials(dir, plan, coordinator.columns, chunks, n, metadata, formats),
     ]);
     req.signal?.throwIfAborted();
-    await writeSummaries(dir, plan, summaries, metadata);
+    await writeSummaries(dir, plan, summaries, metadata, formats);
+    const sensitivity = sensitivityRows(plan, rho);
+    await writeSensitivity(dir, sensitivity, metadata, formats);
     writeJson(dir.file('scenario.json'), scenario);
     const t5 = performance.now();
     const manifest: Manifest = {
@@ -129,13 +136,14 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
         write: s(t5 - t2),
         total: s(performance.now() - t0),
       },
-      files: ['trials.arrow', 'summary.arrow', 'summary.json', 'scenario.json', 'manifest.json'],
+      files: [...formats.flatMap((f) => ['trials', 'summary', 'sensitivity'].map((t) => `${t}.${f}`)), 'summary.json', 'scenario.json', 'manifest.json'],
       caveat: PATHWISE_CAVEAT,
     };
     writeJson(dir.file('manifest.json'), manifest);
     req.signal?.throwIfAborted();
     dir.commit();
-    return { dir: dir.path, scenario, plan, summaries: new Map(plan.columns.map((c, j) => [c.name, summaries[j]])), manifest };
+    const byName = [...plan.columns.map((c) => c.name), ...plan.comparisons.map((c) => c.name)];
+    return { dir: dir.path, scenario, plan, summaries: new Map(byName.map((name, j) => [name, summaries[j]])), sensitivity, manifest };
   } catch (e) {
     dir.discard();
     throw e;

@@ -15,8 +15,8 @@ describe('a run of the default scenario', async () => {
   const one = await run({ ...base, workers: 1, out: join(root, 'w1') });
   const two = await run({ ...base, workers: 2, out: join(root, 'w2') });
 
-  it('writes all five files', () => {
-    expect(readdirSync(one.dir).sort()).toEqual(['manifest.json', 'scenario.json', 'summary.arrow', 'summary.json', 'trials.arrow']);
+  it('writes every file', () => {
+    expect(readdirSync(one.dir).sort()).toEqual(['manifest.json', 'scenario.json', 'sensitivity.arrow', 'summary.arrow', 'summary.json', 'trials.arrow']);
   });
 
   it('gives bit-identical trials with 1 and 2 workers', () => {
@@ -64,7 +64,7 @@ describe('a run of the default scenario', async () => {
     const sj = JSON.parse(readFileSync(join(one.dir, 'summary.json'), 'utf8'));
     const st = readTable(one.dir, 'summary.arrow');
     const trials = readTable(one.dir);
-    expect(st.numRows).toBe(trials.numCols - 1);
+    expect(st.numRows).toBe(trials.numCols - 1 + one.plan.comparisons.length);
     const w = Float64Array.from(trials.getChild('portfolio.writedown')!.toArray() as Float64Array).sort();
     const p95 = w[Math.floor(0.95 * 2999)] + (0.95 * 2999 - Math.floor(0.95 * 2999)) * (w[Math.floor(0.95 * 2999) + 1] - w[Math.floor(0.95 * 2999)]);
     expect(sj.columns['portfolio.writedown'].p95).toBeCloseTo(p95, 6);
@@ -74,6 +74,27 @@ describe('a run of the default scenario', async () => {
       expect(sj.columns['h100.writedown'][k], k).toBeTypeOf('number');
     }
     expect(sj.columns['h100.exit_month'].es95).toBeNull(); // no shortfall for months
+  });
+
+  it('summarises paired policy differences trial by trial', () => {
+    const sj = JSON.parse(readFileSync(join(one.dir, 'summary.json'), 'utf8'));
+    const t = readTable(one.dir);
+    const a = t.getChild('h100@five-year.writedown')!.toArray() as Float64Array, b = t.getChild('h100.writedown')!.toArray() as Float64Array;
+    const d = sj.policy_differences['h100@five-year.writedown_vs_own'];
+    expect(d.mean).toBeCloseTo(a.reduce((s, x, i) => s + x - b[i], 0) / a.length, 0);
+    expect(d.count).toBe(3000);
+    expect(d.p95_lo).toBeLessThanOrEqual(d.p95);
+    expect(d.p95_hi).toBeGreaterThanOrEqual(d.p95);
+    expect(sj.policy_differences['portfolio@three-year.writedown_vs_own'].max).toBeLessThanOrEqual(0); // a shorter life never adds write-down here
+  });
+
+  it('ranks inputs by their rank correlation with each key output', () => {
+    const rows = one.sensitivity.filter((s) => s.output === 'portfolio.writedown');
+    expect(rows).toHaveLength(one.plan.sensitivity.inputs.length);
+    expect(rows.reduce((s, r) => s + r.variance_share, 0)).toBeCloseTo(1, 12);
+    expect(rows[0].variance_share).toBeGreaterThanOrEqual(rows[1].variance_share);
+    expect(one.sensitivity.some((s) => s.output === 'frontier-mini.npv')).toBe(true); // released at 0: acquired now
+    expect(one.sensitivity.some((s) => s.output === 'h100.npv')).toBe(false);
   });
 
   it('a different seed gives different trials', async () => {

@@ -56,3 +56,30 @@ describe('summarize', () => {
     expect(covered / 400).toBeLessThan(0.99);
   });
 });
+
+import { rankCorrelation, rankInto } from '../src/stats/ranks.ts';
+
+describe('ranks and Spearman correlation', () => {
+  it('averages tied ranks', () => {
+    expect(Array.from(rankInto(Float64Array.of(10, 30, 20, 20, -5), new Float64Array(5)))).toEqual([2, 5, 3.5, 3.5, 1]);
+  });
+  it('matches scipy.stats.spearmanr on a hand case', () => {
+    // spearmanr([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) = 0.8207826816681233
+    const a = rankInto(Float64Array.of(1, 2, 3, 4, 5), new Float64Array(5));
+    const b = rankInto(Float64Array.of(5, 6, 7, 8, 7), new Float64Array(5));
+    expect(rankCorrelation(a, b)).toBeCloseTo(0.8207826816681233, 12);
+  });
+  it('argsort through radixSort is stable and consistent with the values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -5, max: 5 }), { minLength: 1, maxLength: 200 }), (xs) => {
+        const v = Float64Array.from(xs), n = v.length;
+        const idx = Uint32Array.from({ length: n }, (_, i) => i);
+        radixSort(v, new Float64Array(n), idx, new Uint32Array(n));
+        for (let k = 0; k < n; k++) {
+          expect(xs[idx[k]]).toBe(v[k]);
+          if (k > 0 && v[k] === v[k - 1]) expect(idx[k]).toBeGreaterThan(idx[k - 1]);
+        }
+      }),
+    );
+  });
+});

@@ -3,7 +3,8 @@ import type { Plan } from '../src/plan.ts';
 import type { Chunk } from '../src/sampling/chunk-plan.ts';
 import { createChunkSampler, sampleChunk } from '../src/sampling/sample-chunk.ts';
 import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
-import { sortSpace, summarize, type Summary } from '../src/stats/summarize.ts';
+import { summarize, type Summary } from '../src/stats/summarize.ts';
+import { rankCorrelation, rankInto, rankSpace, type RankSpace } from '../src/stats/ranks.ts';
 
 /** What the coordinator hands every worker once, at pool start. */
 export interface WorkerSetup {
@@ -12,16 +13,25 @@ export interface WorkerSetup {
   chunkSize: number;
   /** one shared buffer per plan column, room for every trial of the run */
   columns: SharedArrayBuffer[];
+  /** ranks of each uncertain input (plan.sensitivity.inputs), filled by 'ranks' tasks */
+  ranks: SharedArrayBuffer[];
 }
 
-export type Task = { kind: 'chunk'; chunk: Chunk } | { kind: 'summary'; column: number; length: number };
+export type Task =
+  | { kind: 'chunk'; chunk: Chunk }
+  /** summary of a column, or of column − minus trial by trial */
+  | { kind: 'summary'; column: number; minus?: number; length: number }
+  | { kind: 'ranks'; slot: number; length: number }
+  /** Spearman correlation of a column with every ranked input */
+  | { kind: 'spearman'; column: number; length: number };
 export interface ChunkTimes { sample: number; simulate: number }
 
-const { plan, seed, chunkSize, columns } = workerData as WorkerSetup;
+const { plan, seed, chunkSize, columns, ranks } = workerData as WorkerSetup;
 const shared = columns.map((b) => new Float64Array(b));
+const rankCols = ranks.map((b) => new Float64Array(b));
 const width = plan.columns.length;
 let kernel: { sampler: ReturnType<typeof createChunkSampler>; state: ReturnType<typeof createKernelState>; buf: Float64Array } | null = null;
-let space: ReturnType<typeof sortSpace> | null = null;
+let space: (RankSpace & { diff: Float64Array; ranks: Float64Array }) | null = null;
 
 // Fault injection for the test suite only (never honoured outside vitest): fail chunk N by throwing or by killing the thread.
 const fault = process.env.VITEST ? /^(throw|exit):(\d+)$/.exec(process.env.SIM_FAULT ?? '') : null;
@@ -31,10 +41,26 @@ const fault = process.env.VITEST ? /^(throw|exit):(\d+)$/.exec(process.env.SIM_F
  * and simulated in a worker-local buffer (columns contiguous, reused across
  * chunks), then each column lands in its shared buffer at the chunk's offset.
  */
-export default function runTask(task: Task): ChunkTimes | Summary {
-  if (task.kind === 'summary') {
-    space ??= sortSpace(shared[0]?.length ?? 0);
-    return summarize(shared[task.column].subarray(0, task.length), plan.columns[task.column].role, space);
+export default function runTask(task: Task): ChunkTimes | Summary | Float64Array {
+  if (task.kind !== 'chunk') {
+    const n = task.length;
+    space ??= { ...rankSpace(shared[0]?.length ?? 0), diff: new Float64Array(shared[0]?.length ?? 0), ranks: new Float64Array(shared[0]?.length ?? 0) };
+    if (task.kind === 'ranks') {
+      rankInto(shared[plan.sensitivity.inputs[task.slot]].subarray(0, n), rankCols[task.slot], space);
+      return new Float64Array(0);
+    }
+    const x = shared[task.column].subarray(0, n);
+    if (task.kind === 'spearman') {
+      const r = rankInto(x, space.ranks.subarray(0, n), space);
+      return Float64Array.from(rankCols, (rc) => rankCorrelation(r, rc, n));
+    }
+    let values: Float64Array = x;
+    if (task.minus !== undefined) {
+      const y = shared[task.minus];
+      values = space.diff.subarray(0, n);
+      for (let i = 0; i < n; i++) values[i] = x[i] - y[i];
+    }
+    return summarize(values, plan.columns[task.column].role, space);
   }
   kernel ??= { sampler: createChunkSampler(plan), state: createKernelState(plan), buf: new Float64Array(width * chunkSize) };
   const { chunk } = task;

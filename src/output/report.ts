@@ -33,6 +33,22 @@ export function riskTable(r: RunOutcome): string {
   const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
   const lines = rows.map((row) => row.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  '));
   lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
+  lines.push('', ...tornado(r, 'portfolio.writedown', 8));
   const head = `Write-down risk over ${scenario.horizonMonths} months · ${manifest.trials.toLocaleString('en-US')} trials · seed ${manifest.seed} · ${scenario.standard.toUpperCase()} · ${manifest.timings.total.toFixed(1)} s`;
   return [head, '', ...lines, '', `Note: ${PATHWISE_CAVEAT}`].join('\n');
+}
+
+/** The inputs that drive an output most, as a text tornado of Spearman ρ. */
+export function tornado(r: RunOutcome, output: string, top: number): string[] {
+  const rows = r.sensitivity.filter((s) => s.output === output && Number.isFinite(s.spearman)).slice(0, top);
+  if (rows.length === 0) return [];
+  const w = Math.max(...rows.map((s) => s.input.length));
+  const bar = (rho: number) => {
+    const k = Math.round(Math.abs(rho) * 20);
+    return rho < 0 ? `${' '.repeat(20 - k)}${'█'.repeat(k)}|${' '.repeat(20)}` : `${' '.repeat(20)}|${'█'.repeat(k)}${' '.repeat(20 - k)}`;
+  };
+  return [
+    `What drives ${output} (Spearman ρ; share of explained variance)`,
+    ...rows.map((s) => `${s.input.padEnd(w)}  ${bar(s.spearman)}  ${s.spearman >= 0 ? '+' : '−'}${Math.abs(s.spearman).toFixed(2)}  ${(100 * s.variance_share).toFixed(0).padStart(3)}%`),
+  ];
 }

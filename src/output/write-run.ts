@@ -1,46 +1,104 @@
 import { writeFileSync } from 'node:fs';
-import type { Plan } from '../plan.ts';
+import { parquetWriteFile } from 'hyparquet-writer';
+import type { Column, Plan } from '../plan.ts';
 import type { Chunk } from '../sampling/chunk-plan.ts';
 import type { Summary } from '../stats/summarize.ts';
 import { SUMMARY_FIELDS } from '../stats/summarize.ts';
 import { ArrowFileSink, makeBatch, makeSchema, type FieldSpec } from './arrow.ts';
 import type { RunDir } from './run-dir.ts';
 
-/** trials.arrow: `trial`, then every column of the plan; one record batch per chunk, streamed to disk. */
-export async function writeTrials(dir: RunDir, plan: Plan, columns: Float64Array[], chunks: Chunk[], metadata: Record<string, string>): Promise<void> {
+export type Format = 'arrow' | 'parquet';
+type Data = Float64Array | Int32Array | string[];
+
+/**
+ * Write one table as `<name>.arrow` (one record batch per slice in `batches`)
+ * and, when asked, `<name>.parquet` (DuckDB reads Parquet natively). Field
+ * units go into Arrow field metadata and into a `units` JSON entry of the
+ * Parquet key-value metadata.
+ */
+export async function writeTable(
+  dir: RunDir, name: string, fields: FieldSpec[], data: Data[], metadata: Record<string, string>, formats: Format[],
+  batches: { start: number; count: number }[] = [{ start: 0, count: data[0]?.length ?? 0 }],
+): Promise<void> {
+  if (formats.includes('arrow')) {
+    const schema = makeSchema(fields, metadata);
+    const sink = new ArrowFileSink(dir.file(`${name}.arrow`));
+    for (const { start, count } of batches) await sink.write(makeBatch(schema, data.map((d) => slice(d, start, count)), count));
+    await sink.close();
+  }
+  if (formats.includes('parquet')) {
+    const units = Object.fromEntries(fields.filter((f) => f.metadata?.unit).map((f) => [f.name, f.metadata!.unit]));
+    parquetWriteFile({
+      filename: dir.file(`${name}.parquet`),
+      columnData: fields.map((f, j) => ({ name: f.name, data: data[j] as never, type: f.type === 'float64' ? 'DOUBLE' : f.type === 'int32' ? 'INT32' : 'STRING', nullable: f.type === 'utf8' })),
+      kvMetadata: Object.entries({ ...metadata, units: JSON.stringify(units) }).map(([key, value]) => ({ key, value })),
+    });
+  }
+}
+
+const slice = (d: Data, start: number, count: number): Data => (Array.isArray(d) ? d.slice(start, start + count) : d.subarray(start, start + count));
+
+/** trials: `trial`, then every column of the plan; in Arrow one record batch per chunk, streamed to disk. */
+export async function writeTrials(dir: RunDir, plan: Plan, columns: Float64Array[], chunks: Chunk[], n: number, metadata: Record<string, string>, formats: Format[]): Promise<void> {
   const fields: FieldSpec[] = [
     { name: 'trial', type: 'int32', metadata: { unit: 'index', role: 'index' } },
     ...plan.columns.map((c) => ({ name: c.name, type: 'float64' as const, metadata: { unit: c.unit, role: c.role } })),
   ];
-  const schema = makeSchema(fields, metadata);
-  const sink = new ArrowFileSink(dir.file('trials.arrow'));
-  for (const { start, count } of chunks) {
-    const trial = new Int32Array(count);
-    for (let i = 0; i < count; i++) trial[i] = start + i;
-    await sink.write(makeBatch(schema, [trial, ...columns.map((c) => c.subarray(start, start + count))], count));
-  }
-  await sink.close();
+  const trial = Int32Array.from({ length: n }, (_, i) => i);
+  await writeTable(dir, 'trials', fields, [trial, ...columns.map((c) => c.subarray(0, n))], metadata, formats, chunks);
 }
 
-/** summary.arrow (one row per column) and summary.json (keyed by column; NaN as null). */
-export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary[], metadata: Record<string, string>): Promise<void> {
-  const schema = makeSchema(
-    [
-      { name: 'column', type: 'utf8' },
-      { name: 'role', type: 'utf8' },
-      { name: 'unit', type: 'utf8' },
-      ...SUMMARY_FIELDS.map((f) => ({ name: f, type: 'float64' as const })),
-    ],
-    { ...metadata, percentile_method: 'linear interpolation between order statistics (numpy default, R type 7)', ci: 'distribution-free 95% CI from order statistics' },
-  );
-  const rows = summaries.length;
-  const numeric = SUMMARY_FIELDS.map((f) => Float64Array.from(summaries, (s) => s[f as keyof Summary]));
-  const sink = new ArrowFileSink(dir.file('summary.arrow'));
-  await sink.write(makeBatch(schema, [plan.columns.map((c) => c.name), plan.columns.map((c) => c.role), plan.columns.map((c) => c.unit), ...numeric], rows));
-  await sink.close();
+/** summary (one row per column, then one per paired policy comparison) as Arrow/Parquet and JSON (NaN as null). */
+export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary[], metadata: Record<string, string>, formats: Format[]): Promise<void> {
+  const rows: Column[] = [...plan.columns, ...plan.comparisons.map((c) => ({ name: c.name, unit: 'USD', role: 'loss' as const }))];
+  const fields: FieldSpec[] = [
+    { name: 'column', type: 'utf8' },
+    { name: 'role', type: 'utf8' },
+    { name: 'unit', type: 'utf8' },
+    ...SUMMARY_FIELDS.map((f) => ({ name: f, type: 'float64' as const, metadata: { unit: /^(count|nan_count)$/.test(f) ? 'count' : f === 'prob_positive' ? 'fraction' : 'as column' } })),
+  ];
+  const meta = {
+    ...metadata,
+    percentile_method: 'linear interpolation between order statistics (numpy default, R type 7)',
+    ci: 'distribution-free 95% CI of each percentile from order statistics; mean_se = sd / sqrt(count)',
+    comparisons: 'rows <x>@<policy>.writedown_vs_own summarise, trial by trial, <x>@<policy>.writedown − <x>.writedown',
+  };
+  const data: Data[] = [rows.map((c) => c.name), rows.map((c) => c.role), rows.map((c) => c.unit), ...SUMMARY_FIELDS.map((f) => Float64Array.from(summaries, (s) => s[f as keyof Summary]))];
+  await writeTable(dir, 'summary', fields, data, meta, formats);
+  const entry = (j: number) => ({ role: rows[j].role, unit: rows[j].unit, ...summaries[j] });
+  writeJson(dir.file('summary.json'), {
+    ...meta,
+    columns: Object.fromEntries(plan.columns.map((c, j) => [c.name, entry(j)])),
+    policy_differences: Object.fromEntries(plan.comparisons.map((c, k) => [c.name, entry(plan.columns.length + k)])),
+  });
+}
 
-  const columns = Object.fromEntries(plan.columns.map((c, j) => [c.name, { role: c.role, unit: c.unit, ...summaries[j] }]));
-  writeJson(dir.file('summary.json'), { ...metadata, columns });
+export interface SensitivityRow {
+  output: string;
+  input: string;
+  spearman: number;
+  variance_share: number;
+}
+
+/** Spearman ρ of every uncertain input with each key output, and ρ² normalised over the inputs. */
+export function sensitivityRows(plan: Plan, rho: Float64Array[]): SensitivityRow[] {
+  return plan.sensitivity.outputs.flatMap((o, k) => {
+    const total = rho[k].reduce((s, r) => s + (Number.isNaN(r) ? 0 : r * r), 0);
+    return plan.sensitivity.inputs
+      .map((i, slot) => ({ output: plan.columns[o].name, input: plan.columns[i].name, spearman: rho[k][slot], variance_share: total > 0 ? (rho[k][slot] ** 2 || 0) / total : NaN }))
+      .sort((a, b) => (b.variance_share || 0) - (a.variance_share || 0));
+  });
+}
+
+export async function writeSensitivity(dir: RunDir, rows: SensitivityRow[], metadata: Record<string, string>, formats: Format[]): Promise<void> {
+  const fields: FieldSpec[] = [
+    { name: 'output', type: 'utf8' },
+    { name: 'input', type: 'utf8' },
+    { name: 'spearman', type: 'float64', metadata: { unit: 'correlation' } },
+    { name: 'variance_share', type: 'float64', metadata: { unit: 'fraction' } },
+  ];
+  const data: Data[] = [rows.map((r) => r.output), rows.map((r) => r.input), Float64Array.from(rows, (r) => r.spearman), Float64Array.from(rows, (r) => r.variance_share)];
+  await writeTable(dir, 'sensitivity', fields, data, { ...metadata, method: 'Spearman rank correlation (average ranks for ties) of each uncertain input with the output; variance_share = rho^2 / sum of rho^2 over inputs' }, formats);
 }
 
 export function writeJson(path: string, value: unknown): void {

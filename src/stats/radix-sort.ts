@@ -4,13 +4,14 @@ const count = new Int32Array(RADIX);
 /**
  * Sort a Float64Array in place in ascending order by LSD radix sort on the
  * IEEE-754 bit patterns (4 passes of 16 bits; passes where every value shares
- * the digit are skipped). About 5× faster than the built-in typed-array sort
+ * the digit are skipped). About 4× faster than the built-in typed-array sort
  * on a million values. `scratch` must be at least as long as `a`. NaN must
- * have been removed first.
+ * have been removed first. When `index` (with its own scratch) is given, it is
+ * permuted alongside, so it ends as the argsort of the original order (stable).
  *
  * @example radixSort(Float64Array.of(3, -1, 2), new Float64Array(3)) // [-1, 2, 3]
  */
-export function radixSort(a: Float64Array, scratch: Float64Array): Float64Array {
+export function radixSort(a: Float64Array, scratch: Float64Array, index?: Uint32Array, indexScratch?: Uint32Array): Float64Array {
   const n = a.length;
   if (n < 2) return a;
   let src = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
@@ -22,6 +23,7 @@ export function radixSort(a: Float64Array, scratch: Float64Array): Float64Array 
       src[i - 1] = ~src[i - 1];
     } else src[i] |= 0x80000000;
   }
+  let isrc = index, idst = indexScratch;
   let inScratch = false;
   for (let pass = 0; pass < 4; pass++) {
     const word = pass >> 1, shift = (pass & 1) * 16;
@@ -39,13 +41,20 @@ export function radixSort(a: Float64Array, scratch: Float64Array): Float64Array 
       const j = 2 * count[((word ? hi : lo) >>> shift) & 0xffff]++;
       dst[j] = lo;
       dst[j + 1] = hi;
+      if (isrc) idst![j >> 1] = isrc[i];
     }
     const t = src;
     src = dst;
     dst = t;
+    const it = isrc;
+    isrc = idst;
+    idst = it;
     inScratch = !inScratch;
   }
-  if (inScratch) new Uint32Array(a.buffer, a.byteOffset, 2 * n).set(src);
+  if (inScratch) {
+    new Uint32Array(a.buffer, a.byteOffset, 2 * n).set(src);
+    index?.set(isrc!.subarray(0, n));
+  }
   const out = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
   for (let i = 1; i < 2 * n; i += 2) {
     if (out[i] & 0x80000000) out[i] &= 0x7fffffff;

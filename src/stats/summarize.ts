@@ -25,7 +25,7 @@ export interface SortSpace {
   scratch: Float64Array;
 }
 
-export function sortSpace(n: number): SortSpace {
+function sortSpace(n: number): SortSpace {
   return { values: new Float64Array(n), scratch: new Float64Array(n) };
 }
 

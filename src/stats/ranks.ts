@@ -1,0 +1,52 @@
+import { radixSort } from './radix-sort.ts';
+
+/** Sort space for ranking n values. */
+export interface RankSpace {
+  values: Float64Array;
+  scratch: Float64Array;
+  index: Uint32Array;
+  indexScratch: Uint32Array;
+}
+
+export function rankSpace(n: number): RankSpace {
+  return { values: new Float64Array(n), scratch: new Float64Array(n), index: new Uint32Array(n), indexScratch: new Uint32Array(n) };
+}
+
+/**
+ * Ranks 1..n of `values` into `out`, ties sharing their average rank (the
+ * convention of Spearman's correlation). Values must not be NaN.
+ *
+ * @example rankInto(Float64Array.of(10, 30, 20, 20), out) // out = [1, 4, 2.5, 2.5]
+ */
+export function rankInto(values: Float64Array, out: Float64Array, space: RankSpace = rankSpace(values.length)): Float64Array {
+  const n = values.length;
+  const v = space.values.subarray(0, n);
+  v.set(values);
+  const idx = space.index.subarray(0, n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  radixSort(v, space.scratch, idx, space.indexScratch);
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && v[j] === v[i]) j++;
+    const r = (i + j + 1) / 2; // average of ranks i+1 … j
+    for (let k = i; k < j; k++) out[idx[k]] = r;
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * Pearson correlation of two rank vectors of 1..n (mean (n + 1)/2): Spearman's ρ.
+ * NaN when either is constant.
+ */
+export function rankCorrelation(a: Float64Array, b: Float64Array, n = a.length): number {
+  const m = (n + 1) / 2;
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i] - m, y = b[i] - m;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
+}
