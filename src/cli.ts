@@ -33,6 +33,12 @@ const formatsArg = (v: string): Format[] => {
   return [...new Set(list)] as Format[];
 };
 
+const fraction = (v: string) => {
+  const p = Number(v);
+  if (!(p > 0 && p < 1)) throw new InvalidArgumentError(`--precision must be a number between 0 and 1 (e.g. 0.01), got '${v}'.`);
+  return p;
+};
+
 function runOptions(cmd: Command): Command {
   return cmd
     .option('--trials <n>', 'number of trials', integer('--trials', 1, 2_000_000_000), DEFAULT_TRIALS)
@@ -40,6 +46,8 @@ function runOptions(cmd: Command): Command {
     .addOption(new Option('--workers <w>', 'worker threads (results do not depend on it)').argParser(integer('--workers', 1, 256)).default(availableParallelism(), 'available cores'))
     .option('--chunk-size <c>', 'trials per chunk (part of the reproducibility key)', integer('--chunk-size', 1, 1_000_000), DEFAULT_CHUNK_SIZE)
     .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
+    .option('--precision <p>', 'add trials until the 95 % CIs of P95 and mean of portfolio.writedown are within ±p (relative), e.g. 0.01', fraction)
+    .option('--max-trials <n>', 'with --precision: stop here at the latest', integer('--max-trials', 1, 100_000_000), 2_000_000)
     .option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)', formatsArg, ['arrow'])
     .option('--quiet', 'print only the run directory', false)
     .option('--debug', 'show stack traces on errors', false);
@@ -52,6 +60,8 @@ interface Opts {
   chunkSize: number;
   out?: string;
   format: Format[];
+  precision?: number;
+  maxTrials: number;
   quiet: boolean;
   debug: boolean;
 }
@@ -70,7 +80,7 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
   bar?.start(o.trials, 0);
   try {
     const r = await run({
-      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format,
+      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format, precision: o.precision, maxTrials: o.maxTrials,
       command: process.argv.slice(1), signal: abort.signal, onProgress: bar ? (done) => bar.update(done) : undefined,
     });
     bar?.stop();

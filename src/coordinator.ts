@@ -66,6 +66,11 @@ export class Coordinator {
     ]);
   }
 
+  /** Summary of one column over the first `length` trials. */
+  summary(column: number, length: number): Promise<Summary> {
+    return this.run({ kind: 'summary', column, length }, (e) => new Error(`summary of ${this.plan.columns[column].name} failed: ${(e as Error)?.message ?? e}`)) as Promise<Summary>;
+  }
+
   /** Spearman correlation of each sensitivity output (rows) with each uncertain input (columns). */
   async sensitivity(length: number): Promise<Float64Array[]> {
     const fail = (e: unknown) => new Error(`sensitivity failed: ${(e as Error)?.message ?? e}`);

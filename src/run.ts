@@ -3,7 +3,7 @@ import { loadScenario } from './scenario/load.ts';
 import type { Scenario } from './scenario/types.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { Coordinator } from './coordinator.ts';
-import { planChunks } from './sampling/chunk-plan.ts';
+import { simulateTrials, type Convergence } from './convergence.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { sensitivityRows, writeJson, writeSensitivity, writeSummaries, writeTrials, type Format, type SensitivityRow } from './output/write-run.ts';
@@ -18,6 +18,9 @@ export interface RunRequest {
   chunkSize: number;
   /** run directory; default runs/<timestamp>-s<seed>-<run id> */
   out?: string;
+  /** stop when the 95 % CIs of P95 and mean of portfolio.writedown are within ±precision (relative), or at maxTrials */
+  precision?: number;
+  maxTrials?: number;
   /** file formats of every table (default arrow) */
   formats?: Format[];
   /** the command line, for the manifest */
@@ -46,6 +49,7 @@ export interface Manifest {
   seed: string;
   sampler: string;
   trials: number;
+  convergence?: Convergence;
   chunk_size: number;
   chunks: number;
   workers: number;
@@ -79,10 +83,14 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   req.signal?.addEventListener('abort', cancel, { once: true });
   try {
     req.signal?.throwIfAborted();
-    coordinator = new Coordinator(plan, { seed: req.seed, workers: req.workers, chunkSize: req.chunkSize, capacity: req.trials });
-    const chunks = planChunks(req.trials, req.chunkSize);
+    const capacity = req.precision === undefined ? req.trials : Math.max(req.maxTrials!, req.trials);
+    coordinator = new Coordinator(plan, { seed: req.seed, workers: req.workers, chunkSize: req.chunkSize, capacity });
     let done = 0;
-    const times = await coordinator.simulate(chunks, (c) => req.onProgress?.((done += c.count), req.trials));
+    const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
+    const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
+      trials: Math.min(req.trials, capacity), chunkSize: req.chunkSize, precision: req.precision, maxTrials: req.maxTrials, watch,
+      onChunk: (c) => req.onProgress?.((done += c.count), capacity),
+    });
     const t2 = performance.now();
 
     const metadata = {
@@ -92,14 +100,13 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       seed: req.seed,
       sampler: RANDOM_SAMPLER,
       chunk_size: String(req.chunkSize),
-      trials: String(req.trials),
+      trials: String(n),
       scenario_hash: scenarioHash,
       standard: scenario.standard,
       caveat: PATHWISE_CAVEAT,
     };
     // summaries and ranks run in the workers while this thread streams the trials from the same shared columns
     const formats = req.formats ?? ['arrow'];
-    const n = req.trials;
     let t3 = 0;
     const [[summaries, rho]] = await Promise.all([
       Promise.all([coordinator.summarize(n), coordinator.sensitivity(n)]).then((r) => ((t3 = performance.now()), r)),
@@ -121,7 +128,8 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       scenario_hash: scenarioHash,
       seed: req.seed,
       sampler: RANDOM_SAMPLER,
-      trials: req.trials,
+      trials: n,
+      ...(convergence && { convergence }),
       chunk_size: req.chunkSize,
       chunks: chunks.length,
       workers: req.workers,

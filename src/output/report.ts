@@ -34,6 +34,11 @@ export function riskTable(r: RunOutcome): string {
   const lines = rows.map((row) => row.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  '));
   lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
   lines.push('', ...tornado(r, 'portfolio.writedown', 8));
+  const cv = manifest.convergence;
+  if (cv) {
+    const pc = (x: number) => `±${(100 * x).toFixed(2)}%`;
+    lines.push('', `Precision: ${cv.stopped === 'converged' ? 'reached' : 'NOT reached (stopped at --max-trials)'} with ${manifest.trials.toLocaleString('en-US')} trials — P95 ${pc(cv.p95)}, mean ${pc(cv.mean)} (target ${pc(cv.target)}, 95 % CI)`);
+  }
   const head = `Write-down risk over ${scenario.horizonMonths} months · ${manifest.trials.toLocaleString('en-US')} trials · seed ${manifest.seed} · ${scenario.standard.toUpperCase()} · ${manifest.timings.total.toFixed(1)} s`;
   return [head, '', ...lines, '', `Note: ${PATHWISE_CAVEAT}`].join('\n');
 }

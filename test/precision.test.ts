@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../src/run.ts';
+import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
+import { relativeHalfWidths } from '../src/convergence.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'sim-precision-'));
+const base = { scenarioFile: DEFAULT_SCENARIO, seed: '5', chunkSize: 500, workers: 2 };
+const bytes = (dir: string) => readFileSync(join(dir, 'trials.arrow'));
+
+describe('--precision', () => {
+  it('stops where it says, and equals a fixed run of the same size', async () => {
+    const r = await run({ ...base, trials: 1000, precision: 0.01, maxTrials: 200_000, out: join(root, 'p') });
+    const cv = r.manifest.convergence!;
+    expect(cv.stopped).toBe('converged');
+    expect(cv.p95).toBeLessThanOrEqual(0.01);
+    expect(cv.mean).toBeLessThanOrEqual(0.01);
+    // doubling from 1000: the run stopped at the first size that met the target
+    const n = r.manifest.trials;
+    expect(n % 500).toBe(0);
+    const fixed = await run({ ...base, trials: n, out: join(root, 'fixed') });
+    const a = tableFromIPC(bytes(r.dir)), b = tableFromIPC(bytes(fixed.dir));
+    for (const f of a.schema.fields) expect(Array.from(a.getChild(f.name)!.toArray()), f.name).toEqual(Array.from(b.getChild(f.name)!.toArray()));
+    const half = await run({ ...base, trials: n / 2, out: join(root, 'half') });
+    const h = relativeHalfWidths(half.summaries.get('portfolio.writedown')!);
+    expect(h.p95 > 0.01 || h.mean > 0.01).toBe(true); // half as many trials would not have done
+  }, 120_000);
+
+  it('reports when --max-trials stops it first', async () => {
+    const r = await run({ ...base, trials: 500, precision: 0.0001, maxTrials: 1700, out: join(root, 'max') });
+    expect(r.manifest.convergence!.stopped).toBe('max-trials');
+    expect(r.manifest.trials).toBe(1700);
+    expect(r.manifest.convergence!.p95).toBeGreaterThan(0.0001);
+  }, 60_000);
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
