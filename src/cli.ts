@@ -48,6 +48,7 @@ function runOptions(cmd: Command): Command {
     .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
     .option('--precision <p>', 'add trials until the 95 % CIs of P95 and mean of portfolio.writedown are within ±p (relative), e.g. 0.01', fraction)
     .option('--max-trials <n>', 'with --precision: stop here at the latest', integer('--max-trials', 1, 100_000_000), 2_000_000)
+    .option('--path-sample <k>', 'trials whose monthly C, V, M paths feed paths.arrow (all when fewer)', integer('--path-sample', 1, 1_000_000), 10_000)
     .option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)', formatsArg, ['arrow'])
     .option('--quiet', 'print only the run directory', false)
     .option('--debug', 'show stack traces on errors', false);
@@ -62,6 +63,7 @@ interface Opts {
   format: Format[];
   precision?: number;
   maxTrials: number;
+  pathSample: number;
   quiet: boolean;
   debug: boolean;
 }
@@ -80,7 +82,7 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
   bar?.start(o.trials, 0);
   try {
     const r = await run({
-      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format, precision: o.precision, maxTrials: o.maxTrials,
+      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format, precision: o.precision, maxTrials: o.maxTrials, pathSample: o.pathSample,
       command: process.argv.slice(1), signal: abort.signal, onProgress: bar ? (done) => bar.update(done) : undefined,
     });
     bar?.stop();

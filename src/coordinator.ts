@@ -28,12 +28,16 @@ export class Coordinator {
   readonly columns: Float64Array[];
   private readonly pool: Piscina<Task, ChunkTimes | Summary | Float64Array>;
   private readonly abort = new AbortController();
+  /** trials recorded for paths */
+  readonly pathK: number;
 
-  constructor(readonly plan: Plan, o: { seed: string; workers: number; chunkSize: number; capacity: number }) {
+  constructor(readonly plan: Plan, o: { seed: string; workers: number; chunkSize: number; capacity: number; pathSample: number }) {
     const buffers = plan.columns.map(() => new SharedArrayBuffer(8 * o.capacity));
     this.columns = buffers.map((b) => new Float64Array(b));
     const ranks = plan.sensitivity.inputs.map(() => new SharedArrayBuffer(8 * o.capacity));
-    const setup: WorkerSetup = { plan, seed: o.seed, chunkSize: o.chunkSize, columns: buffers, ranks };
+    this.pathK = Math.min(o.pathSample, o.capacity);
+    const paths = { K: this.pathK, buffer: new SharedArrayBuffer(8 * plan.assets.length * 3 * (plan.H + 1) * this.pathK) };
+    const setup: WorkerSetup = { plan, seed: o.seed, chunkSize: o.chunkSize, columns: buffers, ranks, paths };
     setMaxListeners(0, this.abort.signal); // every queued task listens to it
     this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 60_000, workerData: setup });
   }
@@ -76,6 +80,16 @@ export class Coordinator {
     const fail = (e: unknown) => new Error(`sensitivity failed: ${(e as Error)?.message ?? e}`);
     await Promise.all(this.plan.sensitivity.inputs.map((_, slot) => this.run({ kind: 'ranks', slot, length }, fail)));
     return Promise.all(this.plan.sensitivity.outputs.map((column) => this.run({ kind: 'spearman', column, length }, fail) as Promise<Float64Array>));
+  }
+
+  /** Percentile bands of C, V, M (q = 0, 1, 2) per asset and for the portfolio, over min(K, length) trials. */
+  paths(length: number): Promise<{ series: string; q: number; bands: Float64Array }[]> {
+    const all = this.plan.assets.map((_, a) => a);
+    const series = [...this.plan.assets.map((a, i) => ({ name: a.name, assets: [i] })), { name: 'portfolio', assets: all }];
+    return Promise.all(series.flatMap((s) => [0, 1, 2].map(async (q) => ({
+      series: s.name, q,
+      bands: (await this.run({ kind: 'paths', q, assets: s.assets, length }, (e) => new Error(`paths of ${s.name} failed: ${(e as Error)?.message ?? e}`))) as Float64Array,
+    }))));
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import { Coordinator } from './coordinator.ts';
 import { simulateTrials, type Convergence } from './convergence.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
-import { sensitivityRows, writeJson, writeSensitivity, writeSummaries, writeTrials, type Format, type SensitivityRow } from './output/write-run.ts';
+import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type Format, type SensitivityRow } from './output/write-run.ts';
 import { RANDOM_SAMPLER } from './sampling/stream.ts';
 import { VERSION } from './version.ts';
 
@@ -21,6 +21,8 @@ export interface RunRequest {
   /** stop when the 95 % CIs of P95 and mean of portfolio.writedown are within ±precision (relative), or at maxTrials */
   precision?: number;
   maxTrials?: number;
+  /** trials whose monthly paths feed paths.arrow (default 10,000; all when fewer) */
+  pathSample?: number;
   /** file formats of every table (default arrow) */
   formats?: Format[];
   /** the command line, for the manifest */
@@ -62,6 +64,8 @@ export interface Manifest {
   caveat: string;
 }
 
+export const DEFAULT_PATH_SAMPLE = 10_000;
+
 export const PATHWISE_CAVEAT =
   'Recoverable amounts are pathwise (each trial knows its own future), which biases recoverable amounts up and write-downs down: read write-downs as lower bounds.';
 
@@ -84,7 +88,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   try {
     req.signal?.throwIfAborted();
     const capacity = req.precision === undefined ? req.trials : Math.max(req.maxTrials!, req.trials);
-    coordinator = new Coordinator(plan, { seed: req.seed, workers: req.workers, chunkSize: req.chunkSize, capacity });
+    coordinator = new Coordinator(plan, { seed: req.seed, workers: req.workers, chunkSize: req.chunkSize, capacity, pathSample: req.pathSample ?? DEFAULT_PATH_SAMPLE });
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
@@ -108,14 +112,15 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     // summaries and ranks run in the workers while this thread streams the trials from the same shared columns
     const formats = req.formats ?? ['arrow'];
     let t3 = 0;
-    const [[summaries, rho]] = await Promise.all([
-      Promise.all([coordinator.summarize(n), coordinator.sensitivity(n)]).then((r) => ((t3 = performance.now()), r)),
+    const [[summaries, rho, bands]] = await Promise.all([
+      Promise.all([coordinator.summarize(n), coordinator.sensitivity(n), coordinator.paths(n)]).then((r) => ((t3 = performance.now()), r)),
       writeTrials(dir, plan, coordinator.columns, chunks, n, metadata, formats),
     ]);
     req.signal?.throwIfAborted();
     await writeSummaries(dir, plan, summaries, metadata, formats);
     const sensitivity = sensitivityRows(plan, rho);
     await writeSensitivity(dir, sensitivity, metadata, formats);
+    await writePaths(dir, plan.H, bands, Math.min(coordinator.pathK, n), metadata, formats);
     writeJson(dir.file('scenario.json'), scenario);
     const t5 = performance.now();
     const manifest: Manifest = {
@@ -144,7 +149,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
         write: s(t5 - t2),
         total: s(performance.now() - t0),
       },
-      files: [...formats.flatMap((f) => ['trials', 'summary', 'sensitivity'].map((t) => `${t}.${f}`)), 'summary.json', 'scenario.json', 'manifest.json'],
+      files: [...formats.flatMap((f) => ['trials', 'summary', 'sensitivity', 'paths'].map((t) => `${t}.${f}`)), 'summary.json', 'scenario.json', 'manifest.json'],
       caveat: PATHWISE_CAVEAT,
     };
     writeJson(dir.file('manifest.json'), manifest);

@@ -4,6 +4,7 @@ import type { Chunk } from '../src/sampling/chunk-plan.ts';
 import { createChunkSampler, sampleChunk } from '../src/sampling/sample-chunk.ts';
 import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
 import { summarize, type Summary } from '../src/stats/summarize.ts';
+import { pathBands } from '../src/stats/path-bands.ts';
 import { rankCorrelation, rankInto, rankSpace, type RankSpace } from '../src/stats/ranks.ts';
 
 /** What the coordinator hands every worker once, at pool start. */
@@ -15,6 +16,8 @@ export interface WorkerSetup {
   columns: SharedArrayBuffer[];
   /** ranks of each uncertain input (plan.sensitivity.inputs), filled by 'ranks' tasks */
   ranks: SharedArrayBuffer[];
+  /** monthly C, V, M of the first K trials (PathSink layout) */
+  paths: { K: number; buffer: SharedArrayBuffer };
 }
 
 export type Task =
@@ -23,10 +26,13 @@ export type Task =
   | { kind: 'summary'; column: number; minus?: number; length: number }
   | { kind: 'ranks'; slot: number; length: number }
   /** Spearman correlation of a column with every ranked input */
-  | { kind: 'spearman'; column: number; length: number };
+  | { kind: 'spearman'; column: number; length: number }
+  /** percentile bands of quantity q summed over `assets`, month by month, over the path sample */
+  | { kind: 'paths'; q: number; assets: number[]; length: number };
 export interface ChunkTimes { sample: number; simulate: number }
 
-const { plan, seed, chunkSize, columns, ranks } = workerData as WorkerSetup;
+const { plan, seed, chunkSize, columns, ranks, paths } = workerData as WorkerSetup;
+const pathSink = { K: paths.K, data: new Float64Array(paths.buffer) };
 const shared = columns.map((b) => new Float64Array(b));
 const rankCols = ranks.map((b) => new Float64Array(b));
 const width = plan.columns.length;
@@ -45,6 +51,7 @@ export default function runTask(task: Task): ChunkTimes | Summary | Float64Array
   if (task.kind !== 'chunk') {
     const n = task.length;
     space ??= { ...rankSpace(shared[0]?.length ?? 0), diff: new Float64Array(shared[0]?.length ?? 0), ranks: new Float64Array(shared[0]?.length ?? 0) };
+    if (task.kind === 'paths') return pathBands(pathSink.data, Math.min(pathSink.K, n), plan.H, task.q, task.assets, space);
     if (task.kind === 'ranks') {
       rankInto(shared[plan.sensitivity.inputs[task.slot]].subarray(0, n), rankCols[task.slot], space);
       return new Float64Array(0);
@@ -72,7 +79,7 @@ export default function runTask(task: Task): ChunkTimes | Summary | Float64Array
   const t0 = performance.now();
   sampleChunk(kernel.sampler, seed, chunk, buf);
   const t1 = performance.now();
-  simulateChunk(plan, kernel.state, buf, chunk.count);
+  simulateChunk(plan, kernel.state, buf, chunk.count, chunk.start, pathSink);
   for (let j = 0; j < width; j++) shared[j].set(buf.subarray(j * chunk.count, (j + 1) * chunk.count), chunk.start);
   const t2 = performance.now();
   return { sample: (t1 - t0) / 1000, simulate: (t2 - t1) / 1000 };

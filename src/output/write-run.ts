@@ -4,6 +4,7 @@ import type { Column, Plan } from '../plan.ts';
 import type { Chunk } from '../sampling/chunk-plan.ts';
 import type { Summary } from '../stats/summarize.ts';
 import { SUMMARY_FIELDS } from '../stats/summarize.ts';
+import { BANDS } from '../stats/path-bands.ts';
 import { ArrowFileSink, makeBatch, makeSchema, type FieldSpec } from './arrow.ts';
 import type { RunDir } from './run-dir.ts';
 
@@ -99,6 +100,33 @@ export async function writeSensitivity(dir: RunDir, rows: SensitivityRow[], meta
   ];
   const data: Data[] = [rows.map((r) => r.output), rows.map((r) => r.input), Float64Array.from(rows, (r) => r.spearman), Float64Array.from(rows, (r) => r.variance_share)];
   await writeTable(dir, 'sensitivity', fields, data, { ...metadata, method: 'Spearman rank correlation (average ranks for ties) of each uncertain input with the output; variance_share = rho^2 / sum of rho^2 over inputs' }, formats);
+}
+
+/** paths: one row per series (asset or portfolio), quantity (C, V, M) and month, with percentile bands and the mean. */
+export async function writePaths(dir: RunDir, H: number, bands: { series: string; q: number; bands: Float64Array }[], K: number, metadata: Record<string, string>, formats: Format[]): Promise<void> {
+  const rows = bands.length * (H + 1);
+  const t = new Int32Array(rows), series: string[] = [], quantity: string[] = [];
+  const cols = BANDS.map(() => new Float64Array(rows));
+  bands.forEach((b, r) => {
+    for (let m = 0; m <= H; m++) {
+      const row = r * (H + 1) + m;
+      t[row] = m;
+      series.push(b.series);
+      quantity.push('CVM'[b.q]);
+      BANDS.forEach((_, k) => (cols[k][row] = b.bands[k * (H + 1) + m]));
+    }
+  });
+  const fields: FieldSpec[] = [
+    { name: 't', type: 'int32', metadata: { unit: 'months' } },
+    { name: 'series', type: 'utf8' },
+    { name: 'quantity', type: 'utf8' },
+    ...BANDS.map((b) => ({ name: b, type: 'float64' as const, metadata: { unit: 'USD' } })),
+  ];
+  await writeTable(dir, 'paths', fields, [t, series, quantity, ...cols], {
+    ...metadata,
+    path_sample: String(K),
+    method: `over the first ${K} trials: C = carrying amount after any loss recognised at t (own policy; the sale at the exit month leaves min(C, S)), V = recoverable amount, M = market value; all 0 after the exit month (the asset is gone); portfolio = sum over assets per trial, then percentiles (linear interpolation) and mean per month`,
+  }, formats);
 }
 
 export function writeJson(path: string, value: unknown): void {
