@@ -60,6 +60,8 @@ export interface Manifest {
   /** seconds. sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase;
    * aggregate (summaries, in the workers) and write (files, in the main thread) overlap and are both measured from the end of simulation */
   timings: { load: number; sample: number; simulate: number; simulate_wall: number; aggregate: number; write: number; total: number };
+  /** peak resident memory of the process (all threads), MB */
+  peak_rss_mb: number;
   files: string[];
   caveat: string;
 }
@@ -149,6 +151,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
         write: s(t5 - t2),
         total: s(performance.now() - t0),
       },
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       files: [...formats.flatMap((f) => ['trials', 'summary', 'sensitivity', 'paths'].map((t) => `${t}.${f}`)), 'summary.json', 'scenario.json', 'manifest.json'],
       caveat: PATHWISE_CAVEAT,
     };

@@ -1,0 +1,163 @@
+/**
+ * `npm run bench` — speed and memory figures, printed and written to
+ * benchmarks/results/<timestamp>.json. Never asserted in tests; the test
+ * suite only runs `--smoke` (tiny sizes) so this file cannot rot.
+ *
+ *   npm run bench                 full figures (a few minutes)
+ *   npm run bench -- --smoke      tiny sizes, to check it runs
+ *   npm run bench -- --scale      also the 10,000,000-trial run
+ *   --out-dir DIR                 where the JSON goes
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync, readdirSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveScenario } from '../src/scenario/resolve.ts';
+import { loadScenario, DEFAULT_SCENARIO } from '../src/scenario/load.ts';
+import { buildPlan, type Plan } from '../src/plan.ts';
+import { createChunkSampler, sampleChunk } from '../src/sampling/sample-chunk.ts';
+import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
+import { chunkStream } from '../src/sampling/stream.ts';
+import { families } from '../distributions/index.ts';
+
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const scale = args.includes('--scale');
+const outDir = args.includes('--out-dir') ? args[args.indexOf('--out-dir') + 1] : fileURLToPath(new URL('./results/', import.meta.url));
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runs = smoke ? 2 : 7;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const pert = (min: number, mode: number, max: number) => ({ dist: 'pert', min, mode, max });
+
+/** The cohort the C loop mirrors: fixed parameters as in hardware-kernel.c. */
+const cohort = {
+  horizonMonths: 72, discountRate: 0.1,
+  assets: [{
+    name: 'gpu', kind: 'hardware', units: 1000, unitCost: 30000, ageMonths: 24, powerKw: 1.2, opexPerUnitMonth: 150, disposalCost: 0.05,
+    policy: { method: 'straight-line', usefulLifeMonths: 72 },
+    rentalPrice: pert(1.5, 2.2, 3.5), priceCompression: { dist: 'triangular', min: 0.15, mode: 0.3, max: 0.5 }, firstSupersededAge: { dist: 'triangular', min: 14, mode: 20, max: 28 },
+    cadenceMonths: { dist: 'uniform', min: 12, max: 24 }, generationShock: pert(0.1, 0.2, 0.4), utilization: [pert(0.7, 0.8, 0.9), pert(0.5, 0.65, 0.75), pert(0.15, 0.3, 0.45)],
+    resaleDecay: pert(0.15, 0.25, 0.4), resaleFloor: { dist: 'uniform', min: 0.03, max: 0.1 }, resaleHaircut: pert(0.05, 0.15, 0.25), failureRate: pert(0.05, 0.09, 0.12),
+    powerPrice: pert(0.06, 0.08, 0.13), pue: pert(1.1, 1.2, 1.4),
+  }],
+};
+const oneModel = {
+  horizonMonths: 72,
+  assets: [{ name: 'llm', kind: 'model', trainingCost: 2e8, releaseMonth: -3, accounting: { treatment: 'capitalized', amortizationMonths: 36 }, lifespanMonths: pert(4, 9, 18), peakMonthlyRevenue: { dist: 'lognormal', median: 3e7, sigma: 0.5 }, tokenPriceCompression: { dist: 'uniform', min: 0.5, max: 0.8 }, tailFraction: { dist: 'uniform', min: 0.05, max: 0.2 }, servingCostRatio: { dist: 'uniform', min: 0.3, max: 0.6 } }],
+};
+
+/** Single-thread kernel throughput on pre-sampled inputs, in trial-months per second. */
+function kernel(plan: Plan, n: number) {
+  const buf = new Float64Array(plan.columns.length * n);
+  sampleChunk(createChunkSampler(plan), 'bench', { index: 0, start: 0, count: n }, buf);
+  const state = createKernelState(plan);
+  const inputs = buf.slice(0, plan.inputs.length * n);
+  simulateChunk(plan, state, buf, n); // warm-up
+  const times = Array.from({ length: runs }, () => {
+    const t = performance.now();
+    simulateChunk(plan, state, buf, n);
+    return (performance.now() - t) / 1000;
+  });
+  const s = median(times);
+  return { seconds: s, trialMonthsPerSecond: (n * plan.H) / s, buf, inputs };
+}
+
+function cLoop(plan: Plan, inputs: Float64Array, n: number, jsSum: number) {
+  const build = join(here, 'build');
+  mkdirSync(build, { recursive: true });
+  const exe = join(build, 'hardware-kernel');
+  execFileSync('gcc', ['-O3', '-march=native', '-o', exe, join(here, 'hardware-kernel.c'), '-lm']);
+  // trial-major rows of 14 inputs in the C file's order
+  const order = ['rentalPrice', 'priceCompression', 'firstSupersededAge', 'cadenceMonths', 'generationShock', 'resaleDecay', 'resaleFloor', 'resaleHaircut', 'failureRate', 'powerPrice', 'pue', 'utilization.0', 'utilization.1', 'utilization.2'];
+  const cols = order.map((k) => plan.inputs.findIndex((i) => i.name === `gpu.${k}`));
+  const rows = new Float64Array(14 * n);
+  for (let i = 0; i < n; i++) cols.forEach((c, k) => (rows[14 * i + k] = inputs[c * n + i]));
+  const file = join(build, 'inputs.bin');
+  writeFileSync(file, rows);
+  const [seconds, sum] = execFileSync(exe, [file, String(n), String(plan.H), String(runs)], { encoding: 'utf8' }).trim().split(' ').map(Number);
+  return { seconds, trialMonthsPerSecond: (n * plan.H) / seconds, agreesWithKernel: Math.abs(sum - jsSum) <= 1e-9 * Math.abs(jsSum) };
+}
+
+function sampling() {
+  const refs = JSON.parse(readFileSync(join(root, 'test/fixtures/distribution-reference.json'), 'utf8')) as { family: string; params: Record<string, unknown> }[];
+  const seen = new Set<string>();
+  const n = smoke ? 10_000 : 1_000_000;
+  const next = chunkStream('bench', 0);
+  const u = Float64Array.from({ length: n }, next);
+  const out: Record<string, number> = {};
+  for (const r of refs) {
+    if (seen.has(r.family)) continue;
+    seen.add(r.family);
+    const d = families[r.family].create(r.params);
+    let sink = 0;
+    for (let i = 0; i < n; i++) sink += d.sample(u[i]); // warm-up
+    const s = median(Array.from({ length: 3 }, () => {
+      const t = performance.now();
+      for (let i = 0; i < n; i++) sink += d.sample(u[i]);
+      return (performance.now() - t) / 1000;
+    }));
+    out[`${r.family} ${JSON.stringify(r.params)}`] = n / s + 0 * sink;
+  }
+  const t = performance.now();
+  for (let i = 0; i < n; i++) next();
+  out['uniform source (xor4096 .double())'] = n / ((performance.now() - t) / 1000);
+  return out;
+}
+
+function endToEnd(trials: number, workers: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-bench-'));
+  try {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [join(root, 'bin/sim.mjs'), '--trials', String(trials), '--workers', String(workers), '--quiet', '--out', join(dir, 'run')], { encoding: 'utf8' });
+    const wall = (performance.now() - t) / 1000;
+    if (r.status !== 0) return { error: r.stderr.trim() };
+    const m = JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8'));
+    const bytes = readdirSync(join(dir, 'run')).reduce((s, f) => s + statSync(join(dir, 'run', f)).size, 0);
+    return { trials, workers, wallSeconds: wall, trialsPerSecond: trials / wall, phases: m.timings, peakRssMb: m.peak_rss_mb, outputMb: Math.round(bytes / 1e6) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const n = smoke ? 2048 : 65_536;
+const hw = kernel(buildPlan(resolveScenario(cohort, 'bench:cohort')), n);
+const hwPlan = buildPlan(resolveScenario(cohort, 'bench:cohort'));
+const wdCol = hwPlan.columns.findIndex((c) => c.name === 'gpu.writedown');
+const jsSum = hw.buf.subarray(wdCol * n, (wdCol + 1) * n).reduce((a, b) => a + b, 0);
+const c = cLoop(hwPlan, hw.inputs, n, jsSum);
+const md = kernel(buildPlan(resolveScenario(oneModel, 'bench:model')), n);
+const df = kernel(buildPlan(loadScenario(DEFAULT_SCENARIO)), smoke ? 1024 : 16_384);
+const e2eTrials = smoke ? 2000 : 1_000_000;
+const figures = {
+  kernel: {
+    hardwareCohort: { trialMonthsPerSecond: hw.trialMonthsPerSecond, cLoopTrialMonthsPerSecond: c.trialMonthsPerSecond, ratioToC: hw.trialMonthsPerSecond / c.trialMonthsPerSecond, cAgreesWithKernel: c.agreesWithKernel },
+    modelAsset: { trialMonthsPerSecond: md.trialMonthsPerSecond },
+    defaultScenario: { trialMonthsPerSecond: df.trialMonthsPerSecond, trialsPerSecond: df.trialMonthsPerSecond / 72 },
+  },
+  samplingDrawsPerSecond: sampling(),
+  endToEnd: [endToEnd(e2eTrials, 1), endToEnd(e2eTrials, 2)],
+  scale: scale ? endToEnd(10_000_000, 2) : 'not run (pass --scale)',
+};
+const [w1, w2] = figures.endToEnd as { trialsPerSecond: number; phases: { simulate_wall: number } }[];
+const scaling = { endToEnd: w2.trialsPerSecond / w1.trialsPerSecond, simulatePhase: w1.phases.simulate_wall / w2.phases.simulate_wall };
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+} catch {}
+const result = { date: new Date().toISOString(), mode: smoke ? 'smoke' : 'full', machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) }, node: process.version, commit, figures: { ...figures, scaling } };
+
+const M = (x: number) => `${(x / 1e6).toFixed(1)} M`;
+console.log(`sim benchmarks (${result.mode}) · ${result.machine.model} × ${result.machine.cpus} · Node ${process.version} · ${commit}`);
+console.log(`kernel, hardware cohort (H = 72):   ${M(hw.trialMonthsPerSecond)} trial-months/s   C -O3 loop: ${M(c.trialMonthsPerSecond)}   ours/C = ${(hw.trialMonthsPerSecond / c.trialMonthsPerSecond).toFixed(2)}   (same write-downs: ${c.agreesWithKernel})`);
+console.log(`kernel, one model asset:            ${M(md.trialMonthsPerSecond)} trial-months/s`);
+console.log(`kernel, default scenario:           ${M(df.trialMonthsPerSecond)} trial-months/s (${Math.round(df.trialMonthsPerSecond / 72).toLocaleString('en-US')} trials/s)`);
+console.log('sampling (draws/s):');
+for (const [k, v] of Object.entries(figures.samplingDrawsPerSecond)) console.log(`  ${M(v).padStart(9)}  ${k}`);
+for (const e of figures.endToEnd as any[]) console.log(e.error ? `end to end: ${e.error}` : `end to end, ${e.trials.toLocaleString('en-US')} trials, ${e.workers} worker(s): ${e.wallSeconds.toFixed(2)} s, ${Math.round(e.trialsPerSecond).toLocaleString('en-US')} trials/s, peak RSS ${e.peakRssMb} MB, files ${e.outputMb} MB; phases ${JSON.stringify(e.phases)}`);
+console.log(`scaling 2 vs 1 worker: simulate phase ${scaling.simulatePhase.toFixed(2)}×, end to end ${scaling.endToEnd.toFixed(2)}×`);
+mkdirSync(outDir, { recursive: true });
+const file = join(outDir, `${result.date.replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+console.log(`written to ${file}`);
