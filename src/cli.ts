@@ -9,6 +9,7 @@ import { run } from './run.ts';
 import { riskTable } from './output/report.ts';
 import { VERSION } from './version.ts';
 import type { Format } from './output/write-run.ts';
+import { SAMPLERS, type SamplerKind } from './sampling/sample-chunk.ts';
 
 export const DEFAULT_SEED = '1';
 export const DEFAULT_TRIALS = 100_000;
@@ -46,6 +47,7 @@ function runOptions(cmd: Command): Command {
     .addOption(new Option('--workers <w>', 'worker threads (results do not depend on it)').argParser(integer('--workers', 1, 256)).default(availableParallelism(), 'available cores'))
     .option('--chunk-size <c>', 'trials per chunk (part of the reproducibility key)', integer('--chunk-size', 1, 1_000_000), DEFAULT_CHUNK_SIZE)
     .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
+    .addOption(new Option('--sampler <kind>', 'how inputs are drawn: random, lhs (Latin hypercube) or sobol (scrambled quasi-random)').choices(SAMPLERS).default('random'))
     .option('--precision <p>', 'add trials until the 95 % CIs of P95 and mean of portfolio.writedown are within ±p (relative), e.g. 0.01', fraction)
     .option('--max-trials <n>', 'with --precision: stop here at the latest', integer('--max-trials', 1, 100_000_000), 2_000_000)
     .option('--path-sample <k>', 'trials whose monthly C, V, M paths feed paths.arrow (all when fewer)', integer('--path-sample', 1, 1_000_000), 10_000)
@@ -64,6 +66,7 @@ interface Opts {
   precision?: number;
   maxTrials: number;
   pathSample: number;
+  sampler: SamplerKind;
   quiet: boolean;
   debug: boolean;
 }
@@ -82,10 +85,11 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
   bar?.start(o.trials, 0);
   try {
     const r = await run({
-      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format, precision: o.precision, maxTrials: o.maxTrials, pathSample: o.pathSample,
+      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format, precision: o.precision, maxTrials: o.maxTrials, pathSample: o.pathSample, sampler: o.sampler,
       command: process.argv.slice(1), signal: abort.signal, onProgress: bar ? (done) => bar.update(done) : undefined,
     });
     bar?.stop();
+    for (const w of r.manifest.warnings) console.error(`sim: warning: ${w}`);
     if (o.quiet) console.log(r.dir);
     else console.log(`${riskTable(r)}\n\nRun written to ${relative(process.cwd(), r.dir) || '.'} (${r.manifest.files.join(', ')})`);
   } finally {

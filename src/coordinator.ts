@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import type { Plan } from './plan.ts';
 import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
+import type { SamplerKind } from './sampling/sample-chunk.ts';
 import type { ChunkTimes, Task, WorkerSetup } from '../workers/run-chunk.ts';
 
 const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
@@ -30,14 +31,17 @@ export class Coordinator {
   private readonly abort = new AbortController();
   /** trials recorded for paths */
   readonly pathK: number;
+  /** ranks of the uncertain inputs (plan.sensitivity.inputs), filled by sensitivity() */
+  readonly rankBuffers: Float64Array[];
 
-  constructor(readonly plan: Plan, o: { seed: string; workers: number; chunkSize: number; capacity: number; pathSample: number }) {
+  constructor(readonly plan: Plan, o: { seed: string; sampler: SamplerKind; workers: number; chunkSize: number; capacity: number; pathSample: number }) {
     const buffers = plan.columns.map(() => new SharedArrayBuffer(8 * o.capacity));
     this.columns = buffers.map((b) => new Float64Array(b));
     const ranks = plan.sensitivity.inputs.map(() => new SharedArrayBuffer(8 * o.capacity));
     this.pathK = Math.min(o.pathSample, o.capacity);
     const paths = { K: this.pathK, buffer: new SharedArrayBuffer(8 * plan.assets.length * 3 * (plan.H + 1) * this.pathK) };
-    const setup: WorkerSetup = { plan, seed: o.seed, chunkSize: o.chunkSize, columns: buffers, ranks, paths };
+    this.rankBuffers = ranks.map((b) => new Float64Array(b));
+    const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials: o.capacity, chunkSize: o.chunkSize, columns: buffers, ranks, paths };
     setMaxListeners(0, this.abort.signal); // every queued task listens to it
     this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 60_000, workerData: setup });
   }

@@ -7,7 +7,9 @@ import { simulateTrials, type Convergence } from './convergence.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type Format, type SensitivityRow } from './output/write-run.ts';
-import { RANDOM_SAMPLER } from './sampling/stream.ts';
+import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
+import { InputError } from './errors.ts';
+import { rankCorrelation } from './stats/ranks.ts';
 import { VERSION } from './version.ts';
 
 export interface RunRequest {
@@ -21,6 +23,8 @@ export interface RunRequest {
   /** stop when the 95 % CIs of P95 and mean of portfolio.writedown are within ±precision (relative), or at maxTrials */
   precision?: number;
   maxTrials?: number;
+  /** how inputs are drawn (default random) */
+  sampler?: SamplerKind;
   /** trials whose monthly paths feed paths.arrow (default 10,000; all when fewer) */
   pathSample?: number;
   /** file formats of every table (default arrow) */
@@ -50,6 +54,9 @@ export interface Manifest {
   scenario_hash: string;
   seed: string;
   sampler: string;
+  /** rank correlation asked for and achieved, per correlated pair */
+  correlations: { a: string; b: string; target: number; achieved: number }[];
+  warnings: string[];
   trials: number;
   convergence?: Convergence;
   chunk_size: number;
@@ -78,6 +85,8 @@ export const PATHWISE_CAVEAT =
  */
 export async function run(req: RunRequest): Promise<RunOutcome> {
   const t0 = performance.now();
+  const sampler = req.sampler ?? 'random';
+  if (sampler === 'lhs' && req.precision !== undefined) throw new InputError('--sampler lhs stratifies a fixed number of trials and cannot grow with --precision; use random or sobol');
   const scenario = loadScenario(req.scenarioFile);
   const plan = buildPlan(scenario);
   const scenarioHash = createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
@@ -90,7 +99,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   try {
     req.signal?.throwIfAborted();
     const capacity = req.precision === undefined ? req.trials : Math.max(req.maxTrials!, req.trials);
-    coordinator = new Coordinator(plan, { seed: req.seed, workers: req.workers, chunkSize: req.chunkSize, capacity, pathSample: req.pathSample ?? DEFAULT_PATH_SAMPLE });
+    coordinator = new Coordinator(plan, { seed: req.seed, sampler, workers: req.workers, chunkSize: req.chunkSize, capacity, pathSample: req.pathSample ?? DEFAULT_PATH_SAMPLE });
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
@@ -104,7 +113,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       engine: 'sim',
       engine_version: VERSION,
       seed: req.seed,
-      sampler: RANDOM_SAMPLER,
+      sampler: SAMPLER_DESCRIPTIONS[sampler],
       chunk_size: String(req.chunkSize),
       trials: String(n),
       scenario_hash: scenarioHash,
@@ -122,6 +131,11 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     await writeSummaries(dir, plan, summaries, metadata, formats);
     const sensitivity = sensitivityRows(plan, rho);
     await writeSensitivity(dir, sensitivity, metadata, formats);
+    const achieved = plan.correlations.map(([a, b, target]) => {
+      const slot = (name: string) => plan.sensitivity.inputs.findIndex((j) => plan.columns[j].name === name);
+      return { a, b, target, achieved: rankCorrelation(coordinator!.rankBuffers[slot(a)], coordinator!.rankBuffers[slot(b)], n) };
+    });
+    const warnings = sampler === 'sobol' && (n & (n - 1)) !== 0 ? [`Sobol points balance best at a power of two; ${n.toLocaleString('en-US')} trials is not one (try ${(2 ** Math.round(Math.log2(n))).toLocaleString('en-US')})`] : [];
     await writePaths(dir, plan.H, bands, Math.min(coordinator.pathK, n), metadata, formats);
     writeJson(dir.file('scenario.json'), scenario);
     const t5 = performance.now();
@@ -134,7 +148,9 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       scenario_file: req.scenarioFile,
       scenario_hash: scenarioHash,
       seed: req.seed,
-      sampler: RANDOM_SAMPLER,
+      sampler: SAMPLER_DESCRIPTIONS[sampler],
+      correlations: achieved,
+      warnings,
       trials: n,
       ...(convergence && { convergence }),
       chunk_size: req.chunkSize,

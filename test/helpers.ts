@@ -9,7 +9,7 @@ export function simulateInline(raw: unknown, count = 1, seed = '1'): { scenario:
   const scenario = resolveScenario(raw, 'test.yaml');
   const plan = buildPlan(scenario);
   const buf = new Float64Array(plan.columns.length * count);
-  sampleChunk(createChunkSampler(plan), seed, { index: 0, start: 0, count }, buf);
+  sampleChunk(createChunkSampler(plan, { seed }), { index: 0, start: 0, count }, buf);
   simulateChunk(plan, createKernelState(plan), buf, count);
   const rows = Array.from({ length: count }, (_, i) => Object.fromEntries(plan.columns.map((c, j) => [c.name, buf[j * count + i]])));
   return { scenario, plan, rows };

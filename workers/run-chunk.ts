@@ -1,7 +1,7 @@
 import { workerData } from 'piscina';
 import type { Plan } from '../src/plan.ts';
 import type { Chunk } from '../src/sampling/chunk-plan.ts';
-import { createChunkSampler, sampleChunk } from '../src/sampling/sample-chunk.ts';
+import { createChunkSampler, sampleChunk, type SamplerKind } from '../src/sampling/sample-chunk.ts';
 import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
 import { summarize, type Summary } from '../src/stats/summarize.ts';
 import { pathBands } from '../src/stats/path-bands.ts';
@@ -11,6 +11,9 @@ import { rankCorrelation, rankInto, rankSpace, type RankSpace } from '../src/sta
 export interface WorkerSetup {
   plan: Plan;
   seed: string;
+  sampler: SamplerKind;
+  /** trials of the run (the Latin hypercube's strata) */
+  trials: number;
   chunkSize: number;
   /** one shared buffer per plan column, room for every trial of the run */
   columns: SharedArrayBuffer[];
@@ -31,7 +34,7 @@ export type Task =
   | { kind: 'paths'; q: number; assets: number[]; length: number };
 export interface ChunkTimes { sample: number; simulate: number }
 
-const { plan, seed, chunkSize, columns, ranks, paths } = workerData as WorkerSetup;
+const { plan, seed, sampler, trials, chunkSize, columns, ranks, paths } = workerData as WorkerSetup;
 const pathSink = { K: paths.K, data: new Float64Array(paths.buffer) };
 const shared = columns.map((b) => new Float64Array(b));
 const rankCols = ranks.map((b) => new Float64Array(b));
@@ -69,7 +72,7 @@ export default function runTask(task: Task): ChunkTimes | Summary | Float64Array
     }
     return summarize(values, plan.columns[task.column].role, space);
   }
-  kernel ??= { sampler: createChunkSampler(plan), state: createKernelState(plan), buf: new Float64Array(width * chunkSize) };
+  kernel ??= { sampler: createChunkSampler(plan, { kind: sampler, seed, N: trials }), state: createKernelState(plan), buf: new Float64Array(width * chunkSize) };
   const { chunk } = task;
   if (fault && Number(fault[2]) === chunk.index) {
     if (fault[1] === 'exit') process.exit(3);
@@ -77,7 +80,7 @@ export default function runTask(task: Task): ChunkTimes | Summary | Float64Array
   }
   const buf = kernel.buf.subarray(0, width * chunk.count);
   const t0 = performance.now();
-  sampleChunk(kernel.sampler, seed, chunk, buf);
+  sampleChunk(kernel.sampler, chunk, buf);
   const t1 = performance.now();
   simulateChunk(plan, kernel.state, buf, chunk.count, chunk.start, pathSink);
   for (let j = 0; j < width; j++) shared[j].set(buf.subarray(j * chunk.count, (j + 1) * chunk.count), chunk.start);

@@ -34,6 +34,10 @@ export function riskTable(r: RunOutcome): string {
   const lines = rows.map((row) => row.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  '));
   lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
   lines.push('', ...tornado(r, 'portfolio.writedown', 8));
+  if (manifest.correlations.length) {
+    lines.push('', 'Rank correlations (target → achieved)');
+    for (const c of manifest.correlations) lines.push(`  ${c.a} ~ ${c.b}: ${c.target.toFixed(2)} → ${c.achieved.toFixed(3)}`);
+  }
   const cv = manifest.convergence;
   if (cv) {
     const pc = (x: number) => `±${(100 * x).toFixed(2)}%`;

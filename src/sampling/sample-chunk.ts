@@ -1,11 +1,28 @@
+import seedrandom from 'seedrandom';
 import { fromSpec, type Distribution } from '../../distributions/index.ts';
 import type { Plan } from '../plan.ts';
 import { applyCopula, buildCopula, type Copula } from './copula.ts';
 import { chunkStream } from './stream.ts';
+import { halfBits, stratum } from './lhs.ts';
+import { fillSobol, sobolDirections } from './sobol.ts';
 import type { Chunk } from './chunk-plan.ts';
+
+export const SAMPLERS = ['random', 'lhs', 'sobol'] as const;
+export type SamplerKind = (typeof SAMPLERS)[number];
+
+/** How each sampler draws, recorded in every run. */
+export const SAMPLER_DESCRIPTIONS: Record<SamplerKind, string> = {
+  random: 'random: seedrandom xor4096 .double(), one stream per chunk keyed "<seed>:<chunk index>", uniforms drawn trial by trial, input by input',
+  lhs: 'lhs: Latin hypercube over all N trials; input j of trial i in stratum pi_j(i) (keyed Feistel permutation), jittered by the chunk stream of the random sampler; copula applied after stratification',
+  sobol: 'sobol: Joe-Kuo direction numbers, Gray-code order, random digital shift per dimension from seedrandom xor4096 keyed "<seed>:sobol-shift"; copula applied to the points',
+};
 
 /** Per-worker sampling state: one distribution per uncertain input, scratch reused across chunks. */
 export interface ChunkSampler {
+  kind: SamplerKind;
+  seed: string;
+  /** total trials (the LHS strata) */
+  N: number;
   dists: Distribution[];
   /** buffer column of each uncertain input */
   columns: number[];
@@ -13,9 +30,11 @@ export interface ChunkSampler {
   copula: Copula | null;
   U: Float64Array;
   z: Float64Array;
+  keys: Uint32Array;
+  sobol: { v: Uint32Array[]; shift: Uint32Array } | null;
 }
 
-export function createChunkSampler(plan: Plan): ChunkSampler {
+export function createChunkSampler(plan: Plan, o: { kind?: SamplerKind; seed?: string; N?: number } = {}): ChunkSampler {
   const dists: Distribution[] = [];
   const columns: number[] = [];
   const names: string[] = [];
@@ -28,21 +47,45 @@ export function createChunkSampler(plan: Plan): ChunkSampler {
       names.push(inp.name);
     }
   });
+  const kind = o.kind ?? 'random', seed = o.seed ?? '1';
   const copula = buildCopula(names, plan.correlations);
-  return { dists, columns, fixed, copula, U: new Float64Array(0), z: new Float64Array(copula?.members.length ?? 0) };
+  const keyStream = seedrandom.xor4096(`${seed}:lhs-keys`);
+  const shiftStream = seedrandom.xor4096(`${seed}:sobol-shift`);
+  return {
+    kind, seed, N: o.N ?? 0, dists, columns, fixed, copula,
+    U: new Float64Array(0),
+    z: new Float64Array(copula?.members.length ?? 0),
+    keys: Uint32Array.from(dists, () => keyStream.int32() >>> 0),
+    sobol: kind === 'sobol' ? { v: sobolDirections(dists.length), shift: Uint32Array.from(dists, () => shiftStream.int32() >>> 0) } : null,
+  };
+}
+
+/** Fill U (column j of the chunk at U[j·count + i]) with the sampler's uniforms. */
+function fillUniforms(s: ChunkSampler, chunk: Chunk, U: Float64Array): void {
+  const { count, start } = chunk;
+  const d = s.dists.length;
+  if (s.sobol) return fillSobol(s.sobol.v, s.sobol.shift, start, count, U);
+  const next = chunkStream(s.seed, chunk.index);
+  for (let i = 0; i < count; i++) for (let j = 0; j < d; j++) U[j * count + i] = next();
+  if (s.kind === 'lhs') {
+    const h = halfBits(s.N);
+    for (let j = 0; j < d; j++) {
+      const key = s.keys[j];
+      for (let i = 0; i < count; i++) U[j * count + i] = (stratum(start + i, s.N, key, h) + U[j * count + i]) / s.N;
+    }
+  }
 }
 
 /**
- * Fill the input columns of a chunk: uniforms from the chunk's stream
- * (trial by trial, input by input), the copula, then each input's inverse CDF.
+ * Fill the input columns of a chunk: uniforms from the sampler, the copula,
+ * then each input's inverse CDF.
  */
-export function sampleChunk(s: ChunkSampler, seed: string, chunk: Chunk, buf: Float64Array): void {
+export function sampleChunk(s: ChunkSampler, chunk: Chunk, buf: Float64Array): void {
   const { count } = chunk;
   const d = s.dists.length;
   if (s.U.length < d * count) s.U = new Float64Array(d * count);
   const U = s.U;
-  const next = chunkStream(seed, chunk.index);
-  for (let i = 0; i < count; i++) for (let j = 0; j < d; j++) U[j * count + i] = next();
+  fillUniforms(s, chunk, U);
   if (s.copula) applyCopula(s.copula, U, count, s.z);
   for (let j = 0; j < d; j++) {
     const dist = s.dists[j], u0 = j * count, c0 = s.columns[j] * count;

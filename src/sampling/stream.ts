@@ -9,5 +9,3 @@ export function chunkStream(seed: string, chunkIndex: number): () => number {
   const rng = seedrandom.xor4096(`${seed}:${chunkIndex}`);
   return () => rng.double();
 }
-
-export const RANDOM_SAMPLER = 'random: seedrandom xor4096 .double(), one stream per chunk keyed "<seed>:<chunk index>"';
