@@ -25,6 +25,8 @@ export interface RunRequest {
   maxTrials?: number;
   /** how inputs are drawn (default random) */
   sampler?: SamplerKind;
+  /** replace impossible rank correlations by the nearest valid set (reported in the manifest) */
+  repairCorrelations?: boolean;
   /** trials whose monthly paths feed paths.arrow (default 10,000; all when fewer) */
   pathSample?: number;
   /** file formats of every table (default arrow) */
@@ -56,6 +58,8 @@ export interface Manifest {
   sampler: string;
   /** rank correlation asked for and achieved, per correlated pair */
   correlations: { a: string; b: string; target: number; achieved: number }[];
+  /** pairs changed by --repair-correlations: asked for and used */
+  correlation_repair: { a: string; b: string; asked: number; repaired: number }[];
   warnings: string[];
   trials: number;
   convergence?: Convergence;
@@ -87,7 +91,8 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   const t0 = performance.now();
   const sampler = req.sampler ?? 'random';
   if (sampler === 'lhs' && req.precision !== undefined) throw new InputError('--sampler lhs stratifies a fixed number of trials and cannot grow with --precision; use random or sobol');
-  const scenario = loadScenario(req.scenarioFile);
+  let repaired: Manifest['correlation_repair'] = [];
+  const scenario = loadScenario(req.scenarioFile, { repairCorrelations: req.repairCorrelations, onRepair: (rows) => (repaired = rows) });
   const plan = buildPlan(scenario);
   const scenarioHash = createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
   const runId = randomUUID();
@@ -150,6 +155,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       seed: req.seed,
       sampler: SAMPLER_DESCRIPTIONS[sampler],
       correlations: achieved,
+      correlation_repair: repaired,
       warnings,
       trials: n,
       ...(convergence && { convergence }),

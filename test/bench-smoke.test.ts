@@ -22,4 +22,17 @@ describe('npm run bench -- --smoke', () => {
       rmSync(out, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('the sampler benchmark runs too (npm run bench:samplers -- --smoke)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sim-bench-'));
+    try {
+      const root = new URL('..', import.meta.url).pathname;
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'benchmarks/samplers.ts'), '--smoke', '--out-dir', out], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+      expect(r.status, r.stderr).toBe(0);
+      const result = JSON.parse(readFileSync(join(out, readdirSync(out)[0]), 'utf8'));
+      expect(result.samplers.map((s: { sampler: string }) => s.sampler)).toEqual(['random', 'lhs', 'sobol']);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

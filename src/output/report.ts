@@ -34,6 +34,10 @@ export function riskTable(r: RunOutcome): string {
   const lines = rows.map((row) => row.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  '));
   lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
   lines.push('', ...tornado(r, 'portfolio.writedown', 8));
+  if (manifest.correlation_repair.length) {
+    lines.push('', 'Correlations repaired (--repair-correlations): asked → used');
+    for (const c of manifest.correlation_repair) lines.push(`  ${c.a} ~ ${c.b}: ${c.asked.toFixed(3)} → ${c.repaired.toFixed(3)}`);
+  }
   if (manifest.correlations.length) {
     lines.push('', 'Rank correlations (target → achieved)');
     for (const c of manifest.correlations) lines.push(`  ${c.a} ~ ${c.b}: ${c.target.toFixed(2)} → ${c.achieved.toFixed(3)}`);

@@ -1,5 +1,6 @@
 import { Phi, PhiInv } from '../math/normal.ts';
 import { InputError } from '../errors.ts';
+import { nearestCorrelation } from '../math/nearest-correlation.ts';
 
 /**
  * Gaussian copula for rank correlations. A Spearman target ρs maps to the
@@ -21,6 +22,18 @@ export interface Copula {
  */
 export function buildCopula(names: string[], pairs: [string, string, number][]): Copula | null {
   if (pairs.length === 0) return null;
+  const { members, C } = normalCorrelation(names, pairs);
+  const m = members.length;
+  const L = cholesky(C, m);
+  if (typeof L === 'number') {
+    const bad = members.slice(0, L + 1).map((k) => names[k]);
+    throw new InputError(`correlations: the rank correlations among ${bad.join(', ')} cannot hold together (the matrix is not positive semidefinite at ${names[members[L]]}); loosen them`);
+  }
+  return { members, L };
+}
+
+/** The normal-scale correlation matrix (row-major) over the inputs that appear in `pairs`, in input order. */
+export function normalCorrelation(names: string[], pairs: [string, string, number][]): { members: number[]; C: Float64Array } {
   const members = [...new Set(pairs.flatMap(([a, b]) => [a, b]))].map((n) => names.indexOf(n)).sort((x, y) => x - y);
   const m = members.length;
   const C = new Float64Array(m * m);
@@ -29,12 +42,24 @@ export function buildCopula(names: string[], pairs: [string, string, number][]):
     const i = members.indexOf(names.indexOf(a)), j = members.indexOf(names.indexOf(b));
     C[i * m + j] = C[j * m + i] = 2 * Math.sin((Math.PI * rho) / 6);
   }
-  const L = cholesky(C, m);
-  if (typeof L === 'number') {
-    const bad = members.slice(0, L + 1).map((k) => names[k]);
-    throw new InputError(`correlations: the rank correlations among ${bad.join(', ')} cannot hold together (the matrix is not positive semidefinite at ${names[members[L]]}); loosen them`);
+  return { members, C };
+}
+
+/**
+ * Replace rank correlations that cannot hold together by the nearest valid
+ * ones: Higham's nearest correlation matrix on the normal scale, mapped back
+ * to Spearman (6/π)·asin(ρ/2). Returns every pair among the inputs involved.
+ */
+export function repairCorrelations(names: string[], pairs: [string, string, number][]): [string, string, number][] {
+  const { members, C } = normalCorrelation(names, pairs);
+  const m = members.length;
+  const R = nearestCorrelation(C, m);
+  const out: [string, string, number][] = [];
+  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) {
+    const rho = (6 / Math.PI) * Math.asin(R[i * m + j] / 2);
+    if (Math.abs(rho) > 1e-12) out.push([names[members[i]], names[members[j]], rho]);
   }
-  return { members, L };
+  return out;
 }
 
 /** Cholesky factor of a PSD matrix; the failing row if it is not. A zero pivot (semidefinite) gives a zero column. */

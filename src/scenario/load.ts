@@ -2,21 +2,21 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { ScenarioError } from '../errors.ts';
-import { resolveScenario } from './resolve.ts';
+import { resolveScenario, type ResolveOptions } from './resolve.ts';
 import type { Scenario } from './types.ts';
 
 /** The built-in scenario users get with a bare `sim`; a readable YAML file they can copy. */
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));
 
 /** Read, parse (YAML, or JSON for *.json) and resolve a scenario file. */
-export function loadScenario(file: string): Scenario {
+export function loadScenario(file: string, opts: ResolveOptions = {}): Scenario {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ScenarioError(file, '', `a readable scenario file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return resolveScenario(parseScenarioText(text, file), file);
+  return resolveScenario(parseScenarioText(text, file), file, opts);
 }
 
 export function parseScenarioText(text: string, file: string): unknown {

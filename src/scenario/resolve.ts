@@ -2,7 +2,7 @@ import { METHODS, type Asset, type HardwareAsset, type ModelAsset, type Policy, 
 import { HARDWARE_INPUTS, MODEL_INPUTS } from './inputs.ts';
 import { readInput } from './input-spec.ts';
 import { join, Reader } from './reader.ts';
-import { buildCopula } from '../sampling/copula.ts';
+import { buildCopula, repairCorrelations } from '../sampling/copula.ts';
 import { InputError } from '../errors.ts';
 
 export const DEFAULTS = {
@@ -28,7 +28,14 @@ const TOP_OPTIONAL = ['horizonMonths', 'discountRate', 'standard', 'testMonths',
  * Validate a parsed scenario and fill in every default. Throws ScenarioError
  * naming `file`, the key path and what was expected.
  */
-export function resolveScenario(raw: unknown, file: string): Scenario {
+export interface ResolveOptions {
+  /** replace rank correlations that cannot hold together by the nearest valid set */
+  repairCorrelations?: boolean;
+  /** told each pair's asked and repaired value when a repair happens */
+  onRepair?: (rows: { a: string; b: string; asked: number; repaired: number }[]) => void;
+}
+
+export function resolveScenario(raw: unknown, file: string, opts: ResolveOptions = {}): Scenario {
   const r = new Reader(file);
   const o = r.object('', raw, TOP, TOP_OPTIONAL);
   const H = o.horizonMonths === undefined ? DEFAULTS.horizonMonths : r.number('horizonMonths', o.horizonMonths, { min: 1, max: MAX_HORIZON, integer: true });
@@ -49,11 +56,15 @@ export function resolveScenario(raw: unknown, file: string): Scenario {
   const scenario: Scenario = { horizonMonths: H, discountRate, standard, testMonths, policies, correlations: [], assets };
   if (o.correlations !== undefined) {
     scenario.correlations = readCorrelations(r, o.correlations, scenario);
+    const names = uncertainInputNames(scenario);
     try {
-      buildCopula(uncertainInputNames(scenario), scenario.correlations);
+      buildCopula(names, scenario.correlations);
     } catch (e) {
-      if (e instanceof InputError) r.fail('correlations', e.message.replace(/^correlations: /, ''));
-      throw e;
+      if (!(e instanceof InputError)) throw e;
+      if (!opts.repairCorrelations) r.fail('correlations', `${e.message.replace(/^correlations: /, '')}, or pass --repair-correlations`);
+      const asked = new Map(scenario.correlations.map(([a, b, rho]) => [[a, b].sort().join('|'), rho]));
+      scenario.correlations = repairCorrelations(names, scenario.correlations);
+      opts.onRepair?.(scenario.correlations.map(([a, b, rho]) => ({ a, b, asked: asked.get([a, b].sort().join('|')) ?? 0, repaired: rho })));
     }
   }
   return scenario;
