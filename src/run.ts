@@ -9,6 +9,7 @@ import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type Format, type SensitivityRow } from './output/write-run.ts';
 import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
 import { InputError } from './errors.ts';
+import { selectColumns } from './output/select-columns.ts';
 import { rankCorrelation } from './stats/ranks.ts';
 import { VERSION } from './version.ts';
 
@@ -29,6 +30,8 @@ export interface RunRequest {
   repairCorrelations?: boolean;
   /** trials whose monthly paths feed paths.arrow (default 10,000; all when fewer) */
   pathSample?: number;
+  /** per-trial columns to write (selectColumns syntax; default all) */
+  columns?: string;
   /** file formats of every table (default arrow) */
   formats?: Format[];
   /** the command line, for the manifest */
@@ -94,6 +97,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   let repaired: Manifest['correlation_repair'] = [];
   const scenario = loadScenario(req.scenarioFile, { repairCorrelations: req.repairCorrelations, onRepair: (rows) => (repaired = rows) });
   const plan = buildPlan(scenario);
+  const selected = selectColumns(req.columns ?? 'all', plan.columns);
   const scenarioHash = createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
   const runId = randomUUID();
   const dir = RunDir.prepare(req.out ?? defaultRunPath(req.seed, runId));
@@ -130,7 +134,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     let t3 = 0;
     const [[summaries, rho, bands]] = await Promise.all([
       Promise.all([coordinator.summarize(n), coordinator.sensitivity(n), coordinator.paths(n)]).then((r) => ((t3 = performance.now()), r)),
-      writeTrials(dir, plan, coordinator.columns, chunks, n, metadata, formats),
+      writeTrials(dir, plan, coordinator.columns, selected, chunks, n, metadata, formats),
     ]);
     req.signal?.throwIfAborted();
     await writeSummaries(dir, plan, summaries, metadata, formats);

@@ -76,3 +76,21 @@ describe('sim command line', () => {
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('--columns', () => {
+  it('writes only the selected per-trial columns, keeping every summary', async () => {
+    const { tableFromIPC } = await import('apache-arrow');
+    const { readFileSync } = await import('node:fs');
+    const out = join(root, 'cols');
+    const r = sim('--trials', '300', '--workers', '1', '--quiet', '--columns', 'portfolio.writedown*,h100.rentalPrice', '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    const names = tableFromIPC(readFileSync(join(out, 'trials.arrow'))).schema.fields.map((f) => f.name);
+    expect(names).toEqual(['trial', 'h100.rentalPrice', 'portfolio.writedown', ...[0, 12, 24, 36, 48, 60].map((t) => `portfolio.writedown_m${t}`)]);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).columns['b200.npv']).toBeDefined();
+  });
+  it('refuses a pattern that matches nothing, with a suggestion', () => {
+    const r = sim('--trials', '10', '--columns', 'portfolio.writedwon');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("did you mean 'portfolio.writedown'?");
+  });
+});

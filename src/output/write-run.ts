@@ -39,14 +39,14 @@ export async function writeTable(
 
 const slice = (d: Data, start: number, count: number): Data => (Array.isArray(d) ? d.slice(start, start + count) : d.subarray(start, start + count));
 
-/** trials: `trial`, then every column of the plan; in Arrow one record batch per chunk, streamed to disk. */
-export async function writeTrials(dir: RunDir, plan: Plan, columns: Float64Array[], chunks: Chunk[], n: number, metadata: Record<string, string>, formats: Format[]): Promise<void> {
+/** trials: `trial`, then the selected plan columns; in Arrow one record batch per chunk, streamed to disk. */
+export async function writeTrials(dir: RunDir, plan: Plan, columns: Float64Array[], selected: number[], chunks: Chunk[], n: number, metadata: Record<string, string>, formats: Format[]): Promise<void> {
   const fields: FieldSpec[] = [
     { name: 'trial', type: 'int32', metadata: { unit: 'index', role: 'index' } },
-    ...plan.columns.map((c) => ({ name: c.name, type: 'float64' as const, metadata: { unit: c.unit, role: c.role } })),
+    ...selected.map((j) => ({ name: plan.columns[j].name, type: 'float64' as const, metadata: { unit: plan.columns[j].unit, role: plan.columns[j].role } })),
   ];
   const trial = Int32Array.from({ length: n }, (_, i) => i);
-  await writeTable(dir, 'trials', fields, [trial, ...columns.map((c) => c.subarray(0, n))], metadata, formats, chunks);
+  await writeTable(dir, 'trials', fields, [trial, ...selected.map((j) => columns[j].subarray(0, n))], metadata, formats, chunks);
 }
 
 /** summary (one row per column, then one per paired policy comparison) as Arrow/Parquet and JSON (NaN as null). */

@@ -1,0 +1,28 @@
+import type { Column } from '../plan.ts';
+import { InputError } from '../errors.ts';
+import { suggest } from '../scenario/reader.ts';
+
+/**
+ * Which per-trial columns go into the trials file: `all` (the default),
+ * `inputs`, `outputs`, or comma-separated column names and `*` patterns
+ * (e.g. `portfolio.*,h100.writedown*`). Returns column indices in plan order.
+ *
+ * @example selectColumns('portfolio.*', columns) // every portfolio column
+ */
+export function selectColumns(spec: string, columns: Column[]): number[] {
+  const keep = new Set<number>();
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = part === 'all' ? () => true
+      : part === 'inputs' ? (c: Column) => c.role === 'input'
+      : part === 'outputs' ? (c: Column) => c.role !== 'input'
+      : ((re) => (c: Column) => re.test(c.name))(new RegExp(`^${part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+    const hits = columns.flatMap((c, j) => (match(c) ? [j] : []));
+    if (hits.length === 0) {
+      const hint = suggest(part, columns.map((c) => c.name));
+      throw new InputError(`--columns: '${part}' matches no column${hint ? ` (did you mean '${hint}'?)` : ''}; use names from trials.arrow, '*' patterns, or all, inputs, outputs`);
+    }
+    hits.forEach((j) => keep.add(j));
+  }
+  if (keep.size === 0) throw new InputError('--columns: expected at least one column');
+  return [...keep].sort((a, b) => a - b);
+}
