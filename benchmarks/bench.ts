@@ -54,7 +54,7 @@ function kernel(plan: Plan, n: number) {
   sampleChunk(createChunkSampler(plan, { seed: 'bench' }), { index: 0, start: 0, count: n }, buf);
   const state = createKernelState(plan);
   const inputs = buf.slice(0, plan.inputs.length * n);
-  simulateChunk(plan, state, buf, n); // warm-up
+  for (let w = 0; w < (smoke ? 1 : 3); w++) simulateChunk(plan, state, buf, n); // warm-up: let V8 settle
   const times = Array.from({ length: runs }, () => {
     const t = performance.now();
     simulateChunk(plan, state, buf, n);
