@@ -1,5 +1,7 @@
 import type { InputSpec } from '../distributions/index.ts';
 import { bookSchedule, METHOD, type MethodCode } from './kernel/book.ts';
+import type { HardwareFixed } from './kernel/hardware.ts';
+import type { ModelFixed } from './kernel/model.ts';
 import { HARDWARE_INPUTS, MODEL_INPUTS } from './scenario/inputs.ts';
 import type { Asset, HardwareAsset, ModelAsset, Policy, Scenario } from './scenario/types.ts';
 
@@ -80,7 +82,7 @@ interface AssetPlanBase {
 
 export interface HardwarePlan extends AssetPlanBase {
   kind: 'hardware';
-  fixed: { units: number; unitCost: number; ageMonths: number; powerKw: number; idlePowerFraction: number; opexPerUnitMonth: number; disposalCost: number };
+  fixed: HardwareFixed;
   /** input column of each scalar input */
   in: Record<string, number>;
   utilization: number[];
@@ -88,7 +90,7 @@ export interface HardwarePlan extends AssetPlanBase {
 
 export interface ModelPlan extends AssetPlanBase {
   kind: 'model';
-  fixed: { releaseMonth: number; rampMonths: number };
+  fixed: ModelFixed;
   /** index into Plan.assets, or −1 */
   parent: number;
   in: Record<string, number>;

@@ -1,15 +1,8 @@
 import type { Flows } from './flows.ts';
+import type { HardwareAsset } from '../scenario/types.ts';
 
 /** What a hardware cohort fixes for every trial. */
-export interface HardwareFixed {
-  units: number;
-  unitCost: number;
-  ageMonths: number;
-  powerKw: number;
-  idlePowerFraction: number;
-  opexPerUnitMonth: number;
-  disposalCost: number;
-}
+export type HardwareFixed = Pick<HardwareAsset, 'units' | 'unitCost' | 'ageMonths' | 'powerKw' | 'idlePowerFraction' | 'opexPerUnitMonth' | 'disposalCost'>;
 
 /** One trial's draws for a cohort; a single object per cohort is reused for every trial. */
 export interface HardwareDraw {

@@ -1,10 +1,8 @@
 import type { Flows } from './flows.ts';
+import type { ModelAsset } from '../scenario/types.ts';
 
 /** What a trained-model asset fixes for every trial. */
-export interface ModelFixed {
-  releaseMonth: number;
-  rampMonths: number;
-}
+export type ModelFixed = Pick<ModelAsset, 'releaseMonth' | 'rampMonths'>;
 
 /** One trial's draws for a model; reused across trials. */
 export interface ModelDraw {
