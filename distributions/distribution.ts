@@ -30,8 +30,3 @@ export class DistributionError extends Error {
 export function require_(condition: boolean, key: string, expected: string): void {
   if (!condition) throw new DistributionError(key, expected);
 }
-
-/** Clamp a probability into [0, 1]; NaN stays NaN. */
-export function clampP(p: number): number {
-  return p < 0 ? 0 : p > 1 ? 1 : p;
-}
