@@ -53,6 +53,7 @@ function runOptions(cmd: Command): Command {
     .option('--max-trials <n>', 'with --precision: stop here at the latest', integer('--max-trials', 1, 100_000_000), 2_000_000)
     .option('--path-sample <k>', 'trials whose monthly C, V, M paths feed paths.arrow (all when fewer)', integer('--path-sample', 1, 1_000_000), 10_000)
     .option('--columns <list>', "per-trial columns in the trials file: all, inputs, outputs, or names and '*' patterns, comma-separated (summaries always cover every column)", 'all')
+    .addOption(new Option('--store <kind>', 'where columns live during the run: memory, spill (a file per column; bounded memory) or auto (spill above 4 GiB)').choices(['auto', 'memory', 'spill']).default('auto'))
     .option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)', formatsArg, ['arrow'])
     .option('--quiet', 'print only the run directory', false)
     .option('--debug', 'show stack traces on errors', false);
@@ -71,6 +72,7 @@ interface Opts {
   sampler: SamplerKind;
   repairCorrelations: boolean;
   columns: string;
+  store: 'auto' | 'memory' | 'spill';
   quiet: boolean;
   debug: boolean;
 }
@@ -89,7 +91,7 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
   bar?.start(o.trials, 0);
   try {
     const r = await run({
-      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format, precision: o.precision, maxTrials: o.maxTrials, pathSample: o.pathSample, sampler: o.sampler, repairCorrelations: o.repairCorrelations, columns: o.columns,
+      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format, precision: o.precision, maxTrials: o.maxTrials, pathSample: o.pathSample, sampler: o.sampler, repairCorrelations: o.repairCorrelations, columns: o.columns, store: o.store,
       command: process.argv.slice(1), signal: abort.signal, onProgress: bar ? (done) => bar.update(done) : undefined,
     });
     bar?.stop();

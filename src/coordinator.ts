@@ -4,6 +4,8 @@ import type { Plan } from './plan.ts';
 import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import type { SamplerKind } from './sampling/sample-chunk.ts';
+import { join } from 'node:path';
+import { createStoreSpec, openStore, type ColumnStore } from './column-store.ts';
 import type { ChunkTimes, Task, WorkerSetup } from '../workers/run-chunk.ts';
 
 const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
@@ -17,31 +19,31 @@ export class ChunkError extends Error {
 }
 
 /**
- * The worker pool and the run's column store. Every column lives in one
- * SharedArrayBuffer sized for all trials: workers write their chunk's
- * results there and read columns back for summaries, so nothing is cloned
- * or transferred per chunk, and the main thread writes files straight from
- * the same memory. A pool of one thread is still a pool: every run takes
+ * The worker pool and the run's column store (see column-store.ts): in
+ * memory, every column is one SharedArrayBuffer sized for all trials, so
+ * nothing is cloned or transferred per chunk and the main thread writes files
+ * straight from the same memory; spilled, one file per column, so memory
+ * stays bounded for runs that do not fit. A pool of one thread is still a pool: every run takes
  * the same path.
  */
 export class Coordinator {
-  /** views of the shared columns, in plan order */
-  readonly columns: Float64Array[];
+  /** the run's columns, in plan order */
+  readonly store: ColumnStore;
   private readonly pool: Piscina<Task, ChunkTimes | Summary | Float64Array>;
   private readonly abort = new AbortController();
   /** trials recorded for paths */
   readonly pathK: number;
   /** ranks of the uncertain inputs (plan.sensitivity.inputs), filled by sensitivity() */
-  readonly rankBuffers: Float64Array[];
+  readonly rankStore: ColumnStore;
 
-  constructor(readonly plan: Plan, o: { seed: string; sampler: SamplerKind; workers: number; chunkSize: number; capacity: number; pathSample: number }) {
-    const buffers = plan.columns.map(() => new SharedArrayBuffer(8 * o.capacity));
-    this.columns = buffers.map((b) => new Float64Array(b));
-    const ranks = plan.sensitivity.inputs.map(() => new SharedArrayBuffer(8 * o.capacity));
+  constructor(readonly plan: Plan, o: { seed: string; sampler: SamplerKind; workers: number; chunkSize: number; capacity: number; pathSample: number; store: 'memory' | 'spill'; spillDir: string }) {
+    const columns = createStoreSpec(o.store, plan.columns.length, o.capacity, join(o.spillDir, 'columns'));
+    const ranks = createStoreSpec(o.store, plan.sensitivity.inputs.length, o.capacity, join(o.spillDir, 'ranks'));
+    this.store = openStore(columns);
+    this.rankStore = openStore(ranks);
     this.pathK = Math.min(o.pathSample, o.capacity);
     const paths = { K: this.pathK, buffer: new SharedArrayBuffer(8 * plan.assets.length * 3 * (plan.H + 1) * this.pathK) };
-    this.rankBuffers = ranks.map((b) => new Float64Array(b));
-    const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials: o.capacity, chunkSize: o.chunkSize, columns: buffers, ranks, paths };
+    const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials: o.capacity, chunkSize: o.chunkSize, columns, ranks, paths };
     setMaxListeners(0, this.abort.signal); // every queued task listens to it
     this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 60_000, workerData: setup });
   }
@@ -98,6 +100,8 @@ export class Coordinator {
 
   async close(): Promise<void> {
     await this.pool.destroy();
+    this.store.close();
+    this.rankStore.close();
   }
 
   private async run(task: Task, wrap: (e: unknown) => Error): Promise<ChunkTimes | Summary | Float64Array> {

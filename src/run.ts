@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { loadScenario } from './scenario/load.ts';
 import type { Scenario } from './scenario/types.ts';
@@ -32,6 +33,8 @@ export interface RunRequest {
   pathSample?: number;
   /** per-trial columns to write (selectColumns syntax; default all) */
   columns?: string;
+  /** where the columns live during the run: memory, spill (one file per column), or auto (spill above MEMORY_BUDGET) */
+  store?: 'auto' | 'memory' | 'spill';
   /** file formats of every table (default arrow) */
   formats?: Format[];
   /** the command line, for the manifest */
@@ -69,6 +72,8 @@ export interface Manifest {
   chunk_size: number;
   chunks: number;
   workers: number;
+  /** where the columns lived: memory or spill */
+  store: 'memory' | 'spill';
   node: string;
   platform: string;
   /** seconds. sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase;
@@ -81,6 +86,13 @@ export interface Manifest {
 }
 
 export const DEFAULT_PATH_SAMPLE = 10_000;
+
+/** Largest column store kept in memory by `--store auto`: 4 GiB (a 1,000,000-trial default run needs 2.8 GB). */
+export const MEMORY_BUDGET = 4 * 2 ** 30;
+
+function chooseStore(kind: 'auto' | 'memory' | 'spill', bytes: number): 'memory' | 'spill' {
+  return kind === 'auto' ? (bytes <= MEMORY_BUDGET ? 'memory' : 'spill') : kind;
+}
 
 export const PATHWISE_CAVEAT =
   'Recoverable amounts are pathwise (each trial knows its own future), which biases recoverable amounts up and write-downs down: read write-downs as lower bounds.';
@@ -108,7 +120,9 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   try {
     req.signal?.throwIfAborted();
     const capacity = req.precision === undefined ? req.trials : Math.max(req.maxTrials!, req.trials);
-    coordinator = new Coordinator(plan, { seed: req.seed, sampler, workers: req.workers, chunkSize: req.chunkSize, capacity, pathSample: req.pathSample ?? DEFAULT_PATH_SAMPLE });
+    const store = chooseStore(req.store ?? 'auto', capacity * (plan.columns.length + plan.sensitivity.inputs.length) * 8);
+    const spillDir = dir.file('.columns');
+    coordinator = new Coordinator(plan, { seed: req.seed, sampler, workers: req.workers, chunkSize: req.chunkSize, capacity, pathSample: req.pathSample ?? DEFAULT_PATH_SAMPLE, store, spillDir });
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
@@ -134,7 +148,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     let t3 = 0;
     const [[summaries, rho, bands]] = await Promise.all([
       Promise.all([coordinator.summarize(n), coordinator.sensitivity(n), coordinator.paths(n)]).then((r) => ((t3 = performance.now()), r)),
-      writeTrials(dir, plan, coordinator.columns, selected, chunks, n, metadata, formats),
+      writeTrials(dir, plan, coordinator.store, selected, chunks, n, metadata, formats),
     ]);
     req.signal?.throwIfAborted();
     await writeSummaries(dir, plan, summaries, metadata, formats);
@@ -142,7 +156,8 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     await writeSensitivity(dir, sensitivity, metadata, formats);
     const achieved = plan.correlations.map(([a, b, target]) => {
       const slot = (name: string) => plan.sensitivity.inputs.findIndex((j) => plan.columns[j].name === name);
-      return { a, b, target, achieved: rankCorrelation(coordinator!.rankBuffers[slot(a)], coordinator!.rankBuffers[slot(b)], n) };
+      const ranks = (name: string) => coordinator!.rankStore.read(slot(name), 0, n, new Float64Array(n));
+      return { a, b, target, achieved: rankCorrelation(ranks(a), ranks(b), n) };
     });
     const warnings = sampler === 'sobol' && (n & (n - 1)) !== 0 ? [`Sobol points balance best at a power of two; ${n.toLocaleString('en-US')} trials is not one (try ${(2 ** Math.round(Math.log2(n))).toLocaleString('en-US')})`] : [];
     await writePaths(dir, plan.H, bands, Math.min(coordinator.pathK, n), metadata, formats);
@@ -166,6 +181,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       chunk_size: req.chunkSize,
       chunks: chunks.length,
       workers: req.workers,
+      store,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       timings: {
@@ -183,6 +199,9 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     };
     writeJson(dir.file('manifest.json'), manifest);
     req.signal?.throwIfAborted();
+    await coordinator.close();
+    coordinator = undefined;
+    rmSync(spillDir, { recursive: true, force: true });
     dir.commit();
     const byName = [...plan.columns.map((c) => c.name), ...plan.comparisons.map((c) => c.name)];
     return { dir: dir.path, scenario, plan, summaries: new Map(byName.map((name, j) => [name, summaries[j]])), sensitivity, manifest };

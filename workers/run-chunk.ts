@@ -5,6 +5,7 @@ import { createChunkSampler, sampleChunk, type SamplerKind } from '../src/sampli
 import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
 import { summarize, type Summary } from '../src/stats/summarize.ts';
 import { pathBands } from '../src/stats/path-bands.ts';
+import { openStore, type StoreSpec } from '../src/column-store.ts';
 import { rankCorrelation, rankInto, rankSpace, type RankSpace } from '../src/stats/ranks.ts';
 
 /** What the coordinator hands every worker once, at pool start. */
@@ -15,10 +16,10 @@ export interface WorkerSetup {
   /** trials of the run (the Latin hypercube's strata) */
   trials: number;
   chunkSize: number;
-  /** one shared buffer per plan column, room for every trial of the run */
-  columns: SharedArrayBuffer[];
+  /** the plan's columns, room for every trial of the run */
+  columns: StoreSpec;
   /** ranks of each uncertain input (plan.sensitivity.inputs), filled by 'ranks' tasks */
-  ranks: SharedArrayBuffer[];
+  ranks: StoreSpec;
   /** monthly C, V, M of the first K trials (PathSink layout) */
   paths: { K: number; buffer: SharedArrayBuffer };
 }
@@ -36,11 +37,11 @@ export interface ChunkTimes { sample: number; simulate: number }
 
 const { plan, seed, sampler, trials, chunkSize, columns, ranks, paths } = workerData as WorkerSetup;
 const pathSink = { K: paths.K, data: new Float64Array(paths.buffer) };
-const shared = columns.map((b) => new Float64Array(b));
-const rankCols = ranks.map((b) => new Float64Array(b));
+const store = openStore(columns);
+const rankStore = openStore(ranks);
 const width = plan.columns.length;
 let kernel: { sampler: ReturnType<typeof createChunkSampler>; state: ReturnType<typeof createKernelState>; buf: Float64Array } | null = null;
-let space: (RankSpace & { diff: Float64Array; ranks: Float64Array }) | null = null;
+let space: (RankSpace & { x: Float64Array; y: Float64Array; ranks: Float64Array }) | null = null;
 
 // Fault injection for the test suite only (never honoured outside vitest): fail chunk N by throwing or by killing the thread.
 const fault = process.env.VITEST ? /^(throw|exit):(\d+)$/.exec(process.env.SIM_FAULT ?? '') : null;
@@ -48,26 +49,27 @@ const fault = process.env.VITEST ? /^(throw|exit):(\d+)$/.exec(process.env.SIM_F
 /**
  * Adapt a task message to the kernel or the summaries. A chunk is sampled
  * and simulated in a worker-local buffer (columns contiguous, reused across
- * chunks), then each column lands in its shared buffer at the chunk's offset.
+ * chunks), then each column lands in the column store at the chunk's offset.
  */
 export default function runTask(task: Task): ChunkTimes | Summary | Float64Array {
   if (task.kind !== 'chunk') {
     const n = task.length;
-    space ??= { ...rankSpace(shared[0]?.length ?? 0), diff: new Float64Array(shared[0]?.length ?? 0), ranks: new Float64Array(shared[0]?.length ?? 0) };
+    space ??= { ...rankSpace(trials), x: new Float64Array(trials), y: new Float64Array(trials), ranks: new Float64Array(trials) };
     if (task.kind === 'paths') return pathBands(pathSink.data, Math.min(pathSink.K, n), plan.H, task.q, task.assets, space);
     if (task.kind === 'ranks') {
-      rankInto(shared[plan.sensitivity.inputs[task.slot]].subarray(0, n), rankCols[task.slot], space);
+      const r = rankInto(store.read(plan.sensitivity.inputs[task.slot], 0, n, space.x), space.ranks.subarray(0, n), space);
+      rankStore.write(task.slot, 0, r);
       return new Float64Array(0);
     }
-    const x = shared[task.column].subarray(0, n);
+    const x = store.read(task.column, 0, n, space.x);
     if (task.kind === 'spearman') {
       const r = rankInto(x, space.ranks.subarray(0, n), space);
-      return Float64Array.from(rankCols, (rc) => rankCorrelation(r, rc, n));
+      return Float64Array.from(plan.sensitivity.inputs, (_, slot) => rankCorrelation(r, rankStore.read(slot, 0, n, space!.y), n));
     }
     let values: Float64Array = x;
     if (task.minus !== undefined) {
-      const y = shared[task.minus];
-      values = space.diff.subarray(0, n);
+      const y = store.read(task.minus, 0, n, space.y);
+      values = space.y.subarray(0, n);
       for (let i = 0; i < n; i++) values[i] = x[i] - y[i];
     }
     return summarize(values, plan.columns[task.column].role, space);
@@ -83,7 +85,7 @@ export default function runTask(task: Task): ChunkTimes | Summary | Float64Array
   sampleChunk(kernel.sampler, chunk, buf);
   const t1 = performance.now();
   simulateChunk(plan, kernel.state, buf, chunk.count, chunk.start, pathSink);
-  for (let j = 0; j < width; j++) shared[j].set(buf.subarray(j * chunk.count, (j + 1) * chunk.count), chunk.start);
+  for (let j = 0; j < width; j++) store.write(j, chunk.start, buf.subarray(j * chunk.count, (j + 1) * chunk.count));
   const t2 = performance.now();
   return { sample: (t1 - t0) / 1000, simulate: (t2 - t1) / 1000 };
 }

@@ -7,6 +7,7 @@ import { SUMMARY_FIELDS } from '../stats/summarize.ts';
 import { BANDS } from '../stats/path-bands.ts';
 import { ArrowFileSink, makeBatch, makeSchema, type FieldSpec } from './arrow.ts';
 import type { RunDir } from './run-dir.ts';
+import type { ColumnStore } from '../column-store.ts';
 
 export type Format = 'arrow' | 'parquet';
 type Data = Float64Array | Int32Array | string[];
@@ -39,14 +40,29 @@ export async function writeTable(
 
 const slice = (d: Data, start: number, count: number): Data => (Array.isArray(d) ? d.slice(start, start + count) : d.subarray(start, start + count));
 
-/** trials: `trial`, then the selected plan columns; in Arrow one record batch per chunk, streamed to disk. */
-export async function writeTrials(dir: RunDir, plan: Plan, columns: Float64Array[], selected: number[], chunks: Chunk[], n: number, metadata: Record<string, string>, formats: Format[]): Promise<void> {
+/**
+ * trials: `trial`, then the selected plan columns. Arrow: one record batch per
+ * chunk, read from the store and streamed to disk, so memory stays bounded.
+ * Parquet is written whole, from every selected column at once.
+ */
+export async function writeTrials(dir: RunDir, plan: Plan, store: ColumnStore, selected: number[], chunks: Chunk[], n: number, metadata: Record<string, string>, formats: Format[]): Promise<void> {
   const fields: FieldSpec[] = [
     { name: 'trial', type: 'int32', metadata: { unit: 'index', role: 'index' } },
     ...selected.map((j) => ({ name: plan.columns[j].name, type: 'float64' as const, metadata: { unit: plan.columns[j].unit, role: plan.columns[j].role } })),
   ];
-  const trial = Int32Array.from({ length: n }, (_, i) => i);
-  await writeTable(dir, 'trials', fields, [trial, ...selected.map((j) => columns[j].subarray(0, n))], metadata, formats, chunks);
+  if (formats.includes('arrow')) {
+    const schema = makeSchema(fields, metadata);
+    const sink = new ArrowFileSink(dir.file('trials.arrow'));
+    for (const { start, count } of chunks) {
+      const trial = Int32Array.from({ length: count }, (_, i) => start + i);
+      await sink.write(makeBatch(schema, [trial, ...selected.map((j) => store.read(j, start, count, new Float64Array(count)))], count));
+    }
+    await sink.close();
+  }
+  if (formats.includes('parquet')) {
+    const trial = Int32Array.from({ length: n }, (_, i) => i);
+    await writeTable(dir, 'trials', fields, [trial, ...selected.map((j) => store.read(j, 0, n, new Float64Array(n)))], metadata, ['parquet']);
+  }
 }
 
 /** summary (one row per column, then one per paired policy comparison) as Arrow/Parquet and JSON (NaN as null). */
