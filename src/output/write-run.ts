@@ -13,19 +13,18 @@ export type Format = 'arrow' | 'parquet';
 type Data = Float64Array | Int32Array | string[];
 
 /**
- * Write one table as `<name>.arrow` (one record batch per slice in `batches`)
+ * Write one small table as `<name>.arrow` (one record batch)
  * and, when asked, `<name>.parquet` (DuckDB reads Parquet natively). Field
  * units go into Arrow field metadata and into a `units` JSON entry of the
  * Parquet key-value metadata.
  */
 export async function writeTable(
   dir: RunDir, name: string, fields: FieldSpec[], data: Data[], metadata: Record<string, string>, formats: Format[],
-  batches: { start: number; count: number }[] = [{ start: 0, count: data[0]?.length ?? 0 }],
 ): Promise<void> {
   if (formats.includes('arrow')) {
     const schema = makeSchema(fields, metadata);
     const sink = new ArrowFileSink(dir.file(`${name}.arrow`));
-    for (const { start, count } of batches) await sink.write(makeBatch(schema, data.map((d) => slice(d, start, count)), count));
+    await sink.write(makeBatch(schema, data, data[0]?.length ?? 0));
     await sink.close();
   }
   if (formats.includes('parquet')) {
@@ -37,8 +36,6 @@ export async function writeTable(
     });
   }
 }
-
-const slice = (d: Data, start: number, count: number): Data => (Array.isArray(d) ? d.slice(start, start + count) : d.subarray(start, start + count));
 
 /**
  * trials: `trial`, then the selected plan columns. Arrow: one record batch per
