@@ -38,3 +38,15 @@ describe('--precision', () => {
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('--precision with paths', () => {
+  it('bands the paths of the trials actually run when the run stops before the path sample fills', async () => {
+    const r = await run({ ...base, trials: 500, precision: 0.02, maxTrials: 64_000, pathSample: 20_000, out: join(root, 'paths') });
+    const n = r.manifest.trials;
+    expect(n).toBeLessThan(20_000);
+    const fixed = await run({ ...base, trials: n, pathSample: 20_000, out: join(root, 'paths-fixed') });
+    const a = tableFromIPC(readFileSync(join(r.dir, 'paths.arrow'))), b = tableFromIPC(readFileSync(join(fixed.dir, 'paths.arrow')));
+    expect(a.schema.metadata.get('path_sample')).toBe(String(n));
+    for (const f of ['p5', 'p50', 'p95', 'mean']) expect(Array.from(a.getChild(f)!.toArray())).toEqual(Array.from(b.getChild(f)!.toArray()));
+  }, 120_000);
+});

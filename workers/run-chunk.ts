@@ -55,7 +55,7 @@ export default function runTask(task: Task): ChunkTimes | Summary | Float64Array
   if (task.kind !== 'chunk') {
     const n = task.length;
     space ??= { ...rankSpace(trials), x: new Float64Array(trials), y: new Float64Array(trials), ranks: new Float64Array(trials) };
-    if (task.kind === 'paths') return pathBands(pathSink.data, Math.min(pathSink.K, n), plan.H, task.q, task.assets, space);
+    if (task.kind === 'paths') return pathBands(pathSink.data, pathSink.K, Math.min(pathSink.K, n), plan.H, task.q, task.assets, space);
     if (task.kind === 'ranks') {
       const r = rankInto(store.read(plan.sensitivity.inputs[task.slot], 0, n, space.x), space.ranks.subarray(0, n), space);
       rankStore.write(task.slot, 0, r);
