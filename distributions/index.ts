@@ -24,15 +24,15 @@ export interface FamilySpec {
 }
 
 export const families: Readonly<Record<string, FamilySpec>> = {
-  uniform: { required: ['min', 'max'], optional: [], lists: [], create: (p) => uniform(p as any) },
-  triangular: { required: ['min', 'mode', 'max'], optional: [], lists: [], create: (p) => triangular(p as any) },
-  pert: { required: ['min', 'mode', 'max'], optional: ['lambda'], lists: [], create: (p) => pert(p as any) },
-  normal: { required: ['mean', 'sd'], optional: ['min', 'max'], lists: [], create: (p) => normal(p as any) },
-  lognormal: { required: ['median', 'sigma'], optional: [], lists: [], create: (p) => lognormal(p as any) },
-  beta: { required: ['alpha', 'beta'], optional: ['min', 'max'], lists: [], create: (p) => beta(p as any) },
-  weibull: { required: ['shape', 'scale'], optional: [], lists: [], create: (p) => weibull(p as any) },
-  discrete: { required: ['values', 'weights'], optional: [], lists: ['values', 'weights'], create: (p) => discrete(p as any) },
-  empirical: { required: ['samples'], optional: [], lists: ['samples'], create: (p) => empirical(p as any) },
+  uniform: { required: ['min', 'max'], optional: [], lists: [], create: uniform },
+  triangular: { required: ['min', 'mode', 'max'], optional: [], lists: [], create: triangular },
+  pert: { required: ['min', 'mode', 'max'], optional: ['lambda'], lists: [], create: pert },
+  normal: { required: ['mean', 'sd'], optional: ['min', 'max'], lists: [], create: normal },
+  lognormal: { required: ['median', 'sigma'], optional: [], lists: [], create: lognormal },
+  beta: { required: ['alpha', 'beta'], optional: ['min', 'max'], lists: [], create: beta },
+  weibull: { required: ['shape', 'scale'], optional: [], lists: [], create: weibull },
+  discrete: { required: ['values', 'weights'], optional: [], lists: ['values', 'weights'], create: discrete },
+  empirical: { required: ['samples'], optional: [], lists: ['samples'], create: empirical },
 };
 
 /** A resolved input as written in scenario.json: a number, or a family with its parameters. */
