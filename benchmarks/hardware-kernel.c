@@ -49,7 +49,11 @@ int main(int argc, char **argv) {
       CF[0] = 0;
       for (int t = 0; t <= H; t++) {
         int g = generation(ageMonths + t, fsa, cad);
-        if (g != gPrev) { shock = pow(1 - x[SHOCK], g - g0); haircut = pow(1 - x[HAIRCUT], g); util = x[U0 + (g < 2 ? g : 2)]; gPrev = g; }
+        if (g != gPrev) {
+          if (g == gPrev + 1 && gPrev >= 0) { shock *= 1 - x[SHOCK]; haircut *= 1 - x[HAIRCUT]; }
+          else { shock = pow(1 - x[SHOCK], g - g0); haircut = pow(1 - x[HAIRCUT], g); }
+          util = x[U0 + (g < 2 ? g : 2)]; gPrev = g;
+        }
         if (t > 0) CF[t] = n * 730 * util * price * shock - n * energyPerUnit * (idle + (1 - idle) * util) - n * opex;
         double m = n * unitCost * (x[FLOOR_] + (1 - x[FLOOR_]) * resale) * haircut;
         M[t] = m; S[t] = m * keep;

@@ -45,6 +45,7 @@ export function hardwareFlows(c: HardwareFixed, x: HardwareDraw, H: number, f: F
   const energyPerUnit = 730 * c.powerKw * x.pue * x.powerPrice; // $ per unit-month at full load
   const idle = c.idlePowerFraction;
   const keep = 1 - c.disposalCost;
+  const keepPrice = 1 - x.generationShock, keepResale = 1 - x.resaleHaircut;
   let units = c.units * Math.pow(1 - x.failureRate, c.ageMonths / 12);
   let price = x.rentalPrice;
   let resale = Math.exp((-x.resaleDecay * c.ageMonths) / 12);
@@ -53,8 +54,14 @@ export function hardwareFlows(c: HardwareFixed, x: HardwareDraw, H: number, f: F
   for (let t = 0; t <= H; t++) {
     const g = generation(c.ageMonths + t, fsa, cad);
     if (g !== gPrev) {
-      shock = Math.pow(1 - x.generationShock, g - g0);
-      haircut = Math.pow(1 - x.resaleHaircut, g);
+      // a step of one generation (the usual case) is one multiply, not two pows
+      if (g === gPrev + 1 && gPrev >= 0) {
+        shock *= keepPrice;
+        haircut *= keepResale;
+      } else {
+        shock = Math.pow(keepPrice, g - g0);
+        haircut = Math.pow(keepResale, g);
+      }
       util = x.utilization[g < top ? g : top];
       gPrev = g;
     }
