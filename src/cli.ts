@@ -92,7 +92,7 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
   try {
     const r = await run({
       scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format, precision: o.precision, maxTrials: o.maxTrials, pathSample: o.pathSample, sampler: o.sampler, repairCorrelations: o.repairCorrelations, columns: o.columns, store: o.store,
-      command: process.argv.slice(1), signal: abort.signal, onProgress: bar ? (done) => bar.update(done) : undefined,
+      command: process.argv.slice(1), signal: abort.signal, onProgress: bar ? (done, total) => (bar.setTotal(total), bar.update(done)) : undefined,
     });
     bar?.stop();
     for (const w of r.manifest.warnings) console.error(`sim: warning: ${w}`);

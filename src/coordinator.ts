@@ -10,10 +10,15 @@ import type { ChunkTimes, Task, WorkerSetup } from '../workers/run-chunk.ts';
 
 const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
 
+const reason = (e: unknown) => (e as Error)?.message ?? String(e);
+
+/** An error naming what failed in a worker. */
+const failed = (what: string) => (e: unknown) => new Error(`${what} failed: ${reason(e)}`);
+
 /** A chunk that failed in a worker, named so the user can find it. */
 export class ChunkError extends Error {
   constructor(readonly chunk: Chunk, cause: unknown) {
-    super(`chunk ${chunk.index} (trials ${chunk.start}–${chunk.start + chunk.count - 1}) failed: ${(cause as Error)?.message ?? String(cause)}`);
+    super(`chunk ${chunk.index} (trials ${chunk.start}–${chunk.start + chunk.count - 1}) failed: ${reason(cause)}`);
     this.name = 'ChunkError';
   }
 }
@@ -69,21 +74,20 @@ export class Coordinator {
 
   /** Summaries over the first `length` trials of every column, then of every paired policy comparison, computed in the workers. */
   summarize(length: number): Promise<Summary[]> {
-    const fail = (what: string) => (e: unknown) => new Error(`summary of ${what} failed: ${(e as Error)?.message ?? e}`);
     return Promise.all([
-      ...this.plan.columns.map((c, column) => this.run({ kind: 'summary', column, length }, fail(c.name)) as Promise<Summary>),
-      ...this.plan.comparisons.map((c) => this.run({ kind: 'summary', column: c.a, minus: c.b, length }, fail(c.name)) as Promise<Summary>),
+      ...this.plan.columns.map((_, column) => this.summary(column, length)),
+      ...this.plan.comparisons.map((c) => this.run({ kind: 'summary', column: c.a, minus: c.b, length }, failed(`summary of ${c.name}`)) as Promise<Summary>),
     ]);
   }
 
   /** Summary of one column over the first `length` trials. */
   summary(column: number, length: number): Promise<Summary> {
-    return this.run({ kind: 'summary', column, length }, (e) => new Error(`summary of ${this.plan.columns[column].name} failed: ${(e as Error)?.message ?? e}`)) as Promise<Summary>;
+    return this.run({ kind: 'summary', column, length }, failed(`summary of ${this.plan.columns[column].name}`)) as Promise<Summary>;
   }
 
   /** Spearman correlation of each sensitivity output (rows) with each uncertain input (columns). */
   async sensitivity(length: number): Promise<Float64Array[]> {
-    const fail = (e: unknown) => new Error(`sensitivity failed: ${(e as Error)?.message ?? e}`);
+    const fail = failed('sensitivity');
     await Promise.all(this.plan.sensitivity.inputs.map((_, slot) => this.run({ kind: 'ranks', slot, length }, fail)));
     return Promise.all(this.plan.sensitivity.outputs.map((column) => this.run({ kind: 'spearman', column, length }, fail) as Promise<Float64Array>));
   }
@@ -94,7 +98,7 @@ export class Coordinator {
     const series = [...this.plan.assets.map((a, i) => ({ name: a.name, assets: [i] })), { name: 'portfolio', assets: all }];
     return Promise.all(series.flatMap((s) => [0, 1, 2].map(async (q) => ({
       series: s.name, q,
-      bands: (await this.run({ kind: 'paths', q, assets: s.assets, length }, (e) => new Error(`paths of ${s.name} failed: ${(e as Error)?.message ?? e}`))) as Float64Array,
+      bands: (await this.run({ kind: 'paths', q, assets: s.assets, length }, failed(`paths of ${s.name}`))) as Float64Array,
     }))));
   }
 
