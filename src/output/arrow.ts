@@ -11,20 +11,41 @@ export interface FieldSpec {
 export function makeSchema(fields: FieldSpec[], metadata: Record<string, string>): Schema {
   const arrowType = (t: FieldSpec['type']): DataType => (t === 'float64' ? new Float64() : t === 'int32' ? new Int32() : new Utf8());
   return new Schema(
-    fields.map((f) => new Field(f.name, arrowType(f.type), f.type === 'utf8', new Map(Object.entries(f.metadata ?? {})))),
+    // int32 columns (indices, counts) always hold a value; a float64 NaN ("no value") is written as null
+    fields.map((f) => new Field(f.name, arrowType(f.type), f.type !== 'int32', new Map(Object.entries(f.metadata ?? {})))),
     new Map(Object.entries(metadata)),
   );
 }
 
 /**
+ * Validity bitmap (LSB first, 1 = valid) marking NaN as null, or undefined
+ * when the column has no NaN (then no bitmap is written at all).
+ */
+function nanValidity(c: Float64Array, length: number): { nullBitmap: Uint8Array; nullCount: number } | undefined {
+  if (!c.subarray(0, length).includes(NaN)) return undefined; // includes matches NaN (indexOf does not), natively
+  const nullBitmap = new Uint8Array((length + 7) >> 3).fill(0xff);
+  if (length & 7) nullBitmap[nullBitmap.length - 1] = (1 << (length & 7)) - 1; // unused bits past the end 0, as Arrow's own writers leave them
+  let nullCount = 0;
+  for (let i = 0; i < length; i++) {
+    if (c[i] !== c[i]) {
+      nullBitmap[i >> 3] &= ~(1 << (i & 7));
+      nullCount++;
+    }
+  }
+  return { nullBitmap, nullCount };
+}
+
+/**
  * Build a record batch over existing typed arrays without copying them
- * (numeric columns are wrapped as they are; strings are encoded).
+ * (numeric columns are wrapped as they are, NaN becoming null through a
+ * validity bitmap over the unchanged values; strings are encoded).
  */
 export function makeBatch(schema: Schema, columns: (Float64Array | Int32Array | string[])[], length: number): RecordBatch {
   const children = columns.map((c, j) => {
     const type = schema.fields[j].type;
     if (Array.isArray(c)) return vectorFromArray(c, new Utf8()).data[0];
-    return makeData({ type, length, nullCount: 0, data: c } as never);
+    const validity = c instanceof Float64Array ? nanValidity(c, length) : undefined;
+    return makeData({ type, length, nullCount: 0, ...validity, data: c } as never);
   });
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length, nullCount: 0, children }));
 }

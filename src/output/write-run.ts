@@ -31,10 +31,29 @@ export async function writeTable(
     const units = Object.fromEntries(fields.filter((f) => f.metadata?.unit).map((f) => [f.name, f.metadata!.unit]));
     parquetWriteFile({
       filename: dir.file(`${name}.parquet`),
-      columnData: fields.map((f, j) => ({ name: f.name, data: data[j] as never, type: f.type === 'float64' ? 'DOUBLE' : f.type === 'int32' ? 'INT32' : 'STRING', nullable: f.type === 'utf8' })),
+      columnData: fields.map((f, j) => ({ name: f.name, data: nanAsNull(data[j]) as never, type: f.type === 'float64' ? 'DOUBLE' : f.type === 'int32' ? 'INT32' : 'STRING', nullable: f.type !== 'int32' })),
       kvMetadata: Object.entries({ ...metadata, units: JSON.stringify(units) }).map(([key, value]) => ({ key, value })),
     });
   }
+}
+
+/**
+ * hyparquet-writer takes a null as a `null` entry, which a Float64Array cannot
+ * hold, and reads a column only through `length` and `slice(start, end)`, once
+ * per row group. So a column with NaN is handed over as a view that builds
+ * each row group's Array of numbers and nulls when asked, keeping a million-row
+ * column from turning into one boxed Array; a column without NaN goes as it is.
+ */
+function nanAsNull(c: Data): Data | { length: number; slice(start: number, end: number): (number | null)[] } {
+  if (!(c instanceof Float64Array) || !c.includes(NaN)) return c;
+  return {
+    length: c.length,
+    slice(start: number, end: number) {
+      const out = new Array<number | null>(end - start);
+      for (let i = start; i < end; i++) out[i - start] = c[i] === c[i] ? c[i] : null;
+      return out;
+    },
+  };
 }
 
 /**
@@ -62,6 +81,8 @@ export async function writeTrials(dir: RunDir, plan: Plan, store: ColumnStore, s
   }
 }
 
+const isCount = (f: string) => f === 'count' || f === 'nan_count';
+
 /** summary (one row per column, then one per paired policy comparison) as Arrow/Parquet and JSON (NaN as null). */
 export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary[], metadata: Record<string, string>, formats: Format[]): Promise<void> {
   const rows: Column[] = [...plan.columns, ...plan.comparisons.map((c) => ({ name: c.name, unit: 'USD', role: 'loss' as const }))];
@@ -69,7 +90,9 @@ export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary
     { name: 'column', type: 'utf8' },
     { name: 'role', type: 'utf8' },
     { name: 'unit', type: 'utf8' },
-    ...SUMMARY_FIELDS.map((f) => ({ name: f, type: 'float64' as const, metadata: { unit: /^(count|nan_count)$/.test(f) ? 'count' : f === 'prob_positive' ? 'fraction' : 'as column' } })),
+    ...SUMMARY_FIELDS.map((f): FieldSpec => (isCount(f)
+      ? { name: f, type: 'int32', metadata: { unit: 'count', ...(f === 'nan_count' && { description: 'trials with no value (null in the trials file)' }) } }
+      : { name: f, type: 'float64', metadata: { unit: f === 'prob_positive' ? 'fraction' : 'as column' } })),
   ];
   const meta = {
     ...metadata,
@@ -77,11 +100,17 @@ export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary
     ci: 'distribution-free 95% CI of each percentile from order statistics; mean_se = sd / sqrt(count)',
     comparisons: 'rows <x>@<policy>.writedown_vs_own summarise, trial by trial, <x>@<policy>.writedown − <x>.writedown',
   };
-  const data: Data[] = [rows.map((c) => c.name), rows.map((c) => c.role), rows.map((c) => c.unit), ...SUMMARY_FIELDS.map((f) => Float64Array.from(summaries, (s) => s[f as keyof Summary]))];
+  const data: Data[] = [rows.map((c) => c.name), rows.map((c) => c.role), rows.map((c) => c.unit), ...SUMMARY_FIELDS.map((f) => {
+    const get = (s: Summary) => s[f as keyof Summary];
+    return isCount(f) ? Int32Array.from(summaries, get) : Float64Array.from(summaries, get);
+  })];
   await writeTable(dir, 'summary', fields, data, meta, formats);
   const entry = (j: number) => ({ role: rows[j].role, unit: rows[j].unit, ...summaries[j] });
   writeJson(dir.file('summary.json'), {
     ...meta,
+    // Arrow metadata holds strings only; JSON numbers are numbers (the seed stays a string: it is a key such as "golden")
+    trials: Number(metadata.trials),
+    chunk_size: Number(metadata.chunk_size),
     columns: Object.fromEntries(plan.columns.map((c, j) => [c.name, entry(j)])),
     policy_differences: Object.fromEntries(plan.comparisons.map((c, k) => [c.name, entry(plan.columns.length + k)])),
   });
