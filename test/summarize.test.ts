@@ -32,6 +32,15 @@ describe('summarize', () => {
     expect(s.prob_positive).toBe(0.8);
     expect(s.es95).toBe(4); // ⌈5·0.05⌉ = 1 largest value
   });
+  it('averages exactly ⌈n·5 %⌉ and ⌈n·1 %⌉ worst values, even where n·0.05 is not exact in floating point', () => {
+    // 1..100000: the 5,000 largest are 95001..100000 (mean 97500.5); 5,001 would give 97500
+    const x = Float64Array.from({ length: 100_000 }, (_, i) => i + 1);
+    expect(summarize(x, 'loss').es95).toBe(97500.5);
+    expect(summarize(x, 'loss').es99).toBe(99500.5);
+    expect(summarize(x, 'value').es95).toBe(2500.5);
+    // n = 21: ⌈1.05⌉ = 2 worst values
+    expect(summarize(Float64Array.from({ length: 21 }, (_, i) => i), 'loss').es95).toBe(19.5);
+  });
   it('takes the smallest values as the shortfall of a value column, none for months', () => {
     expect(summarize(Float64Array.of(-5, 1, 2, 3), 'value').es95).toBe(-5);
     expect(summarize(Float64Array.of(1, 2), 'month').es95).toBeNaN();

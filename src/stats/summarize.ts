@@ -67,14 +67,15 @@ export function summarize(values: Float64Array, role: Role, space: SortSpace = s
     [out[`p${q}_lo`], out[`p${q}_hi`]] = percentileCI(s, q / 100, n);
   }
   out.prob_positive = n ? positive / n : NaN;
-  out.es95 = shortfall(s, n, 0.95, role);
-  out.es99 = shortfall(s, n, 0.99, role);
+  out.es95 = shortfall(s, n, 5, role);
+  out.es99 = shortfall(s, n, 1, role);
   return out as unknown as Summary;
 }
 
-function shortfall(s: Float64Array, n: number, q: number, role: Role): number {
+/** Mean of the ⌈n·tail/100⌉ worst values; in integers, since n·(1 − 0.95) is 5000.000000000005 at n = 100,000. */
+function shortfall(s: Float64Array, n: number, tailPercent: number, role: Role): number {
   if (n === 0 || (role !== 'loss' && role !== 'value')) return NaN;
-  const k = Math.ceil(n * (1 - q));
+  const k = Math.ceil((n * tailPercent) / 100);
   let sum = 0;
   if (role === 'loss') for (let i = n - k; i < n; i++) sum += s[i];
   else for (let i = 0; i < k; i++) sum += s[i];
