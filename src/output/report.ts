@@ -11,7 +11,19 @@ export function money(x: number): string {
   return `${sign}$${a.toFixed(0)}`;
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—');
+/**
+ * A probability out of `n` trials that never rounds to a false 0 % or 100 %:
+ * 2 of 200,000 shows as "<0.1% (2)", 199,992 of 200,000 as ">99.9% (8 not)".
+ *
+ * @example probability(2 / 200000, 200000) // '<0.1% (2)'
+ */
+export function probability(x: number, n: number): string {
+  if (!Number.isFinite(x)) return '—';
+  const k = Math.round(x * n);
+  if (k > 0 && x < 0.0005) return `<0.1% (${k.toLocaleString('en-US')})`;
+  if (k < n && x >= 0.9995) return `>99.9% (${(n - k).toLocaleString('en-US')} not)`;
+  return `${(100 * x).toFixed(1)}%`;
+}
 
 /** The short risk table printed after a run: write-down per asset, policy and portfolio. */
 export function riskTable(r: RunOutcome): string {
@@ -21,7 +33,7 @@ export function riskTable(r: RunOutcome): string {
     const w = summaries.get(`${prefix}.writedown`);
     if (!w) return;
     const first = summaries.get(`${prefix}.first_impairment_month`);
-    rows.push([label, pct(w.prob_positive), money(w.mean), money(w.p50), money(w.p95), money(w.p99), money(w.es95), first && first.count ? `m${first.p50.toFixed(0)}` : '—']);
+    rows.push([label, probability(w.prob_positive, w.count), money(w.mean), money(w.p50), money(w.p95), money(w.p99), money(w.es95), first && first.count ? `m${first.p50.toFixed(0)}` : '—']);
   };
   const policies = Object.keys(scenario.policies);
   for (const a of scenario.assets) {
