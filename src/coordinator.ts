@@ -40,6 +40,8 @@ export class Coordinator {
   readonly pathK: number;
   /** ranks of the uncertain inputs (plan.sensitivity.inputs), filled by sensitivity() */
   readonly rankStore: ColumnStore;
+  private destroyed?: Promise<void>;
+  private closed?: Promise<void>;
 
   constructor(readonly plan: Plan, o: { seed: string; sampler: SamplerKind; workers: number; chunkSize: number; capacity: number; pathSample: number; store: 'memory' | 'spill'; spillDir: string }) {
     const columns = createStoreSpec(o.store, plan.columns.length, o.capacity, join(o.spillDir, 'columns'));
@@ -51,10 +53,18 @@ export class Coordinator {
     const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials: o.capacity, chunkSize: o.chunkSize, columns, ranks, paths };
     setMaxListeners(0, this.abort.signal); // every queued task listens to it
     this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 60_000, workerData: setup });
+    this.pool.on('error', (e) => this.cancel(failed('a worker')(e))); // a worker that dies outside a task
+  }
+
+  /** Aborted once the run is cancelled or a task has failed. */
+  get signal(): AbortSignal {
+    return this.abort.signal;
   }
 
   /** Stop everything in flight; pending tasks reject with `reason`. */
   cancel(reason: unknown): void {
+    // destroy first: piscina replaces a worker whose running task is aborted, unless the pool is going away
+    this.destroyed ??= this.pool.destroy();
     this.abort.abort(reason);
   }
 
@@ -102,10 +112,13 @@ export class Coordinator {
     }))));
   }
 
-  async close(): Promise<void> {
-    await this.pool.destroy();
-    this.store.close();
-    this.rankStore.close();
+  /** Stop the workers, then close the stores; safe to call more than once. */
+  close(): Promise<void> {
+    this.closed ??= (this.destroyed ??= this.pool.destroy()).then(() => {
+      this.store.close();
+      this.rankStore.close();
+    });
+    return this.closed;
   }
 
   private async run(task: Task, wrap: (e: unknown) => Error): Promise<ChunkTimes | Summary | Float64Array> {
@@ -114,7 +127,7 @@ export class Coordinator {
     } catch (e) {
       if (this.abort.signal.aborted) throw this.abort.signal.reason ?? e;
       const err = wrap(e);
-      this.abort.abort(err); // the first failure cancels what is still queued
+      this.cancel(err); // the first failure cancels what is still queued
       throw err;
     }
   }

@@ -37,6 +37,8 @@ export interface RunRequest {
   store?: 'auto' | 'memory' | 'spill';
   /** file formats of every table (default arrow) */
   formats?: Format[];
+  /** `--set PATH=VALUE` what-ifs applied to the scenario file before validation */
+  overrides?: string[];
   /** the command line, for the manifest */
   command?: string[];
   onProgress?: (done: number, total: number) => void;
@@ -60,6 +62,8 @@ export interface Manifest {
   command: string[];
   scenario_file: string;
   scenario_hash: string;
+  /** --set PATH=VALUE what-ifs applied to scenario_file (scenario.json holds the result) */
+  overrides: string[];
   seed: string;
   sampler: string;
   /** rank correlation asked for and achieved, per correlated pair */
@@ -71,6 +75,10 @@ export interface Manifest {
   convergence?: Convergence;
   chunk_size: number;
   chunks: number;
+  /** trials whose monthly paths feed paths.arrow */
+  path_sample: number;
+  /** the --columns selection of the trials file */
+  columns: string;
   workers: number;
   /** where the columns lived: memory or spill */
   store: 'memory' | 'spill';
@@ -107,7 +115,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   const sampler = req.sampler ?? 'random';
   if (sampler === 'lhs' && req.precision !== undefined) throw new InputError('--sampler lhs stratifies a fixed number of trials and cannot grow with --precision; use random or sobol');
   let repaired: Manifest['correlation_repair'] = [];
-  const scenario = loadScenario(req.scenarioFile, { repairCorrelations: req.repairCorrelations, onRepair: (rows) => (repaired = rows) });
+  const scenario = loadScenario(req.scenarioFile, { overrides: req.overrides, repairCorrelations: req.repairCorrelations, onRepair: (rows) => (repaired = rows) });
   const plan = buildPlan(scenario);
   const selected = selectColumns(req.columns ?? 'all', plan.columns);
   const scenarioHash = createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
@@ -146,10 +154,19 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     // summaries and ranks run in the workers while this thread streams the trials from the same shared columns
     const formats = req.formats ?? ['arrow'];
     let t3 = 0;
-    const [[summaries, rho, bands]] = await Promise.all([
-      Promise.all([coordinator.summarize(n), coordinator.sensitivity(n), coordinator.paths(n)]).then((r) => ((t3 = performance.now()), r)),
-      writeTrials(dir, plan, coordinator.store, selected, chunks, n, metadata, formats),
+    // both settle before going on, so nothing still writes into the directory when a failure or a signal removes it
+    const c = coordinator;
+    const trialsSource = { ...c.store, read: (...a: Parameters<typeof c.store.read>) => (c.signal.throwIfAborted(), c.store.read(...a)) };
+    const [stats, written] = await Promise.allSettled([
+      Promise.all([c.summarize(n), c.sensitivity(n), c.paths(n)]).then((r) => ((t3 = performance.now()), r)),
+      writeTrials(dir, plan, trialsSource, selected, chunks, n, metadata, formats).catch((e) => {
+        c.cancel(e);
+        throw e;
+      }),
     ]);
+    if (stats.status === 'rejected') throw stats.reason;
+    if (written.status === 'rejected') throw written.reason;
+    const [summaries, rho, bands] = stats.value;
     req.signal?.throwIfAborted();
     await writeSummaries(dir, plan, summaries, metadata, formats);
     const sensitivity = sensitivityRows(plan, rho);
@@ -171,6 +188,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       command: req.command ?? [],
       scenario_file: req.scenarioFile,
       scenario_hash: scenarioHash,
+      overrides: req.overrides ?? [],
       seed: req.seed,
       sampler: SAMPLER_DESCRIPTIONS[sampler],
       correlations: achieved,
@@ -180,6 +198,8 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       ...(convergence && { convergence }),
       chunk_size: req.chunkSize,
       chunks: chunks.length,
+      path_sample: Math.min(coordinator.pathK, n),
+      columns: req.columns ?? 'all',
       workers: req.workers,
       store,
       node: process.version,
@@ -200,17 +220,16 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     writeJson(dir.file('manifest.json'), manifest);
     req.signal?.throwIfAborted();
     await coordinator.close();
-    coordinator = undefined;
     rmSync(spillDir, { recursive: true, force: true });
     dir.commit();
     const byName = [...plan.columns.map((c) => c.name), ...plan.comparisons.map((c) => c.name)];
     return { dir: dir.path, scenario, plan, summaries: new Map(byName.map((name, j) => [name, summaries[j]])), sensitivity, manifest };
   } catch (e) {
+    await coordinator?.close(); // first: workers may still write into the temporary directory
     dir.discard();
     throw e;
   } finally {
     req.signal?.removeEventListener('abort', cancel);
-    await coordinator?.close();
   }
 }
 

@@ -2,21 +2,33 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { ScenarioError } from '../errors.ts';
+import { applyOverrides } from './overrides.ts';
 import { resolveScenario, type ResolveOptions } from './resolve.ts';
 import type { Scenario } from './types.ts';
 
 /** The built-in scenario users get with a bare `sim`; a readable YAML file they can copy. */
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));
 
-/** Read, parse (YAML, or JSON for *.json) and resolve a scenario file. */
-export function loadScenario(file: string, opts: ResolveOptions = {}): Scenario {
+/**
+ * Read, parse (YAML, or JSON for *.json), apply `--set` overrides and resolve a
+ * scenario file. An error at a key an override set says so.
+ */
+export function loadScenario(file: string, opts: ResolveOptions & { overrides?: readonly string[] } = {}): Scenario {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ScenarioError(file, '', `a readable scenario file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  return resolveScenario(parseScenarioText(text, file), file, opts);
+  const raw = parseScenarioText(text, file);
+  const applied = applyOverrides(raw, opts.overrides ?? []);
+  try {
+    return resolveScenario(raw, file, opts);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    const o = applied.filter((a) => e.path === a.path || e.path.startsWith(`${a.path}.`) || e.path.startsWith(`${a.path}[`)).pop();
+    throw o ? new ScenarioError(e.file, e.path, `${e.expected} (set by --set ${o.text})`) : e;
+  }
 }
 
 export function parseScenarioText(text: string, file: string): unknown {

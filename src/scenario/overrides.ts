@@ -1,0 +1,87 @@
+import { parse } from 'yaml';
+import { InputError } from '../errors.ts';
+import { describe, join, suggest } from './reader.ts';
+
+/** Top-level scenario keys an override may name directly. */
+const TOP_KEYS = ['horizonMonths', 'discountRate', 'standard', 'testMonths', 'policies', 'correlations', 'assets'];
+
+/** One `--set PATH=VALUE`, with the key path it set in the scenario's own terms (e.g. `assets[0].priceCompression.mode`). */
+export interface Override {
+  text: string;
+  path: string;
+}
+
+/**
+ * Apply `--set PATH=VALUE` what-ifs to a parsed scenario, in order, before it
+ * is validated (so a set value is checked exactly like one in the file).
+ * PATH is a key path whose first part is a top-level key or an asset's name
+ * (`h100.priceCompression.mode`, `discountRate`, `policies.five-year.usefulLifeMonths`,
+ * `h100.utilization.1.mode` or `h100.utilization[1].mode`); VALUE is YAML
+ * (`0.5`, `usgaap`, `{dist: uniform, min: 0.2, max: 0.4}`). A missing mapping
+ * key is created; a list index may append one item.
+ *
+ * @param raw the parsed scenario (changed in place)
+ * @param sets the `--set` arguments as typed
+ * @returns each override with the scenario key path it set
+ * @example applyOverrides(raw, ['h100.failureRate=0.12']) // [{ text: 'h100.failureRate=0.12', path: 'assets[0].failureRate' }]
+ */
+export function applyOverrides(raw: unknown, sets: readonly string[]): Override[] {
+  return sets.map((text) => {
+    const fail = (expected: string): never => {
+      throw new InputError(`--set ${text}: ${expected}`);
+    };
+    const eq = text.indexOf('=');
+    if (eq <= 0) fail('expected PATH=VALUE, e.g. h100.priceCompression.mode=0.5');
+    const keys = text.slice(0, eq).trim().replace(/\[(\d+)\]/g, '.$1').split('.');
+    if (keys.some((k) => k === '')) fail('expected a key path of names separated by dots, e.g. h100.utilization.1.mode');
+    let value: unknown;
+    try {
+      value = parse(text.slice(eq + 1));
+    } catch (e) {
+      fail(`expected a YAML value after '=' (${(e as Error).message.split('\n')[0]})`);
+    }
+    if (value === null || value === undefined) fail("expected a value after '='");
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('the scenario is not a mapping of keys to values');
+
+    // the first part names a top-level key, or an asset by its name
+    let node = raw as Record<string, unknown>;
+    let path = '';
+    const assets = Array.isArray(node.assets) ? (node.assets as unknown[]) : [];
+    const named = assets.findIndex((a) => a !== null && typeof a === 'object' && (a as Record<string, unknown>).name === keys[0]);
+    if (!TOP_KEYS.includes(keys[0]) && named < 0) {
+      const names = assets.map((a) => (a as Record<string, unknown>)?.name).filter((n): n is string => typeof n === 'string');
+      const hint = suggest(keys[0], [...TOP_KEYS, ...names]);
+      fail(`'${keys[0]}' is neither a scenario key (${TOP_KEYS.join(', ')}) nor an asset name (${names.join(', ') || 'none'})${hint ? `; did you mean '${hint}'?` : ''}`);
+    }
+    if (named >= 0 && !TOP_KEYS.includes(keys[0])) {
+      node = assets[named] as Record<string, unknown>;
+      path = join('assets', named);
+      keys.shift();
+      if (keys.length === 0) fail('expected a key inside the asset, e.g. h100.units');
+    }
+
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const last = i === keys.length - 1;
+      const list: unknown[] | null = Array.isArray(node) ? node : null;
+      const index = Number(key);
+      if (list && !(Number.isInteger(index) && index >= 0 && index <= list.length)) {
+        fail(`${path} is a list of ${list.length}; expected an index from 0 to ${list.length}, got '${key}'`);
+      }
+      const slot = list ? index : key;
+      path = join(path, slot);
+      const record = node as Record<string | number, unknown>;
+      if (last) {
+        record[slot] = value;
+        break;
+      }
+      if (record[slot] === undefined) record[slot] = {};
+      const next = record[slot];
+      if (next === null || typeof next !== 'object') {
+        fail(`${path} is ${describe(next)}, which has no key '${keys[i + 1]}'; set that key itself instead`);
+      }
+      node = next as Record<string, unknown>;
+    }
+    return { text, path };
+  });
+}
