@@ -1,0 +1,9 @@
+import { configDefaults, defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // the README's Python snippets need a virtual environment; build it once
+    globalSetup: ['test/setup/python-env.ts'],
+    exclude: [...configDefaults.exclude, '.venv-docs*/**'],
+  },
+});
