@@ -28,3 +28,6 @@ export function PhiC(z: number): number {
 export function PhiInv(p: number): number {
   return p > 0.5 ? SQRT2 * erfcinv(2 * (1 - p)) : -SQRT2 * erfcinv(2 * p);
 }
+
+/** Φ⁻¹(0.975): the half-width, in standard errors, of a two-sided 95 % normal interval. */
+export const Z95 = 1.959963984540054;
