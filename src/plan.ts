@@ -2,7 +2,9 @@ import type { InputSpec } from '../distributions/index.ts';
 import { bookSchedule, METHOD, type MethodCode } from './kernel/book.ts';
 import type { HardwareFixed } from './kernel/hardware.ts';
 import type { ModelFixed } from './kernel/model.ts';
-import { HARDWARE_INPUTS, MODEL_INPUTS } from './scenario/inputs.ts';
+import { inputDomain } from './scenario/inputs.ts';
+import { assetInputs } from './scenario/resolve.ts';
+import { ASSET_OUTPUTS, BOOK_OUTPUTS, HARDWARE_SCALARS, MODEL_INPUTS, OUTPUTS, type AssetOutput, type BookOutput, type Output, type OutputColumns, type Role } from './schema.ts';
 import type { Asset, HardwareAsset, ModelAsset, Policy, Scenario } from './scenario/types.ts';
 
 /**
@@ -36,8 +38,7 @@ export interface Plan {
   sensitivity: { outputs: number[]; inputs: number[] };
 }
 
-/** How a column is summarised: expected shortfall looks at large losses and small values; none for months and inputs. */
-export type Role = 'input' | 'loss' | 'value' | 'month';
+export type { Role };
 
 export interface Column {
   name: string;
@@ -50,13 +51,6 @@ export interface PlanInput {
   spec: InputSpec;
 }
 
-export interface BookOutputs {
-  writedown: number;
-  writedownM: number[];
-  first: number;
-  gapM: number[];
-}
-
 export interface BookPlan {
   /** '' for the asset's own policy, else the `policies` name */
   policy: string;
@@ -67,7 +61,7 @@ export interface BookPlan {
   plannedUtilization: number;
   /** B(a(t)) for t = 0..H, or null when it depends on the trial (units-of-production) */
   schedule: Float64Array | null;
-  out: BookOutputs;
+  out: OutputColumns<BookOutput>;
 }
 
 interface AssetPlanBase {
@@ -76,16 +70,18 @@ interface AssetPlanBase {
   K: number;
   /** V[0] − K and payback are defined only for an asset acquired now */
   acquiredNow: boolean;
+  /** the own policy's book first, then one per named policy (hardware) */
   books: BookPlan[];
-  out: { recoverable0: number; exitMonth: number; npv: number; payback: number };
+  out: OutputColumns<AssetOutput>;
 }
 
 export interface HardwarePlan extends AssetPlanBase {
   kind: 'hardware';
   fixed: HardwareFixed;
-  /** input column of each scalar input */
-  in: Record<string, number>;
-  utilization: number[];
+  /** input column of each scalar draw, at its offset in HW */
+  in: Int32Array;
+  /** input column of each utilization tier */
+  utilization: Int32Array;
 }
 
 export interface ModelPlan extends AssetPlanBase {
@@ -93,84 +89,75 @@ export interface ModelPlan extends AssetPlanBase {
   fixed: ModelFixed;
   /** index into Plan.assets, or −1 */
   parent: number;
-  in: Record<string, number>;
+  /** input column of each draw, at its offset in MD */
+  in: Int32Array;
 }
 
 export type AssetPlan = HardwarePlan | ModelPlan;
 
-const UNITS_BY_OUTPUT: Record<string, [string, Role]> = {
-  writedown: ['USD', 'loss'],
-  gap: ['USD', 'loss'],
-  first_impairment_month: ['months', 'month'],
-  recoverable_m0: ['USD', 'value'],
-  exit_month: ['months', 'month'],
-  npv: ['USD', 'value'],
-  payback_month: ['months', 'month'],
-};
-
+/**
+ * Turn a resolved scenario into the plan: columns in the order of
+ * src/schema.ts (every asset's inputs; then per asset its own book's
+ * outputs, its asset outputs and each policy's book outputs; then the
+ * portfolio's, own and per policy).
+ *
+ * @param s a resolved scenario
+ * @returns the plan every worker runs
+ */
 export function buildPlan(s: Scenario): Plan {
   const H = s.horizonMonths;
   const columns: Column[] = [];
   const inputs: PlanInput[] = [];
   const add = (name: string, unit: string, role: Role) => columns.push({ name, unit, role }) - 1;
-  const output = (name: string, kind: string) => add(name, ...UNITS_BY_OUTPUT[kind]);
+  /** columns for `keys` under `prefix`, one per test month for outputs that repeat */
+  const outputs = <K extends Output>(prefix: string, keys: readonly K[]): OutputColumns<K> => {
+    const one = (k: K, suffix: string | number = '') => add(`${prefix}.${k}${suffix}`, OUTPUTS[k].unit, OUTPUTS[k].role);
+    return Object.fromEntries(keys.map((k) => [k, 'over' in OUTPUTS[k] ? s.testMonths.map((t) => one(k, t)) : one(k)])) as OutputColumns<K>;
+  };
 
   // inputs first, every asset's, in scenario order
-  const inputCols = s.assets.map((a) => {
-    const cols: Record<string, number | number[]> = {};
-    for (const dom of a.kind === 'hardware' ? HARDWARE_INPUTS : MODEL_INPUTS) {
-      const v = (a as unknown as Record<string, InputSpec | InputSpec[]>)[dom.key];
-      const one = (name: string, spec: InputSpec) => (inputs.push({ name, spec }), add(name, dom.unit, 'input'));
-      cols[dom.key] = Array.isArray(v) ? v.map((spec, k) => one(`${a.name}.${dom.key}.${k}`, spec)) : one(`${a.name}.${dom.key}`, v);
-    }
-    return cols;
-  });
-
-  const bookOutputs = (prefix: string): BookOutputs => ({
-    writedown: output(`${prefix}.writedown`, 'writedown'),
-    writedownM: [...s.testMonths].map((t) => output(`${prefix}.writedown_m${t}`, 'writedown')),
-    first: output(`${prefix}.first_impairment_month`, 'first_impairment_month'),
-    gapM: [...s.testMonths].map((t) => output(`${prefix}.gap_m${t}`, 'gap')),
-  });
+  const inputCols = s.assets.map((a) =>
+    assetInputs(a).map(({ name, key, spec }) => {
+      inputs.push({ name, spec });
+      return { key, column: add(name, inputDomain(key).unit, 'input') };
+    }),
+  );
+  const columnsOf = (i: number, keys: readonly string[]) => Int32Array.from(keys, (k) => inputCols[i].find((c) => c.key === k)!.column);
 
   const names = s.assets.map((a) => a.name);
   const assets: AssetPlan[] = s.assets.map((a, i) => {
-    const own = bookOutputs(a.name);
-    const out = {
-      recoverable0: output(`${a.name}.recoverable_m0`, 'recoverable_m0'),
-      exitMonth: output(`${a.name}.exit_month`, 'exit_month'),
-      npv: output(`${a.name}.npv`, 'npv'),
-      payback: output(`${a.name}.payback_month`, 'payback_month'),
-    };
+    const own = outputs(a.name, BOOK_OUTPUTS);
+    const out = outputs(a.name, ASSET_OUTPUTS);
     if (a.kind === 'hardware') {
-      const K = a.units * a.unitCost;
       const books = [hardwareBook(a, '', a.policy, H, own)];
-      for (const [name, p] of Object.entries(s.policies)) books.push(hardwareBook(a, name, p, H, bookOutputs(`${a.name}@${name}`)));
-      const { utilization, ...scalars } = inputCols[i] as Record<string, number> & { utilization: number[] };
+      for (const [name, p] of Object.entries(s.policies)) books.push(hardwareBook(a, name, p, H, outputs(`${a.name}@${name}`, BOOK_OUTPUTS)));
       return {
-        kind: 'hardware', name: a.name, K, acquiredNow: a.ageMonths === 0, books, out,
+        kind: 'hardware', name: a.name, K: a.units * a.unitCost, acquiredNow: a.ageMonths === 0, books, out,
         fixed: pick(a, ['units', 'unitCost', 'ageMonths', 'powerKw', 'idlePowerFraction', 'opexPerUnitMonth', 'disposalCost']),
-        in: scalars, utilization,
+        in: columnsOf(i, HARDWARE_SCALARS),
+        utilization: Int32Array.from(inputCols[i].filter((c) => c.key === 'utilization'), (c) => c.column),
       } satisfies HardwarePlan;
     }
     return {
       kind: 'model', name: a.name, K: a.trainingCost, acquiredNow: a.releaseMonth >= 0, books: [modelBook(a, H, own)], out,
       fixed: { releaseMonth: a.releaseMonth, rampMonths: a.rampMonths },
       parent: a.parent === null ? -1 : names.indexOf(a.parent),
-      in: inputCols[i] as Record<string, number>,
+      in: columnsOf(i, MODEL_INPUTS),
     } satisfies ModelPlan;
   });
 
   // portfolio: own books, then each policy (hardware under the policy, models under their own accounting)
   const sums: Plan['sums'] = [];
-  const sumOf = (prefix: string, pick: (a: AssetPlan) => BookOutputs) => {
-    const outs = assets.map(pick);
-    sums.push({ target: output(`${prefix}.writedown`, 'writedown'), sources: outs.map((o) => o.writedown) });
-    s.testMonths.forEach((t, k) => sums.push({ target: output(`${prefix}.writedown_m${t}`, 'writedown'), sources: outs.map((o) => o.writedownM[k]) }));
-    s.testMonths.forEach((t, k) => sums.push({ target: output(`${prefix}.gap_m${t}`, 'gap'), sources: outs.map((o) => o.gapM[k]) }));
+  const sumOf = (prefix: string, book: (a: AssetPlan) => BookPlan) => {
+    const target = outputs(prefix, BOOK_OUTPUTS.filter((k) => 'portfolio' in OUTPUTS[k]));
+    for (const [k, cols] of Object.entries(target) as [BookOutput, number | number[]][]) {
+      const sources = assets.map((a) => book(a).out[k]);
+      if (typeof cols === 'number') sums.push({ target: cols, sources: sources as number[] });
+      else cols.forEach((c, r) => sums.push({ target: c, sources: (sources as number[][]).map((x) => x[r]) }));
+    }
   };
-  sumOf('portfolio', (a) => a.books[0].out);
-  Object.keys(s.policies).forEach((name, p) => sumOf(`portfolio@${name}`, (a) => (a.kind === 'hardware' ? a.books[1 + p] : a.books[0]).out));
+  sumOf('portfolio', (a) => a.books[0]);
+  for (const name of Object.keys(s.policies)) sumOf(`portfolio@${name}`, (a) => a.books.find((b) => b.policy === name) ?? a.books[0]);
 
   const col = (name: string) => columns.findIndex((c) => c.name === name);
   const comparisons = [...assets.filter((a) => a.kind === 'hardware').map((a) => a.name), 'portfolio'].flatMap((x) =>
@@ -197,8 +184,7 @@ export function buildPlan(s: Scenario): Plan {
   };
 }
 
-function hardwareBook(a: HardwareAsset, name: string, p: Policy, H: number, out: BookOutputs): BookPlan {
-  const K = a.units * a.unitCost;
+function hardwareBook(a: HardwareAsset, name: string, p: Policy, H: number, out: BookPlan['out']): BookPlan {  const K = a.units * a.unitCost;
   const method = METHOD[p.method];
   const salvage = K * p.salvagePct;
   let schedule: Float64Array | null = null;
@@ -210,7 +196,7 @@ function hardwareBook(a: HardwareAsset, name: string, p: Policy, H: number, out:
 }
 
 /** A capitalized model: cost until release, then straight-line to 0 over amortizationMonths; expensed: 0. */
-function modelBook(a: ModelAsset, H: number, out: BookOutputs): BookPlan {
+function modelBook(a: ModelAsset, H: number, out: BookPlan['out']): BookPlan {
   const schedule = new Float64Array(H + 1);
   const capitalized = a.accounting.treatment === 'capitalized';
   const L = a.accounting.amortizationMonths ?? 0;

@@ -1,30 +1,70 @@
+/** Where `impairment` leaves one book's losses; reused across trials. */
+export interface ImpairmentResult {
+  /** cumulative losses up to and including each test month */
+  cumulative: Float64Array;
+  /** all losses over the horizon */
+  total: number;
+  /** first month with a loss, NaN if none */
+  first: number;
+}
+
+/** The carrying-amount state each test loss leaves, in month order (struct of arrays, preallocated). */
+export interface LossEvents {
+  count: number;
+  t: Float64Array;
+  sal: Float64Array;
+  kappa: Float64Array;
+}
+
 /**
- * Impairment with reset and the loss at exit (MODEL.md "Impairment with
+ * @param tests the number of test months
+ * @returns an empty result to reuse
+ */
+export function createImpairmentResult(tests: number): ImpairmentResult {
+  return { cumulative: new Float64Array(tests), total: 0, first: NaN };
+}
+
+/**
+ * @param tests the number of test months (at most one loss each)
+ * @returns an empty event record to reuse
+ */
+export function createLossEvents(tests: number): LossEvents {
+  return { count: 0, t: new Float64Array(tests), sal: new Float64Array(tests), kappa: new Float64Array(tests) };
+}
+
+/**
+ * Impairment tests with reset, and the loss at exit (MODEL.md "Impairment with
  * reset"), for one book schedule in one trial.
  *
- * B: un-reset schedule B(a(t)); tests: sorted test months; e: exitMonth.
- * Writes into `res`: res[k] = cumulative losses up to and including
- * tests[k], then res[K] = total losses, res[K + 1] = first month with a loss
- * (NaN if none), where K = tests.length. When `events` is given, each
- * test loss also records the carrying-amount state it leaves (see carryingPath).
+ * @param B un-reset schedule B(a(t)), t = 0..H
+ * @param salvage the book's salvage value
+ * @param V discounted recoverable amount (IFRS)
+ * @param W undiscounted recoverability amount (US GAAP)
+ * @param M market value
+ * @param S net disposal value
+ * @param tests sorted test months
+ * @param e exit month (H when held to the horizon)
+ * @param H horizon in months
+ * @param usgaap US GAAP (else IFRS)
+ * @param res where the losses go
+ * @param events when given, each test loss records the state it leaves (see carryingPath)
  */
 export function impairment(
   B: Float64Array, salvage: number,
   V: Float64Array, W: Float64Array, M: Float64Array, S: Float64Array,
-  tests: Int32Array, e: number, H: number, usgaap: boolean, res: Float64Array, events?: Float64Array,
+  tests: Int32Array, e: number, H: number, usgaap: boolean, res: ImpairmentResult, events?: LossEvents,
 ): void {
-  if (events) events[0] = 0;
+  if (events) events.count = 0;
   let sal = salvage, kappa = 1, total = 0, first = NaN;
   let exited = e >= H; // holding to H: every test month is tested, no loss at exit
-  const K = tests.length;
-  for (let k = 0; k < K; k++) {
+  for (let k = 0; k < tests.length; k++) {
     const t = tests[k];
     if (!exited && t >= e) {
       // the sale at e replaces any test at or after it
       const loss = sal + kappa * (B[e] - salvage) - S[e];
       if (loss > 0) {
         total += loss;
-        if (first !== first) first = e;
+        if (Number.isNaN(first)) first = e;
       }
       exited = true;
     }
@@ -36,47 +76,56 @@ export function impairment(
       } else if (C > V[t]) loss = C - V[t];
       if (loss > 0) {
         total += loss;
-        if (first !== first) first = t;
+        if (Number.isNaN(first)) first = t;
         const X = C - loss;
         sal = salvage < X ? salvage : X;
         const den = B[t] - salvage;
         kappa = den !== 0 ? (X - sal) / den : 0;
         if (events) {
-          const at = 1 + 3 * events[0]++;
-          events[at] = t;
-          events[at + 1] = sal;
-          events[at + 2] = kappa;
+          const at = events.count++;
+          events.t[at] = t;
+          events.sal[at] = sal;
+          events.kappa[at] = kappa;
         }
       }
     }
-    res[k] = total;
+    res.cumulative[k] = total;
   }
   if (!exited) {
     const loss = sal + kappa * (B[e] - salvage) - S[e];
     if (loss > 0) {
       total += loss;
-      if (first !== first) first = e;
+      if (Number.isNaN(first)) first = e;
     }
   }
-  res[K] = total;
-  res[K + 1] = first;
+  res.total = total;
+  res.first = first;
 }
 
 /**
  * Monthly carrying amount C[t] for t = 0..H from the states `impairment`
  * recorded: after any loss at t; at the exit month e < H the sale leaves
  * min(C, S[e]); after e the asset is gone (0).
+ *
+ * @param B un-reset schedule
+ * @param salvage the book's salvage value
+ * @param S net disposal value
+ * @param events the states recorded by `impairment`
+ * @param e exit month
+ * @param H horizon in months
+ * @param out C[t], t = 0..H
  */
-export function carryingPath(B: Float64Array, salvage: number, S: Float64Array, events: Float64Array, e: number, H: number, out: Float64Array): void {
+export function carryingPath(B: Float64Array, salvage: number, S: Float64Array, events: LossEvents, e: number, H: number, out: Float64Array): void {
   let sal = salvage, kappa = 1, next = 0;
-  const count = events[0];
   for (let t = 0; t <= H; t++) {
-    while (next < count && events[1 + 3 * next] <= t) {
-      sal = events[2 + 3 * next];
-      kappa = events[3 + 3 * next];
+    while (next < events.count && events.t[next] <= t) {
+      sal = events.sal[next];
+      kappa = events.kappa[next];
       next++;
     }
     const C = sal + kappa * (B[t] - salvage);
-    out[t] = e >= H || t < e ? C : t === e ? (C < S[e] ? C : S[e]) : 0;
+    if (e >= H || t < e) out[t] = C;
+    else if (t === e) out[t] = C < S[e] ? C : S[e];
+    else out[t] = 0;
   }
 }

@@ -1,47 +1,71 @@
-import type { HardwarePlan, ModelPlan, Plan } from '../plan.ts';
+import type { AssetPlan, ModelPlan, Plan } from '../plan.ts';
+import { HARDWARE_SCALARS, MD, MODEL_INPUTS, PATH_QUANTITIES, PQ } from '../schema.ts';
 import { METHOD, unitsOfProductionBook } from './book.ts';
 import { allocateFlows, type Flows } from './flows.ts';
-import { hardwareFlows, type HardwareDraw } from './hardware.ts';
-import { carryingPath, impairment } from './impairment.ts';
-import { modelFlows, supersession, type ModelDraw } from './model.ts';
+import { hardwareFlows } from './hardware.ts';
+import { carryingPath, createImpairmentResult, createLossEvents, impairment, type ImpairmentResult, type LossEvents } from './impairment.ts';
+import { modelFlows, supersession } from './model.ts';
 import { paybackMonth, recoverable } from './recoverable.ts';
+
+/** One trial's draws of an asset: scalars at the offsets of HW or MD, and a cohort's utilization per tier. */
+interface Draws {
+  x: Float64Array;
+  utilization: Float64Array;
+}
 
 /** Everything the kernel writes between trials, allocated once per worker and plan. */
 export interface KernelState {
   flows: Flows;
-  draws: (HardwareDraw | ModelDraw)[];
-  /** impairment results: cumulative per test month, total, first month */
-  res: Float64Array;
+  draws: Draws[];
+  res: ImpairmentResult;
   /** supersession month of each model in the current trial (NaN for hardware) */
   s: Float64Array;
   /** carrying-amount states after each loss, and the monthly carrying amount, for path recording */
-  events: Float64Array;
+  events: LossEvents;
   carrying: Float64Array;
   /** exit month of the asset just finished */
   exit: number;
 }
 
 /**
- * Where to record monthly paths of the first K trials: for asset a, quantity
- * q (0 carrying amount C, 1 recoverable amount V, 2 market value M), month t
- * and trial k, at data[((a·3 + q)·(H + 1) + t)·K + k].
+ * Where to record the monthly paths (PATH_QUANTITIES) of the first K trials;
+ * see `pathIndex` for the layout.
  */
 export interface PathSink {
   K: number;
   data: Float64Array;
 }
 
+/**
+ * Position of asset a's quantity q at month t for recorded trial k:
+ * ((a·|PATH_QUANTITIES| + q)·(H + 1) + t)·K + k, so each (asset, quantity,
+ * month) row holds the K trials side by side, as the bands read them.
+ *
+ * @param K trials recorded
+ * @param H horizon in months
+ * @param a asset index
+ * @param q quantity, a PQ offset
+ * @param t month
+ * @returns the index of trial 0; trial k is k further
+ */
+export function pathIndex(K: number, H: number, a: number, q: number, t: number): number {
+  return ((a * PATH_QUANTITIES.length + q) * (H + 1) + t) * K;
+}
+
+/**
+ * @param plan the run's plan
+ * @returns kernel scratch for one worker
+ */
 export function createKernelState(plan: Plan): KernelState {
   return {
     flows: allocateFlows(plan.H),
-    draws: plan.assets.map((a) =>
-      a.kind === 'hardware'
-        ? { rentalPrice: 0, priceCompression: 0, firstSupersededAge: 0, cadenceMonths: 0, generationShock: 0, utilization: new Float64Array(a.utilization.length), resaleDecay: 0, resaleFloor: 0, resaleHaircut: 0, failureRate: 0, powerPrice: 0, pue: 0 }
-        : { lifespanMonths: 0, peakMonthlyRevenue: 0, tokenPriceCompression: 0, tailFraction: 0, servingCostRatio: 0 },
-    ),
-    res: new Float64Array(plan.testMonths.length + 2),
+    draws: plan.assets.map((a) => ({
+      x: new Float64Array(a.kind === 'hardware' ? HARDWARE_SCALARS.length : MODEL_INPUTS.length),
+      utilization: new Float64Array(a.kind === 'hardware' ? a.utilization.length : 0),
+    })),
+    res: createImpairmentResult(plan.testMonths.length),
     s: new Float64Array(plan.assets.length).fill(NaN),
-    events: new Float64Array(1 + 3 * plan.testMonths.length),
+    events: createLossEvents(plan.testMonths.length),
     carrying: new Float64Array(plan.H + 1),
     exit: 0,
   };
@@ -51,6 +75,13 @@ export function createKernelState(plan: Plan): KernelState {
  * Run the model for `count` trials whose inputs are already in `buf` (chunk
  * layout of Plan), writing every output column, and the monthly paths of
  * trials start + i < paths.K. Allocates nothing.
+ *
+ * @param plan the run's plan
+ * @param state this worker's scratch
+ * @param buf the chunk: column j at buf[j·count, (j + 1)·count)
+ * @param count trials in the chunk
+ * @param start index of the chunk's first trial in the run
+ * @param paths where to record monthly paths, if anywhere
  */
 export function simulateChunk(plan: Plan, state: KernelState, buf: Float64Array, count: number, start = 0, paths?: PathSink): void {
   for (let i = 0; i < count; i++) {
@@ -58,8 +89,12 @@ export function simulateChunk(plan: Plan, state: KernelState, buf: Float64Array,
     for (let o = 0; o < plan.order.length; o++) {
       const ai = plan.order[o];
       const a = plan.assets[ai];
-      if (a.kind === 'hardware') readHardware(a, state.draws[ai] as HardwareDraw, plan.H, state, buf, count, i);
-      else readModel(a, ai, state.draws[ai] as ModelDraw, plan.H, state, buf, count, i);
+      const draws = state.draws[ai];
+      readDraws(a.in, draws.x, buf, count, i);
+      if (a.kind === 'hardware') {
+        readDraws(a.utilization, draws.utilization, buf, count, i);
+        hardwareFlows(a.fixed, draws.x, draws.utilization, plan.H, state.flows);
+      } else modelTrial(a, ai, draws.x, plan.H, state);
       finishAsset(plan, a, state, buf, count, i, k >= 0);
       if (k >= 0) recordPaths(plan, ai, state, paths!, k);
     }
@@ -74,47 +109,28 @@ export function simulateChunk(plan: Plan, state: KernelState, buf: Float64Array,
   }
 }
 
-/** Read one trial's draws for a cohort and fill its monthly flows. */
-function readHardware(a: HardwarePlan, x: HardwareDraw, H: number, st: KernelState, buf: Float64Array, count: number, i: number): void {
-  const c = a.in;
-  x.rentalPrice = buf[c.rentalPrice * count + i];
-  x.priceCompression = buf[c.priceCompression * count + i];
-  x.firstSupersededAge = buf[c.firstSupersededAge * count + i];
-  x.cadenceMonths = buf[c.cadenceMonths * count + i];
-  x.generationShock = buf[c.generationShock * count + i];
-  for (let k = 0; k < a.utilization.length; k++) x.utilization[k] = buf[a.utilization[k] * count + i];
-  x.resaleDecay = buf[c.resaleDecay * count + i];
-  x.resaleFloor = buf[c.resaleFloor * count + i];
-  x.resaleHaircut = buf[c.resaleHaircut * count + i];
-  x.failureRate = buf[c.failureRate * count + i];
-  x.powerPrice = buf[c.powerPrice * count + i];
-  x.pue = buf[c.pue * count + i];
-  hardwareFlows(a.fixed, x, H, st.flows);
+/** Copy trial i's value of each input column into x, in the plan's (schema) order. */
+function readDraws(columns: Int32Array, x: Float64Array, buf: Float64Array, count: number, i: number): void {
+  for (let j = 0; j < columns.length; j++) x[j] = buf[columns[j] * count + i];
 }
 
-/** Read one trial's draws for a model and fill its monthly flows. */
-function readModel(a: ModelPlan, ai: number, x: ModelDraw, H: number, st: KernelState, buf: Float64Array, count: number, i: number): void {
-  const c = a.in;
-  x.lifespanMonths = buf[c.lifespanMonths * count + i];
-  x.peakMonthlyRevenue = buf[c.peakMonthlyRevenue * count + i];
-  x.tokenPriceCompression = buf[c.tokenPriceCompression * count + i];
-  x.tailFraction = buf[c.tailFraction * count + i];
-  x.servingCostRatio = buf[c.servingCostRatio * count + i];
-  const s = supersession(a.fixed.releaseMonth, x.lifespanMonths, a.parent >= 0 ? st.s[a.parent] : Infinity);
+/** A model's supersession month (capped by its parent's, evaluated first) and its monthly flows. */
+function modelTrial(a: ModelPlan, ai: number, x: Float64Array, H: number, st: KernelState): void {
+  const s = supersession(a.fixed.releaseMonth, x[MD.lifespanMonths], a.parent >= 0 ? st.s[a.parent] : Infinity);
   st.s[ai] = s;
   modelFlows(a.fixed, x, s, H, st.flows);
 }
 
 /** Recoverable amount, exit, then every book variant's impairment and gaps. */
-function finishAsset(plan: Plan, a: HardwarePlan | ModelPlan, st: KernelState, buf: Float64Array, count: number, i: number, record: boolean): void {
+function finishAsset(plan: Plan, a: AssetPlan, st: KernelState, buf: Float64Array, count: number, i: number, record: boolean): void {
   const { H, testMonths } = plan;
   const f = st.flows;
   const e = recoverable(f.CF, f.S, plan.d, H, f.V, f.W);
-  buf[a.out.recoverable0 * count + i] = f.V[0];
-  buf[a.out.exitMonth * count + i] = e;
-  buf[a.out.npv * count + i] = a.acquiredNow ? f.V[0] - a.K : NaN;
-  buf[a.out.payback * count + i] = a.acquiredNow ? paybackMonth(f.CF, f.S, a.K, H) : NaN;
-  const nT = testMonths.length;
+  const out = a.out;
+  buf[out.recoverable_m0 * count + i] = f.V[0];
+  buf[out.exit_month * count + i] = e;
+  buf[out.npv * count + i] = a.acquiredNow ? f.V[0] - a.K : NaN;
+  buf[out.payback_month * count + i] = a.acquiredNow ? paybackMonth(f.CF, f.S, a.K, H) : NaN;
   for (let b = 0; b < a.books.length; b++) {
     const book = a.books[b];
     let B = book.schedule;
@@ -131,24 +147,23 @@ function finishAsset(plan: Plan, a: HardwarePlan | ModelPlan, st: KernelState, b
       st.exit = e;
     }
     const o = book.out;
-    for (let k = 0; k < nT; k++) {
-      const t = testMonths[k];
-      buf[o.writedownM[k] * count + i] = st.res[k];
-      buf[o.gapM[k] * count + i] = B[t] - f.M[t];
+    for (let k = 0; k < testMonths.length; k++) {
+      buf[o.writedown_m[k] * count + i] = st.res.cumulative[k];
+      buf[o.gap_m[k] * count + i] = B[testMonths[k]] - f.M[testMonths[k]];
     }
-    buf[o.writedown * count + i] = st.res[nT];
-    buf[o.first * count + i] = st.res[nT + 1];
+    buf[o.writedown * count + i] = st.res.total;
+    buf[o.first_impairment_month * count + i] = st.res.first;
   }
 }
 
-/** Copy the finished asset's C, V and M paths for trial k (all 0 after an exit: the asset is gone). */
+/** The finished asset's C, V and M for trial k (V and M 0 after an exit: the asset is gone). */
 function recordPaths(plan: Plan, ai: number, st: KernelState, p: PathSink, k: number): void {
-  const H = plan.H, f = st.flows, e = st.exit;
-  const base = ai * 3 * (H + 1);
+  const H = plan.H, f = st.flows, e = st.exit, K = p.K;
+  const C = pathIndex(K, H, ai, PQ.C, 0) + k, V = pathIndex(K, H, ai, PQ.V, 0) + k, M = pathIndex(K, H, ai, PQ.M, 0) + k;
   for (let t = 0; t <= H; t++) {
-    const gone = t > e;
-    p.data[(base + t) * p.K + k] = st.carrying[t];
-    p.data[(base + H + 1 + t) * p.K + k] = gone ? 0 : f.V[t];
-    p.data[(base + 2 * (H + 1) + t) * p.K + k] = gone ? 0 : f.M[t];
+    const held = t <= e;
+    p.data[C + t * K] = st.carrying[t];
+    p.data[V + t * K] = held ? f.V[t] : 0;
+    p.data[M + t * K] = held ? f.M[t] : 0;
   }
 }

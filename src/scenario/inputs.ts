@@ -1,6 +1,8 @@
-/** The sampled inputs of MODEL.md, with the values each may take and its unit. */
+import type { HardwareInput, ModelInput } from '../schema.ts';
+
+/** The values a sampled input may take, and its unit. */
 export interface InputDomain {
-  key: string;
+  key: HardwareInput | ModelInput;
   min: number;
   max: number;
   /** min itself is not allowed */
@@ -8,37 +10,56 @@ export interface InputDomain {
   unit: string;
 }
 
-const fraction = (key: string, unit = 'fraction'): InputDomain => ({ key, min: 0, max: 1, unit });
-const nonNegative = (key: string, unit: string): InputDomain => ({ key, min: 0, max: Infinity, unit });
+const fraction = (unit = 'fraction') => ({ min: 0, max: 1, unit });
+const nonNegative = (unit: string) => ({ min: 0, max: Infinity, unit });
 
-export const HARDWARE_INPUTS: readonly InputDomain[] = [
-  nonNegative('rentalPrice', 'USD per unit-hour'),
-  fraction('priceCompression', 'fraction per year'),
-  nonNegative('firstSupersededAge', 'months'),
-  { key: 'cadenceMonths', min: 0, max: Infinity, minExclusive: true, unit: 'months' },
-  fraction('generationShock'),
-  fraction('utilization'),
-  nonNegative('resaleDecay', 'per year'),
-  fraction('resaleFloor'),
-  fraction('resaleHaircut'),
-  fraction('failureRate', 'fraction per year'),
-  nonNegative('powerPrice', 'USD per kWh'),
-  { key: 'pue', min: 1, max: Infinity, unit: 'ratio' },
-];
+/** Domain of every sampled input of MODEL.md, keyed by its name in src/schema.ts. */
+const DOMAINS: { [K in HardwareInput | ModelInput]: Omit<InputDomain, 'key'> } = {
+  rentalPrice: nonNegative('USD per unit-hour'),
+  priceCompression: fraction('fraction per year'),
+  firstSupersededAge: nonNegative('months'),
+  cadenceMonths: { min: 0, max: Infinity, minExclusive: true, unit: 'months' },
+  generationShock: fraction(),
+  utilization: fraction(),
+  resaleDecay: nonNegative('per year'),
+  resaleFloor: fraction(),
+  resaleHaircut: fraction(),
+  failureRate: fraction('fraction per year'),
+  powerPrice: nonNegative('USD per kWh'),
+  pue: { min: 1, max: Infinity, unit: 'ratio' },
+  lifespanMonths: nonNegative('months'),
+  peakMonthlyRevenue: nonNegative('USD per month'),
+  tokenPriceCompression: fraction('fraction per year'),
+  tailFraction: fraction(),
+  servingCostRatio: nonNegative('ratio'),
+};
 
-export const MODEL_INPUTS: readonly InputDomain[] = [
-  nonNegative('lifespanMonths', 'months'),
-  nonNegative('peakMonthlyRevenue', 'USD per month'),
-  fraction('tokenPriceCompression', 'fraction per year'),
-  fraction('tailFraction'),
-  nonNegative('servingCostRatio', 'ratio'),
-];
+/**
+ * The domain of a sampled input.
+ *
+ * @param key the input's name
+ * @returns its bounds and unit
+ * @example inputDomain('pue') // { key: 'pue', min: 1, max: Infinity, unit: 'ratio' }
+ */
+export function inputDomain(key: HardwareInput | ModelInput): InputDomain {
+  return { key, ...DOMAINS[key] };
+}
 
+/**
+ * @param d a domain
+ * @returns the domain in words, for error messages
+ * @example describeDomain(inputDomain('pue')) // '≥ 1'
+ */
 export function describeDomain(d: InputDomain): string {
   if (d.max === Infinity) return d.minExclusive ? `> ${d.min}` : `≥ ${d.min}`;
   return `within [${d.min}, ${d.max}]`;
 }
 
+/**
+ * @param x a value
+ * @param d a domain
+ * @returns whether x lies in d
+ */
 export function inDomain(x: number, d: InputDomain): boolean {
   return (d.minExclusive ? x > d.min : x >= d.min) && x <= d.max;
 }

@@ -1,5 +1,7 @@
+import type { InputSpec } from '../../distributions/index.ts';
 import { METHODS, type Asset, type HardwareAsset, type ModelAsset, type Policy, type Scenario } from './types.ts';
-import { HARDWARE_INPUTS, MODEL_INPUTS } from './inputs.ts';
+import { inputDomain } from './inputs.ts';
+import { HARDWARE_INPUTS, MAX_MONTHS, MODEL_INPUTS, type HardwareInput, type ModelInput } from '../schema.ts';
 import { readInput } from './input-spec.ts';
 import { join, Reader } from './reader.ts';
 import { buildCopula, repairCorrelations } from '../sampling/copula.ts';
@@ -99,7 +101,7 @@ function readPolicy(r: Reader, path: string, v: unknown): Policy {
   }
   const policy: Policy = {
     method,
-    usefulLifeMonths: r.number(join(path, 'usefulLifeMonths'), o.usefulLifeMonths, { min: 1, max: 1200, integer: true }),
+    usefulLifeMonths: r.number(join(path, 'usefulLifeMonths'), o.usefulLifeMonths, { min: 1, max: MAX_MONTHS, integer: true }),
     salvagePct: o.salvagePct === undefined ? DEFAULTS.salvagePct : r.number(join(path, 'salvagePct'), o.salvagePct, { min: 0, max: 1 }),
   };
   if (method === 'declining-balance') policy.factor = o.factor === undefined ? DEFAULTS.decliningBalanceFactor : r.number(join(path, 'factor'), o.factor, { min: 0, minExclusive: true, max: 100 });
@@ -115,28 +117,28 @@ const MODEL_OPTIONAL = ['parent', 'rampMonths'];
 function readAsset(r: Reader, path: string, v: unknown, H: number): Asset {
   const kind = r.oneOf(join(path, 'kind'), r.mapping(path, v).kind, ['hardware', 'model'] as const);
   if (kind === 'hardware') {
-    const o = r.object(path, v, ['name', 'kind', ...HARDWARE_FIXED, ...HARDWARE_INPUTS.map((d) => d.key)], HARDWARE_OPTIONAL);
+    const o = r.object(path, v, ['name', 'kind', ...HARDWARE_FIXED, ...HARDWARE_INPUTS], HARDWARE_OPTIONAL);
     const num = (k: string, opts: Parameters<Reader['number']>[2], dflt?: number) => (o[k] === undefined && dflt !== undefined ? dflt : r.number(join(path, k), o[k], opts));
     const asset: Record<string, unknown> = {
       name: r.name(join(path, 'name'), o.name),
       kind,
       units: num('units', { min: 0, minExclusive: true }),
       unitCost: num('unitCost', { min: 0, minExclusive: true }),
-      ageMonths: num('ageMonths', { min: 0, max: 1200, integer: true }),
+      ageMonths: num('ageMonths', { min: 0, max: MAX_MONTHS, integer: true }),
       powerKw: num('powerKw', { min: 0 }),
       idlePowerFraction: num('idlePowerFraction', { min: 0, max: 1 }, DEFAULTS.idlePowerFraction),
       opexPerUnitMonth: num('opexPerUnitMonth', { min: 0 }, DEFAULTS.opexPerUnitMonth),
       disposalCost: num('disposalCost', { min: 0, max: 1 }, DEFAULTS.disposalCost),
       policy: readPolicy(r, join(path, 'policy'), o.policy),
     };
-    for (const d of HARDWARE_INPUTS) {
-      asset[d.key] = d.key === 'utilization'
-        ? r.list(join(path, 'utilization'), o.utilization, 1).map((x, k) => readInput(r, join(join(path, 'utilization'), k), x, d))
-        : readInput(r, join(path, d.key), o[d.key], d);
+    for (const key of HARDWARE_INPUTS) {
+      asset[key] = key === 'utilization'
+        ? r.list(join(path, key), o[key], 1).map((x, k) => readInput(r, join(join(path, key), k), x, inputDomain(key)))
+        : readInput(r, join(path, key), o[key], inputDomain(key));
     }
     return asset as unknown as HardwareAsset;
   }
-  const o = r.object(path, v, ['name', 'kind', ...MODEL_FIXED, ...MODEL_INPUTS.map((d) => d.key)], MODEL_OPTIONAL);
+  const o = r.object(path, v, ['name', 'kind', ...MODEL_FIXED, ...MODEL_INPUTS], MODEL_OPTIONAL);
   const acc = r.mapping(join(path, 'accounting'), o.accounting);
   const treatment = r.oneOf(join(join(path, 'accounting'), 'treatment'), acc.treatment, ['expensed', 'capitalized'] as const);
   r.object(join(path, 'accounting'), acc, treatment === 'capitalized' ? ['treatment', 'amortizationMonths'] : ['treatment'], []);
@@ -144,14 +146,14 @@ function readAsset(r: Reader, path: string, v: unknown, H: number): Asset {
     name: r.name(join(path, 'name'), o.name),
     kind,
     trainingCost: r.number(join(path, 'trainingCost'), o.trainingCost, { min: 0 }),
-    releaseMonth: r.number(join(path, 'releaseMonth'), o.releaseMonth, { min: -1200, max: 1200 + H, integer: true }),
+    releaseMonth: r.number(join(path, 'releaseMonth'), o.releaseMonth, { min: -MAX_MONTHS, max: MAX_MONTHS + H, integer: true }),
     parent: o.parent === undefined || o.parent === null ? null : r.name(join(path, 'parent'), o.parent),
-    rampMonths: o.rampMonths === undefined ? DEFAULTS.rampMonths : r.number(join(path, 'rampMonths'), o.rampMonths, { min: 0, minExclusive: true, max: 1200 }),
+    rampMonths: o.rampMonths === undefined ? DEFAULTS.rampMonths : r.number(join(path, 'rampMonths'), o.rampMonths, { min: 0, minExclusive: true, max: MAX_MONTHS }),
     accounting: treatment === 'capitalized'
-      ? { treatment, amortizationMonths: r.number(join(join(path, 'accounting'), 'amortizationMonths'), acc.amortizationMonths, { min: 1, max: 1200, integer: true }) }
+      ? { treatment, amortizationMonths: r.number(join(join(path, 'accounting'), 'amortizationMonths'), acc.amortizationMonths, { min: 1, max: MAX_MONTHS, integer: true }) }
       : { treatment },
   };
-  for (const d of MODEL_INPUTS) asset[d.key] = readInput(r, join(path, d.key), o[d.key], d);
+  for (const key of MODEL_INPUTS) asset[key] = readInput(r, join(path, key), o[key], inputDomain(key));
   return asset as unknown as ModelAsset;
 }
 
@@ -197,15 +199,34 @@ function readCorrelations(r: Reader, v: unknown, s: Scenario): [string, string, 
   });
 }
 
-/** Column names `<asset>.<input>` (tiers as `<asset>.utilization.<k>`) of inputs given as distributions. */
+export interface AssetInput {
+  name: string;
+  key: HardwareInput | ModelInput;
+  spec: InputSpec;
+}
+
+/**
+ * Every sampled input of an asset with its column name `<asset>.<input>`
+ * (tiers as `<asset>.utilization.<k>`), in column order.
+ *
+ * @param a a resolved asset
+ * @returns name, input key and spec of each column
+ */
+export function assetInputs(a: Asset): AssetInput[] {
+  if (a.kind === 'model') return MODEL_INPUTS.map((key) => ({ name: `${a.name}.${key}`, key, spec: a[key] }));
+  return HARDWARE_INPUTS.flatMap((key): AssetInput[] => (key === 'utilization'
+    ? a.utilization.map((spec, k) => ({ name: `${a.name}.${key}.${k}`, key, spec }))
+    : [{ name: `${a.name}.${key}`, key, spec: a[key] }]));
+}
+
+/**
+ * @param s a resolved scenario
+ * @returns column names of the inputs given as distributions, in column order
+ */
 export function uncertainInputNames(s: Scenario): string[] {
   const names: string[] = [];
   for (const a of s.assets) {
-    for (const d of a.kind === 'hardware' ? HARDWARE_INPUTS : MODEL_INPUTS) {
-      const v = (a as unknown as Record<string, unknown>)[d.key];
-      if (Array.isArray(v)) v.forEach((x, k) => typeof x !== 'number' && names.push(`${a.name}.${d.key}.${k}`));
-      else if (typeof v !== 'number') names.push(`${a.name}.${d.key}`);
-    }
+    for (const { name, spec } of assetInputs(a)) if (typeof spec !== 'number') names.push(name);
   }
   return names;
 }

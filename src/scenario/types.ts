@@ -1,4 +1,5 @@
 import type { InputSpec } from '../../distributions/index.ts';
+import type { HardwareScalar, ModelInput } from '../schema.ts';
 
 export type { InputSpec };
 export type Standard = 'ifrs' | 'usgaap';
@@ -15,7 +16,8 @@ export interface Policy {
   plannedUtilization?: number;
 }
 
-export interface HardwareAsset {
+/** A hardware cohort: fixed parameters, then its sampled inputs (src/schema.ts), a number or a distribution each. */
+export type HardwareAsset = {
   name: string;
   kind: 'hardware';
   units: number;
@@ -26,26 +28,17 @@ export interface HardwareAsset {
   opexPerUnitMonth: number;
   disposalCost: number;
   policy: Policy;
-  rentalPrice: InputSpec;
-  priceCompression: InputSpec;
-  firstSupersededAge: InputSpec;
-  cadenceMonths: InputSpec;
-  generationShock: InputSpec;
+  /** one input per cascade tier */
   utilization: InputSpec[];
-  resaleDecay: InputSpec;
-  resaleFloor: InputSpec;
-  resaleHaircut: InputSpec;
-  failureRate: InputSpec;
-  powerPrice: InputSpec;
-  pue: InputSpec;
-}
+} & { [K in HardwareScalar]: InputSpec };
 
 export interface ModelAccounting {
   treatment: 'expensed' | 'capitalized';
   amortizationMonths?: number;
 }
 
-export interface ModelAsset {
+/** A trained model: fixed parameters, then its sampled inputs (src/schema.ts). */
+export type ModelAsset = {
   name: string;
   kind: 'model';
   trainingCost: number;
@@ -53,12 +46,7 @@ export interface ModelAsset {
   parent: string | null;
   rampMonths: number;
   accounting: ModelAccounting;
-  lifespanMonths: InputSpec;
-  peakMonthlyRevenue: InputSpec;
-  tokenPriceCompression: InputSpec;
-  tailFraction: InputSpec;
-  servingCostRatio: InputSpec;
-}
+} & { [K in ModelInput]: InputSpec };
 
 export type Asset = HardwareAsset | ModelAsset;
 
