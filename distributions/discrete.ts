@@ -4,6 +4,8 @@ import { type Distribution, require_ } from './distribution.ts';
  * A finite set of values with weights (normalised to sum to 1). The quantile
  * is the smallest value whose CDF reaches p.
  *
+ * @param params values and their weights ≥ 0 (one each, not all 0)
+ * @returns the distribution
  * @example discrete({ values: [1, 2], weights: [1, 3] }).quantile(0.3) // 2
  */
 export function discrete({ values, weights }: { values: readonly number[]; weights: readonly number[] }): Distribution {
@@ -16,7 +18,10 @@ export function discrete({ values, weights }: { values: readonly number[]; weigh
   const xs = Float64Array.from(order, (i) => values[i]);
   const cum = new Float64Array(xs.length);
   let acc = 0;
-  order.forEach((i, k) => (cum[k] = acc += weights[i] / total));
+  order.forEach((i, k) => {
+    acc += weights[i] / total;
+    cum[k] = acc;
+  });
   cum[cum.length - 1] = 1;
   const mean = order.reduce((s, i) => s + (values[i] * weights[i]) / total, 0);
   const variance = order.reduce((s, i) => s + ((values[i] - mean) ** 2 * weights[i]) / total, 0);

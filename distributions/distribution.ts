@@ -19,7 +19,12 @@ export interface Distribution {
   sample(u: number): number;
 }
 
-/** A parameter that cannot describe the distribution; `key` names the parameter. */
+/**
+ * A parameter that cannot describe the distribution.
+ *
+ * @param key the parameter's name (the scenario reader appends it to the key path)
+ * @param expected what the parameter should have been, e.g. `sd > 0, got -1`
+ */
 export class DistributionError extends Error {
   constructor(readonly key: string, readonly expected: string) {
     super(`${key}: expected ${expected}`);
@@ -27,6 +32,15 @@ export class DistributionError extends Error {
   }
 }
 
+/**
+ * Check one parameter condition (the trailing `_` because `require` is taken).
+ *
+ * @param condition what must hold
+ * @param key the parameter to blame
+ * @param expected what was expected, for the message
+ * @throws DistributionError when `condition` is false
+ * @example require_(sd > 0, 'sd', `sd > 0, got ${sd}`)
+ */
 export function require_(condition: boolean, key: string, expected: string): void {
   if (!condition) throw new DistributionError(key, expected);
 }

@@ -5,6 +5,8 @@ import { type Distribution, require_ } from './distribution.ts';
  * interpolation between order statistics (numpy's default): the sorted
  * samples sit at p = k / (n − 1) and the CDF is piecewise linear between them.
  *
+ * @param params at least two samples
+ * @returns the distribution
  * @example empirical({ samples: [3, 1, 2] }).quantile(0.25) // 1.5
  */
 export function empirical({ samples }: { samples: readonly number[] }): Distribution {
@@ -38,8 +40,10 @@ export function empirical({ samples }: { samples: readonly number[] }): Distribu
       let k = 0; // last k with s[k] ≤ x
       for (let lo = 0, hi = seg; lo <= hi; ) {
         const mid = (lo + hi) >> 1;
-        if (s[mid] <= x) (k = mid), (lo = mid + 1);
-        else hi = mid - 1;
+        if (s[mid] <= x) {
+          k = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
       }
       const w = s[k + 1] - s[k];
       return (k + (w > 0 ? (x - s[k]) / w : 1)) / seg;

@@ -23,6 +23,11 @@ export interface FamilySpec {
   create(params: Record<string, any>): Distribution;
 }
 
+/**
+ * Every family a scenario may name under `dist`, with its parameter names and factory.
+ *
+ * @example families.pert.create({ min: 0, mode: 1, max: 4 }).mean // 1.3333333333333333
+ */
 export const families: Readonly<Record<string, FamilySpec>> = {
   uniform: { required: ['min', 'max'], optional: [], lists: [], create: uniform },
   triangular: { required: ['min', 'mode', 'max'], optional: [], lists: [], create: triangular },
@@ -38,7 +43,13 @@ export const families: Readonly<Record<string, FamilySpec>> = {
 /** A resolved input as written in scenario.json: a number, or a family with its parameters. */
 export type InputSpec = number | { dist: string; [param: string]: string | number | number[] };
 
-/** Rebuild a distribution from its resolved spec (as workers do from the plan). */
+/**
+ * Rebuild a distribution from its resolved spec (as workers do from the plan).
+ *
+ * @param spec a number (fixed) or `{ dist, ...params }` already validated
+ * @returns the distribution
+ * @example fromSpec({ dist: 'uniform', min: 0, max: 2 }).mean // 1
+ */
 export function fromSpec(spec: InputSpec): Distribution {
   if (typeof spec === 'number') return fixed(spec);
   const { dist, ...params } = spec;

@@ -6,6 +6,8 @@ import { phi, Phi, PhiC, PhiInv } from '../src/math/normal.ts';
  * Truncation above the mean works on the survival function so that a window
  * far in the upper tail keeps its precision.
  *
+ * @param params mean, sd > 0 and optional bounds min < max
+ * @returns the (truncated) distribution
  * @example normal({ mean: 0, sd: 1 }).quantile(0.975) // 1.959963984540054
  */
 export function normal({ mean, sd, min = -Infinity, max = Infinity }: { mean: number; sd: number; min?: number; max?: number }): Distribution {
@@ -22,11 +24,14 @@ export function normal({ mean, sd, min = -Infinity, max = Infinity }: { mean: nu
     if (p <= 0) return min;
     if (p >= 1) return max;
     // measure from the nearer end so that 1 − p (exact for p > 0.5) keeps the far tail's digits
-    const z = upper
-      ? -PhiInv(p < 0.5 ? Fa - p * Z : Fb + (1 - p) * Z)
-      : PhiInv(p < 0.5 ? Fa + p * Z : Fb - (1 - p) * Z);
+    let z: number;
+    if (upper) z = -PhiInv(p < 0.5 ? Fa - p * Z : Fb + (1 - p) * Z);
+    else z = PhiInv(p < 0.5 ? Fa + p * Z : Fb - (1 - p) * Z);
     const x = mean + sd * z;
-    return x < min ? min : x > max ? max : x;
+    // rounding may step a hair outside the window
+    if (x < min) return min;
+    if (x > max) return max;
+    return x;
   };
   const pa = phi(a), pb = phi(b);
   const apa = Number.isFinite(a) ? a * pa : 0;

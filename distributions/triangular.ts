@@ -3,6 +3,8 @@ import { type Distribution, require_ } from './distribution.ts';
 /**
  * Triangular on [min, max] with its peak at mode.
  *
+ * @param params min < max and min ≤ mode ≤ max
+ * @returns the distribution
  * @example triangular({ min: 0, mode: 0, max: 1 }).quantile(0.75) // 0.5
  */
 export function triangular({ min, mode, max }: { min: number; mode: number; max: number }): Distribution {

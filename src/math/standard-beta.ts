@@ -2,7 +2,7 @@ import betainc from '@stdlib/math-base-special-betainc';
 import betaincinv from '@stdlib/math-base-special-betaincinv';
 import gammaln from '@stdlib/math-base-special-gammaln';
 
-/** Beta(a, b) on [0, 1] with a tabulated inverse CDF for fast sampling. */
+/** Beta(a, b) on [0, 1] with a tabulated inverse CDF for fast sampling; each method takes a point and returns a number. */
 export interface StandardBeta {
   pdf(x: number): number;
   cdf(x: number): number;
@@ -13,7 +13,10 @@ export interface StandardBeta {
 
 /** Bound on the tabulation error in x (on [0, 1]); intervals that cannot meet it fall back to exact inversion. */
 export const TABLE_TOLERANCE = 1e-12;
+/** Equal x-intervals of the table: fine enough that a quintic meets TABLE_TOLERANCE over all but the extreme tails. */
 const INTERVALS = 1024;
+/** Each interval is checked at its midpoint only, so it must pass with this factor of headroom on TABLE_TOLERANCE. */
+const MIDPOINT_HEADROOM = 4;
 
 const cache = new Map<string, StandardBeta>();
 
@@ -22,27 +25,48 @@ const cache = new Map<string, StandardBeta>();
  * so sampling uses a quintic Hermite table of the quantile Q built on an
  * x-grid, where p, Q' = 1/f and Q'' = −(f'/f)·Q'² are cheap and exact. Each
  * interval's error is checked at its midpoint; intervals that fail (the
- * tails where the density vanishes or blows up) invert exactly.
+ * tails where the density vanishes or blows up) invert exactly. Built once
+ * per (a, b) and cached.
  *
+ * @param a first shape > 0
+ * @param b second shape > 0
+ * @returns pdf, cdf, exact quantile and tabulated sample
  * @example standardBeta(2, 2).quantile(0.5) // 0.5
  */
 export function standardBeta(a: number, b: number): StandardBeta {
   const key = `${a},${b}`;
   let d = cache.get(key);
-  if (!d) cache.set(key, (d = build(a, b)));
+  if (!d) {
+    d = build(a, b);
+    cache.set(key, d);
+  }
   return d;
+}
+
+/** ln x^(shape − 1) at x = 0: 0 for shape 1, +∞ below (the density blows up), −∞ above (it vanishes). */
+function logPowerAtZero(shape: number): number {
+  if (shape === 1) return 0;
+  return shape < 1 ? Infinity : -Infinity;
 }
 
 function build(a: number, b: number): StandardBeta {
   const lnB = gammaln(a) + gammaln(b) - gammaln(a + b);
   const pdf = (x: number) => {
     if (x < 0 || x > 1) return 0;
-    const la = x === 0 ? (a === 1 ? 0 : a < 1 ? Infinity : -Infinity) : (a - 1) * Math.log(x);
-    const lb = x === 1 ? (b === 1 ? 0 : b < 1 ? Infinity : -Infinity) : (b - 1) * Math.log1p(-x);
+    const la = x === 0 ? logPowerAtZero(a) : (a - 1) * Math.log(x);
+    const lb = x === 1 ? logPowerAtZero(b) : (b - 1) * Math.log1p(-x);
     return Math.exp(la + lb - lnB);
   };
-  const cdf = (x: number) => (x <= 0 ? 0 : x >= 1 ? 1 : betainc(x, a, b));
-  const quantile = (p: number) => (p <= 0 ? 0 : p >= 1 ? 1 : betaincinv(p, a, b));
+  const cdf = (x: number) => {
+    if (x <= 0) return 0;
+    if (x >= 1) return 1;
+    return betainc(x, a, b);
+  };
+  const quantile = (p: number) => {
+    if (p <= 0) return 0;
+    if (p >= 1) return 1;
+    return betaincinv(p, a, b);
+  };
 
   const M = INTERVALS;
   const p = new Float64Array(M + 1);
@@ -74,7 +98,7 @@ function build(a: number, b: number): StandardBeta {
     const xm = hermite(j, um);
     const dm = pdf(xm);
     const err = Math.abs(cdf(xm) - um) / dm;
-    if (!(xm >= j / M && xm <= (j + 1) / M && dm > 0 && err <= TABLE_TOLERANCE / 4)) exact[j] = 1;
+    if (!(xm >= j / M && xm <= (j + 1) / M && dm > 0 && err <= TABLE_TOLERANCE / MIDPOINT_HEADROOM)) exact[j] = 1;
   }
   // guide[i] = last interval whose left node is ≤ i / M, so a lookup scans a step or two
   const guide = new Int32Array(M + 1);

@@ -5,17 +5,18 @@ import { suggest } from '../scenario/reader.ts';
 /**
  * Which per-trial columns go into the trials file: `all` (the default),
  * `inputs`, `outputs`, or comma-separated column names and `*` patterns
- * (e.g. `portfolio.*,h100.writedown*`). Returns column indices in plan order.
+ * (e.g. `portfolio.*,h100.writedown*`).
  *
+ * @param spec the `--columns` value
+ * @param columns the plan's columns
+ * @returns the selected column indices, in plan order
+ * @throws InputError when a part matches nothing (with the nearest name)
  * @example selectColumns('portfolio.*', columns) // every portfolio column
  */
 export function selectColumns(spec: string, columns: Column[]): number[] {
   const keep = new Set<number>();
   for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const match = part === 'all' ? () => true
-      : part === 'inputs' ? (c: Column) => c.role === 'input'
-      : part === 'outputs' ? (c: Column) => c.role !== 'input'
-      : ((re) => (c: Column) => re.test(c.name))(new RegExp(`^${part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+    const match = matcher(part);
     const hits = columns.flatMap((c, j) => (match(c) ? [j] : []));
     if (hits.length === 0) {
       const hint = suggest(part, columns.map((c) => c.name));
@@ -25,4 +26,13 @@ export function selectColumns(spec: string, columns: Column[]): number[] {
   }
   if (keep.size === 0) throw new InputError('--columns: expected at least one column');
   return [...keep].sort((a, b) => a - b);
+}
+
+/** What one comma-separated part of `--columns` keeps: a keyword, or a name with `*` wildcards. */
+function matcher(part: string): (c: Column) => boolean {
+  if (part === 'all') return () => true;
+  if (part === 'inputs') return (c) => c.role === 'input';
+  if (part === 'outputs') return (c) => c.role !== 'input';
+  const re = new RegExp(`^${part.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return (c) => re.test(c.name);
 }

@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { parquetWriteFile } from 'hyparquet-writer';
+import type { BasicType } from 'hyparquet-writer';
 import type { Column, Plan } from '../plan.ts';
+import { PATH_QUANTITIES, type TABLES } from '../schema.ts';
 import type { Chunk } from '../sampling/chunk-plan.ts';
 import type { Summary } from '../stats/summarize.ts';
 import { SUMMARY_FIELDS } from '../stats/summarize.ts';
@@ -9,17 +11,32 @@ import { ArrowFileSink, makeBatch, makeSchema, type FieldSpec } from './arrow.ts
 import type { RunDir } from './run-dir.ts';
 import type { ColumnStore } from '../column-store.ts';
 
+/** A `--format` a run can write its tables in. */
 export type Format = 'arrow' | 'parquet';
+/** One of the tables every run writes (schema.ts TABLES). */
+type Table = (typeof TABLES)[number];
 type Data = Float64Array | Int32Array | string[];
+
+/** The Parquet type of each FieldSpec type. */
+const PARQUET_TYPES: Record<FieldSpec['type'], BasicType> = { float64: 'DOUBLE', int32: 'INT32', utf8: 'STRING' };
 
 /**
  * Write one small table as `<name>.arrow` (one record batch)
  * and, when asked, `<name>.parquet` (DuckDB reads Parquet natively). Field
  * units go into Arrow field metadata and into a `units` JSON entry of the
  * Parquet key-value metadata.
+ *
+ * @param dir the run directory
+ * @param name the table, which names its files
+ * @param fields the columns, in order
+ * @param data one array per field, all of one length
+ * @param metadata table-level key-value metadata
+ * @param formats the formats to write
+ * @returns when the files are written
+ * @example await writeTable(dir, 'sensitivity', fields, data, metadata, ['arrow'])
  */
 export async function writeTable(
-  dir: RunDir, name: string, fields: FieldSpec[], data: Data[], metadata: Record<string, string>, formats: Format[],
+  dir: RunDir, name: Table, fields: FieldSpec[], data: Data[], metadata: Record<string, string>, formats: Format[],
 ): Promise<void> {
   if (formats.includes('arrow')) {
     const schema = makeSchema(fields, metadata);
@@ -31,7 +48,7 @@ export async function writeTable(
     const units = Object.fromEntries(fields.filter((f) => f.metadata?.unit).map((f) => [f.name, f.metadata!.unit]));
     parquetWriteFile({
       filename: dir.file(`${name}.parquet`),
-      columnData: fields.map((f, j) => ({ name: f.name, data: nanAsNull(data[j]) as never, type: f.type === 'float64' ? 'DOUBLE' : f.type === 'int32' ? 'INT32' : 'STRING', nullable: f.type !== 'int32' })),
+      columnData: fields.map((f, j) => ({ name: f.name, data: nanAsNull(data[j]) as never, type: PARQUET_TYPES[f.type], nullable: f.type !== 'int32' })),
       kvMetadata: Object.entries({ ...metadata, units: JSON.stringify(units) }).map(([key, value]) => ({ key, value })),
     });
   }
@@ -50,7 +67,7 @@ function nanAsNull(c: Data): Data | { length: number; slice(start: number, end: 
     length: c.length,
     slice(start: number, end: number) {
       const out = new Array<number | null>(end - start);
-      for (let i = start; i < end; i++) out[i - start] = c[i] === c[i] ? c[i] : null;
+      for (let i = start; i < end; i++) out[i - start] = Number.isNaN(c[i]) ? null : c[i];
       return out;
     },
   };
@@ -60,6 +77,16 @@ function nanAsNull(c: Data): Data | { length: number; slice(start: number, end: 
  * trials: `trial`, then the selected plan columns. Arrow: one record batch per
  * chunk, read from the store and streamed to disk, so memory stays bounded.
  * Parquet is written whole, from every selected column at once.
+ *
+ * @param dir the run directory
+ * @param plan the run's plan (column names, units, roles)
+ * @param store the per-trial columns
+ * @param selected plan column indices to write (`--columns`)
+ * @param chunks the run's chunks, in trial order
+ * @param n trials
+ * @param metadata table-level metadata
+ * @param formats the formats to write
+ * @returns when trials.<format> are written
  */
 export async function writeTrials(dir: RunDir, plan: Plan, store: ColumnStore, selected: number[], chunks: Chunk[], n: number, metadata: Record<string, string>, formats: Format[]): Promise<void> {
   const fields: FieldSpec[] = [
@@ -83,16 +110,30 @@ export async function writeTrials(dir: RunDir, plan: Plan, store: ColumnStore, s
 
 const isCount = (f: string) => f === 'count' || f === 'nan_count';
 
-/** summary (one row per column, then one per paired policy comparison) as Arrow/Parquet and JSON (NaN as null). */
+/** The summary table's field for one summary statistic: counts as int32, the rest float64 in the column's unit. */
+function summaryField(f: string): FieldSpec {
+  if (f === 'nan_count') return { name: f, type: 'int32', metadata: { unit: 'count', description: 'trials with no value (null in the trials file)' } };
+  if (isCount(f)) return { name: f, type: 'int32', metadata: { unit: 'count' } };
+  return { name: f, type: 'float64', metadata: { unit: f === 'prob_positive' ? 'fraction' : 'as column' } };
+}
+
+/**
+ * summary (one row per column, then one per paired policy comparison) as Arrow/Parquet and JSON (NaN as null).
+ *
+ * @param dir the run directory
+ * @param plan the run's plan
+ * @param summaries one per plan column, then one per comparison
+ * @param metadata table-level metadata
+ * @param formats the formats to write
+ * @returns when summary.<format> and summary.json are written
+ */
 export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary[], metadata: Record<string, string>, formats: Format[]): Promise<void> {
   const rows: Column[] = [...plan.columns, ...plan.comparisons.map((c) => ({ name: c.name, unit: 'USD', role: 'loss' as const }))];
   const fields: FieldSpec[] = [
     { name: 'column', type: 'utf8' },
     { name: 'role', type: 'utf8' },
     { name: 'unit', type: 'utf8' },
-    ...SUMMARY_FIELDS.map((f): FieldSpec => (isCount(f)
-      ? { name: f, type: 'int32', metadata: { unit: 'count', ...(f === 'nan_count' && { description: 'trials with no value (null in the trials file)' }) } }
-      : { name: f, type: 'float64', metadata: { unit: f === 'prob_positive' ? 'fraction' : 'as column' } })),
+    ...SUMMARY_FIELDS.map(summaryField),
   ];
   const meta = {
     ...metadata,
@@ -116,6 +157,7 @@ export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary
   });
 }
 
+/** One row of sensitivity.arrow. */
 export interface SensitivityRow {
   output: string;
   input: string;
@@ -123,7 +165,13 @@ export interface SensitivityRow {
   variance_share: number;
 }
 
-/** Spearman ρ of every uncertain input with each key output, and ρ² normalised over the inputs. */
+/**
+ * Spearman ρ of every uncertain input with each key output, and ρ² normalised over the inputs.
+ *
+ * @param plan the run's plan (which outputs and inputs)
+ * @param rho per sensitivity output, ρ of each sensitivity input
+ * @returns the rows, per output by falling variance share
+ */
 export function sensitivityRows(plan: Plan, rho: Float64Array[]): SensitivityRow[] {
   return plan.sensitivity.outputs.flatMap((o, k) => {
     const total = rho[k].reduce((s, r) => s + (Number.isNaN(r) ? 0 : r * r), 0);
@@ -133,6 +181,15 @@ export function sensitivityRows(plan: Plan, rho: Float64Array[]): SensitivityRow
   });
 }
 
+/**
+ * sensitivity as Arrow/Parquet.
+ *
+ * @param dir the run directory
+ * @param rows from sensitivityRows
+ * @param metadata table-level metadata
+ * @param formats the formats to write
+ * @returns when sensitivity.<format> are written
+ */
 export async function writeSensitivity(dir: RunDir, rows: SensitivityRow[], metadata: Record<string, string>, formats: Format[]): Promise<void> {
   const fields: FieldSpec[] = [
     { name: 'output', type: 'utf8' },
@@ -144,18 +201,29 @@ export async function writeSensitivity(dir: RunDir, rows: SensitivityRow[], meta
   await writeTable(dir, 'sensitivity', fields, data, { ...metadata, method: 'Spearman rank correlation (average ranks for ties) of each uncertain input with the output; variance_share = rho^2 / sum of rho^2 over inputs' }, formats);
 }
 
-/** paths: one row per series (asset or portfolio), quantity (C, V, M) and month, with percentile bands and the mean. */
+/**
+ * paths: one row per series (asset or portfolio), quantity (PATH_QUANTITIES: C, V, M) and month, with percentile bands and the mean.
+ *
+ * @param dir the run directory
+ * @param H horizon in months (rows for months 0 … H)
+ * @param bands per series and quantity (an index into PATH_QUANTITIES), pathBands' output
+ * @param K trials the bands were taken over
+ * @param metadata table-level metadata
+ * @param formats the formats to write
+ * @returns when paths.<format> are written
+ */
 export async function writePaths(dir: RunDir, H: number, bands: { series: string; q: number; bands: Float64Array }[], K: number, metadata: Record<string, string>, formats: Format[]): Promise<void> {
-  const rows = bands.length * (H + 1);
+  const months = H + 1;
+  const rows = bands.length * months;
   const t = new Int32Array(rows), series: string[] = [], quantity: string[] = [];
   const cols = BANDS.map(() => new Float64Array(rows));
   bands.forEach((b, r) => {
     for (let m = 0; m <= H; m++) {
-      const row = r * (H + 1) + m;
+      const row = r * months + m;
       t[row] = m;
       series.push(b.series);
-      quantity.push('CVM'[b.q]);
-      BANDS.forEach((_, k) => (cols[k][row] = b.bands[k * (H + 1) + m]));
+      quantity.push(PATH_QUANTITIES[b.q]);
+      for (let k = 0; k < BANDS.length; k++) cols[k][row] = b.bands[k * months + m];
     }
   });
   const fields: FieldSpec[] = [
@@ -171,6 +239,13 @@ export async function writePaths(dir: RunDir, H: number, bands: { series: string
   }, formats);
 }
 
+/**
+ * Pretty-printed JSON with a final newline; NaN and ±Infinity become null.
+ *
+ * @param path the file to write
+ * @param value the value to serialise
+ * @example writeJson(dir.file('manifest.json'), manifest)
+ */
 export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
 }

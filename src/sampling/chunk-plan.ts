@@ -1,3 +1,4 @@
+/** A run of consecutive trials sampled and simulated together. */
 export interface Chunk {
   index: number;
   /** first trial of the chunk */
@@ -12,6 +13,9 @@ export const DEFAULT_CHUNK_SIZE = 4096;
  * Fixed-size chunks in trial order. Each chunk draws from its own stream,
  * so results depend on (seed, chunk size), never on which worker ran it.
  *
+ * @param trials total trials
+ * @param chunkSize trials per chunk (the last may be shorter)
+ * @returns the chunks, in trial order
  * @example planChunks(10, 4) // [{index 0, start 0, count 4}, {1, 4, 4}, {2, 8, 2}]
  */
 export function planChunks(trials: number, chunkSize: number): Chunk[] {

@@ -7,6 +7,7 @@ import { halfBits, stratum } from './lhs.ts';
 import { fillSobol, sobolDirections } from './sobol.ts';
 import type { Chunk } from './chunk-plan.ts';
 
+/** The samplers `--sampler` accepts. */
 export const SAMPLERS = ['random', 'lhs', 'sobol'] as const;
 export type SamplerKind = (typeof SAMPLERS)[number];
 
@@ -34,6 +35,15 @@ export interface ChunkSampler {
   sobol: { v: Uint32Array[]; shift: Uint32Array } | null;
 }
 
+/**
+ * Build a worker's sampler for a plan: the uncertain inputs' distributions,
+ * the copula, and the keys of the LHS permutations or the Sobol directions and shifts.
+ *
+ * @param plan the run's plan
+ * @param o the sampler kind (default random), seed (default '1') and N, the run's trials (LHS strata)
+ * @returns the sampler state, reused across chunks
+ * @example createChunkSampler(plan, { kind: 'lhs', seed: 'golden', N: 10_000 })
+ */
 export function createChunkSampler(plan: Plan, o: { kind?: SamplerKind; seed?: string; N?: number } = {}): ChunkSampler {
   const dists: Distribution[] = [];
   const columns: number[] = [];
@@ -79,6 +89,11 @@ function fillUniforms(s: ChunkSampler, chunk: Chunk, U: Float64Array): void {
 /**
  * Fill the input columns of a chunk: uniforms from the sampler, the copula,
  * then each input's inverse CDF.
+ *
+ * @param s the sampler
+ * @param chunk the trials to draw
+ * @param buf the chunk buffer, column c of trial i at buf[c·count + i]; only input columns are written
+ * @example sampleChunk(sampler, { index: 0, start: 0, count: 4096 }, buf)
  */
 export function sampleChunk(s: ChunkSampler, chunk: Chunk, buf: Float64Array): void {
   const { count } = chunk;

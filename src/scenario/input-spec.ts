@@ -6,6 +6,14 @@ import { describe, join, type Reader } from './reader.ts';
  * One sampled input: a bare number, or `{dist, ...parameters}`. The
  * distribution must be valid and its whole support must lie in the input's
  * domain, so no draw can ever fall outside what the model allows.
+ *
+ * @param r the reader (for errors)
+ * @param path the input's key path
+ * @param v the raw value
+ * @param domain the values the input may take
+ * @returns the resolved spec, every default parameter filled in
+ * @throws ScenarioError naming the parameter at fault
+ * @example readInput(r, 'assets[0].pue', { dist: 'uniform', min: 1.1, max: 1.3 }, domain) // { dist: 'uniform', min: 1.1, max: 1.3 }
  */
 export function readInput(r: Reader, path: string, v: unknown, domain: InputDomain): InputSpec {
   if (typeof v === 'number') {

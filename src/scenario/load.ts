@@ -12,6 +12,12 @@ export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.y
 /**
  * Read, parse (YAML, or JSON for *.json), apply `--set` overrides and resolve a
  * scenario file. An error at a key an override set says so.
+ *
+ * @param file the scenario file
+ * @param opts resolve options and the `--set` overrides
+ * @returns the resolved scenario
+ * @throws ScenarioError (or InputError for a malformed `--set`) naming the file and key
+ * @example loadScenario(DEFAULT_SCENARIO, { overrides: ['discountRate=0.1'] })
  */
 export function loadScenario(file: string, opts: ResolveOptions & { overrides?: readonly string[] } = {}): Scenario {
   let text: string;
@@ -31,6 +37,15 @@ export function loadScenario(file: string, opts: ResolveOptions & { overrides?: 
   }
 }
 
+/**
+ * Parse scenario text: JSON for a *.json file, YAML (duplicate keys rejected) otherwise.
+ *
+ * @param text the file's contents
+ * @param file its name, for the kind and for errors
+ * @returns the raw parsed value, not yet checked
+ * @throws ScenarioError for an empty file or a syntax error, with line and column
+ * @example parseScenarioText('horizonMonths: 60', 's.yaml') // { horizonMonths: 60 }
+ */
 export function parseScenarioText(text: string, file: string): unknown {
   const empty = () => new ScenarioError(file, '', 'a scenario, but the file is empty');
   if (text.trim() === '') throw empty();
@@ -53,6 +68,7 @@ export function parseScenarioText(text: string, file: string): unknown {
   return value;
 }
 
+/** Where the YAML parser finds the first error, as `line L, column C`. */
 function yamlErrorAt(text: string): string | undefined {
   const err = parseDocument(text, { uniqueKeys: true }).errors[0];
   return err ? at(err.linePos?.[0]) : undefined;

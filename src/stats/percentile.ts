@@ -1,7 +1,13 @@
+import { Z95 } from '../math/normal.ts';
+
 /**
  * Percentile of sorted values by linear interpolation between order
  * statistics (numpy's default, R type 7): h = (n − 1)·p.
  *
+ * @param sorted values in ascending order, no NaN
+ * @param p the level in [0, 1]
+ * @param n how many of `sorted` to use
+ * @returns the percentile, NaN when n is 0
  * @example percentileSorted(Float64Array.of(1, 2, 3, 4), 0.5) // 2.5
  */
 export function percentileSorted(sorted: Float64Array, p: number, n = sorted.length): number {
@@ -14,14 +20,18 @@ export function percentileSorted(sorted: Float64Array, p: number, n = sorted.len
 
 /**
  * Distribution-free 95 % confidence interval for the p-quantile from order
- * statistics: the ranks n·p ∓ 1.96·√(n·p·(1 − p)) (normal approximation to
+ * statistics: the ranks n·p ∓ Z95·√(n·p·(1 − p)) (normal approximation to
  * the binomial count below the quantile), clamped to the sample.
  *
+ * @param sorted values in ascending order, no NaN
+ * @param p the level in [0, 1]
+ * @param n how many of `sorted` to use
+ * @returns the interval's ends [lo, hi], NaN when n is 0
  * @example percentileCI(sorted1to1000, 0.5) // [469, 532]
  */
 export function percentileCI(sorted: Float64Array, p: number, n = sorted.length): [number, number] {
   if (n === 0) return [NaN, NaN];
-  const half = 1.959963984540054 * Math.sqrt(n * p * (1 - p));
+  const half = Z95 * Math.sqrt(n * p * (1 - p));
   const lo = Math.max(1, Math.floor(n * p - half));
   const hi = Math.min(n, Math.ceil(n * p + half) + 1);
   return [sorted[lo - 1], sorted[hi - 1]];

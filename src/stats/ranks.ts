@@ -8,6 +8,13 @@ export interface RankSpace {
   indexScratch: Uint32Array;
 }
 
+/**
+ * Allocate sort space for ranking up to n values.
+ *
+ * @param n the longest column to rank
+ * @returns the space, reusable across columns
+ * @example rankInto(values, out, rankSpace(values.length))
+ */
 export function rankSpace(n: number): RankSpace {
   return { values: new Float64Array(n), scratch: new Float64Array(n), index: new Uint32Array(n), indexScratch: new Uint32Array(n) };
 }
@@ -16,6 +23,10 @@ export function rankSpace(n: number): RankSpace {
  * Ranks 1..n of `values` into `out`, ties sharing their average rank (the
  * convention of Spearman's correlation). Values must not be NaN.
  *
+ * @param values the values (left untouched)
+ * @param out receives the ranks
+ * @param space sort space of at least values.length
+ * @returns `out`
  * @example rankInto(Float64Array.of(10, 30, 20, 20), out) // out = [1, 4, 2.5, 2.5]
  */
 export function rankInto(values: Float64Array, out: Float64Array, space: RankSpace = rankSpace(values.length)): Float64Array {
@@ -37,7 +48,12 @@ export function rankInto(values: Float64Array, out: Float64Array, space: RankSpa
 
 /**
  * Pearson correlation of two rank vectors of 1..n (mean (n + 1)/2): Spearman's ρ.
- * NaN when either is constant.
+ *
+ * @param a ranks of one variable
+ * @param b ranks of the other
+ * @param n how many to use
+ * @returns ρ in [−1, 1], NaN when either is constant
+ * @example rankCorrelation(Float64Array.of(1, 2, 3), Float64Array.of(3, 2, 1)) // -1
  */
 export function rankCorrelation(a: Float64Array, b: Float64Array, n = a.length): number {
   const m = (n + 1) / 2;

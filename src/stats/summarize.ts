@@ -2,8 +2,10 @@ import type { Role } from '../plan.ts';
 import { percentileCI, percentileSorted } from './percentile.ts';
 import { radixSort } from './radix-sort.ts';
 
+/** The percentiles every summary reports, in percent. */
 export const PERCENTILES = [1, 5, 10, 25, 50, 75, 90, 95, 99] as const;
 
+/** One column's summary, as a row of summary.arrow and an entry of summary.json. */
 export interface Summary {
   count: number;
   nan_count: number;
@@ -34,6 +36,10 @@ function sortSpace(n: number): SortSpace {
  * Expected shortfall at level q is the mean of the ⌈n·(1 − q)⌉ worst values:
  * the largest for losses, the smallest for values, NaN for months and inputs.
  *
+ * @param values the column (NaN = no value in that trial)
+ * @param role how the column is summarised (which tail is the shortfall)
+ * @param space sort space at least as long as `values`
+ * @returns the summary
  * @example summarize(Float64Array.of(3, NaN, 1, 2), 'loss').mean // 2
  */
 export function summarize(values: Float64Array, role: Role, space: SortSpace = sortSpace(values.length)): Summary {
@@ -41,7 +47,7 @@ export function summarize(values: Float64Array, role: Role, space: SortSpace = s
   const s0 = space.values;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === v) s0[n++] = v;
+    if (!Number.isNaN(v)) s0[n++] = v;
   }
   const s = radixSort(s0.subarray(0, n), space.scratch);
   let sum = 0, positive = 0;
