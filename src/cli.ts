@@ -1,31 +1,24 @@
-import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { DEFAULT_SCENARIO } from './scenario/load.ts';
-import { DEFAULT_CHUNK_SIZE } from './sampling/chunk-plan.ts';
 import { InputError } from './errors.ts';
 import { run } from './run.ts';
+import { GIB, MEMORY_BUDGET, precisionProblem, RUN_DEFAULTS, seedProblem, wholeNumberProblem, type RunConfig, type WholeNumberSetting } from './run-config.ts';
 import { riskTable } from './output/report.ts';
 import { VERSION } from './version.ts';
 import type { Format } from './output/write-run.ts';
-import { SAMPLERS, type SamplerKind } from './sampling/sample-chunk.ts';
+import { SAMPLERS } from './sampling/sample-chunk.ts';
 
-export const DEFAULT_SEED = '1';
-export const DEFAULT_TRIALS = 100_000;
-
-const integer = (name: string, min: number, max: number) => (v: string) => {
-  const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw new InvalidArgumentError(`${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got '${v}'.`);
-  }
-  return n;
+/** A commander parser that refuses what `problem` complains about, with the same message run() would give. */
+const checked = <T>(parse: (v: string) => T, problem: (v: string) => string | null) => (v: string): T => {
+  const p = problem(v);
+  if (p) throw new InvalidArgumentError(p);
+  return parse(v);
 };
-
-const seedArg = (v: string) => {
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(v)) throw new InvalidArgumentError(`--seed must be 1–64 letters, digits, '.', '_' or '-', got '${v}'.`);
-  return v;
-};
+const integer = (key: WholeNumberSetting) => checked(Number, (v) => wholeNumberProblem(key, v));
+const seedArg = checked(String, seedProblem);
+const fraction = checked(Number, precisionProblem);
 
 const formatsArg = (v: string): Format[] => {
   const list = v.split(',').map((f) => f.trim());
@@ -34,47 +27,33 @@ const formatsArg = (v: string): Format[] => {
   return [...new Set(list)] as Format[];
 };
 
-const fraction = (v: string) => {
-  const p = Number(v);
-  if (!(p > 0 && p < 1)) throw new InvalidArgumentError(`--precision must be a number between 0 and 1 (e.g. 0.01), got '${v}'.`);
-  return p;
-};
-
+/** The run options, each defaulting to RUN_DEFAULTS. */
 function runOptions(cmd: Command): Command {
+  const d = RUN_DEFAULTS;
   return cmd
-    .option('--trials <n>', 'number of trials', integer('--trials', 1, 2_000_000_000), DEFAULT_TRIALS)
-    .option('--seed <s>', 'random seed; with --chunk-size it fixes every number of the run', seedArg, DEFAULT_SEED)
-    .addOption(new Option('--workers <w>', 'worker threads (results do not depend on it)').argParser(integer('--workers', 1, 256)).default(availableParallelism(), 'available cores'))
-    .option('--chunk-size <c>', 'trials per chunk (part of the reproducibility key)', integer('--chunk-size', 1, 1_000_000), DEFAULT_CHUNK_SIZE)
+    .option('--trials <n>', 'number of trials', integer('trials'), d.trials)
+    .option('--seed <s>', 'random seed; with --chunk-size it fixes every number of the run', seedArg, d.seed)
+    .addOption(new Option('--workers <w>', 'worker threads (results do not depend on it)').argParser(integer('workers')).default(d.workers, 'available cores'))
+    .option('--chunk-size <c>', 'trials per chunk (part of the reproducibility key)', integer('chunkSize'), d.chunkSize)
     .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
-    .addOption(new Option('--set <path=value>', 'what-if without editing the file: set a scenario key, e.g. h100.priceCompression.mode=0.5 (repeatable; checked like the file)').argParser((v: string, prev: string[]) => [...prev, v]).default([], 'none'))
-    .addOption(new Option('--sampler <kind>', 'how inputs are drawn: random, lhs (Latin hypercube) or sobol (scrambled quasi-random)').choices(SAMPLERS).default('random'))
-    .option('--repair-correlations', 'replace rank correlations that cannot hold together by the nearest valid set (Higham), and print it', false)
+    .addOption(new Option('--set <path=value>', 'what-if without editing the file: set a scenario key, e.g. h100.priceCompression.mode=0.5 (repeatable; checked like the file)').argParser((v: string, prev: string[]) => [...prev, v]).default(d.overrides, 'none'))
+    .addOption(new Option('--sampler <kind>', 'how inputs are drawn: random, lhs (Latin hypercube) or sobol (scrambled quasi-random)').choices(SAMPLERS).default(d.sampler))
+    .option('--repair-correlations', 'replace rank correlations that cannot hold together by the nearest valid set (Higham), and print it', d.repairCorrelations)
     .option('--precision <p>', 'add trials until the 95 % CIs of P95 and mean of portfolio.writedown are within ±p (relative), e.g. 0.01', fraction)
-    .option('--max-trials <n>', 'with --precision: stop here at the latest', integer('--max-trials', 1, 100_000_000), 1_000_000)
-    .option('--path-sample <k>', 'trials whose monthly C, V, M paths feed paths.arrow (all when fewer)', integer('--path-sample', 1, 1_000_000), 10_000)
-    .option('--columns <list>', "per-trial columns in the trials file: all, inputs, outputs, or names and '*' patterns, comma-separated (summaries always cover every column)", 'all')
-    .addOption(new Option('--store <kind>', 'where columns live during the run: memory, spill (a file per column; bounded memory) or auto (spill above 4 GiB)').choices(['auto', 'memory', 'spill']).default('auto'))
-    .addOption(new Option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)').argParser(formatsArg).default(['arrow'], 'arrow'))
+    .option('--max-trials <n>', 'with --precision: stop here at the latest', integer('maxTrials'), d.maxTrials)
+    .option('--path-sample <k>', 'trials whose monthly C, V, M paths feed paths.arrow (all when fewer)', integer('pathSample'), d.pathSample)
+    .option('--columns <list>', "per-trial columns in the trials file: all, inputs, outputs, or names and '*' patterns, comma-separated (summaries always cover every column)", d.columns)
+    .addOption(new Option('--store <kind>', `where columns live during the run: memory, spill (a file per column; bounded memory) or auto (spill above ${MEMORY_BUDGET / GIB} GiB)`).choices(['auto', 'memory', 'spill']).default(d.store))
+    .addOption(new Option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)').argParser(formatsArg).default(d.formats, d.formats.join(',')))
     .option('--quiet', 'print only the run directory', false)
     .option('--debug', 'show stack traces on errors', false);
 }
 
-interface Opts {
-  trials: number;
-  seed: string;
-  workers: number;
-  chunkSize: number;
+/** What commander parses: the run settings (`--format` and `--set` under their flag names), and the CLI's own. */
+interface Opts extends Omit<RunConfig, 'formats' | 'overrides'> {
   out?: string;
   format: Format[];
-  precision?: number;
-  maxTrials: number;
-  pathSample: number;
-  sampler: SamplerKind;
-  repairCorrelations: boolean;
-  columns: string;
   set: string[];
-  store: 'auto' | 'memory' | 'spill';
   quiet: boolean;
   debug: boolean;
 }
@@ -82,7 +61,7 @@ interface Opts {
 async function execute(scenarioFile: string, o: Opts): Promise<void> {
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
-    if (abort.signal.aborted) process.exit(sig === 'SIGINT' ? 130 : 143); // second Ctrl-C: leave now
+    if (abort.signal.aborted) process.exit(interruptedExit(sig)); // second Ctrl-C: leave now
     abort.abort(new Interrupted(sig));
   };
   process.on('SIGINT', onSignal);
@@ -93,8 +72,15 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
   bar?.start(o.trials, 0);
   try {
     const r = await run({
-      scenarioFile, trials: o.trials, seed: o.seed, workers: o.workers, chunkSize: o.chunkSize, out: o.out, formats: o.format, precision: o.precision, maxTrials: o.maxTrials, pathSample: o.pathSample, sampler: o.sampler, repairCorrelations: o.repairCorrelations, columns: o.columns, store: o.store, overrides: o.set,
-      command: process.argv.slice(1), signal: abort.signal, onProgress: bar ? (done, total) => (bar.setTotal(total), bar.update(done)) : undefined,
+      // run() takes the RunConfig keys of `o` and ignores the CLI's own (quiet, debug, format, set)
+      ...o, formats: o.format, overrides: o.set, scenarioFile,
+      command: process.argv.slice(1), signal: abort.signal,
+      onProgress: bar
+        ? (done, total) => {
+            bar.setTotal(total);
+            bar.update(done);
+          }
+        : undefined,
     });
     bar?.stop();
     for (const w of r.manifest.warnings) console.error(`sim: warning: ${w}`);
@@ -107,6 +93,11 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
   }
 }
 
+/** Exit codes: 0 done, 1 engine failure, 2 bad input or usage, 128 + signal number when interrupted. */
+const EXIT = { done: 0, failure: 1, input: 2, SIGINT: 130, SIGTERM: 143 } as const;
+const interruptedExit = (sig: NodeJS.Signals) => (sig === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM);
+
+/** A run stopped by SIGINT or SIGTERM. */
 class Interrupted extends Error {
   constructor(readonly signal: NodeJS.Signals) {
     super(`interrupted by ${signal}; no run directory was written`);
@@ -117,6 +108,8 @@ class Interrupted extends Error {
  * `sim [run] [scenario] [options]`: `run` is the default command, so a bare
  * `sim` runs the built-in scenario. Options are declared once, on the
  * command they belong to; `normalizeArgs` lets them stand anywhere.
+ *
+ * @returns the commander program, which throws instead of exiting
  */
 export function buildProgram(): Command {
   const program = new Command('sim')
@@ -139,6 +132,11 @@ const REPEATABLE = new Set(['--set']);
  * so options mean the same wherever they stand, and refuse what commander
  * would take silently: an option that needs a value followed by another
  * option (`--seed --quiet`), and a single-valued option given twice.
+ *
+ * @param program from buildProgram
+ * @param args the arguments after `node sim`
+ * @returns the arguments, the subcommand first
+ * @throws InputError for a missing value or a repeated option
  */
 export function normalizeArgs(program: Command, args: string[]): string[] {
   const commands = new Map(program.commands.map((c) => [c.name(), c]));
@@ -168,24 +166,30 @@ export function normalizeArgs(program: Command, args: string[]): string[] {
   return command > 0 ? [args[command], ...args.slice(0, command), ...args.slice(command + 1)] : args;
 }
 
-/** Exit codes: 0 done, 1 engine failure, 2 bad input or usage, 130/143 interrupted. */
+/**
+ * The command line: parse, run, report errors in one line.
+ *
+ * @param argv process.argv
+ * @returns the exit code (EXIT)
+ */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const program = buildProgram();
     await program.parseAsync([...argv.slice(0, 2), ...normalizeArgs(program, argv.slice(2))]);
-    return 0;
+    return EXIT.done;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander has printed the message
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.done : EXIT.input; // commander has printed the message
     if (e instanceof Interrupted) {
       console.error(`sim: ${e.message}`);
-      return e.signal === 'SIGINT' ? 130 : 143;
+      return interruptedExit(e.signal);
     }
     if (e instanceof InputError) {
       console.error(`sim: ${debug ? e.stack : e.message}`);
-      return 2;
+      return EXIT.input;
     }
-    console.error(`sim: ${debug ? (e as Error).stack : (e as Error).message ?? e}`);
-    return 1;
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`sim: ${debug && e instanceof Error ? e.stack : message}`);
+    return EXIT.failure;
   }
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
  */
 export type StoreSpec = { kind: 'memory'; buffers: SharedArrayBuffer[] } | { kind: 'spill'; dir: string; count: number };
 
+/** An open store: the coordinator and every worker open their own from the same StoreSpec. */
 export interface ColumnStore {
   /** put `data` into column j from trial `start` on */
   write(j: number, start: number, data: Float64Array): void;
@@ -18,13 +19,30 @@ export interface ColumnStore {
   close(): void;
 }
 
+const BYTES = Float64Array.BYTES_PER_ELEMENT;
+
+/**
+ * Allocate a store: the shared buffers, or empty column files under `dir`.
+ *
+ * @param kind memory or spill
+ * @param count columns
+ * @param capacity trials each column holds
+ * @param dir where spilled columns go (created); unused in memory
+ * @returns a spec any thread can open
+ */
 export function createStoreSpec(kind: 'memory' | 'spill', count: number, capacity: number, dir: string): StoreSpec {
-  if (kind === 'memory') return { kind, buffers: Array.from({ length: count }, () => new SharedArrayBuffer(8 * capacity)) };
+  if (kind === 'memory') return { kind, buffers: Array.from({ length: count }, () => new SharedArrayBuffer(BYTES * capacity)) };
   mkdirSync(dir, { recursive: true });
   for (let j = 0; j < count; j++) closeSync(openSync(join(dir, `${j}.f64`), 'w'));
   return { kind, dir, count };
 }
 
+/**
+ * Open a store in this thread: views on the shared buffers, or one file descriptor per column.
+ *
+ * @param spec from createStoreSpec
+ * @returns the open store; close it to release spilled files' descriptors
+ */
 export function openStore(spec: StoreSpec): ColumnStore {
   if (spec.kind === 'memory') {
     const cols = spec.buffers.map((b) => new Float64Array(b));
@@ -37,12 +55,12 @@ export function openStore(spec: StoreSpec): ColumnStore {
   const fds = Array.from({ length: spec.count }, (_, j) => openSync(join(spec.dir, `${j}.f64`), 'r+'));
   return {
     write: (j, start, data) => {
-      for (let done = 0; done < data.byteLength; ) done += writeSync(fds[j], data, done, data.byteLength - done, 8 * start + done);
+      for (let done = 0; done < data.byteLength; ) done += writeSync(fds[j], data, done, data.byteLength - done, BYTES * start + done);
     },
     read: (j, start, count, into) => {
       const out = into.subarray(0, count);
       for (let done = 0; done < out.byteLength; ) {
-        const got = readSync(fds[j], out, done, out.byteLength - done, 8 * start + done);
+        const got = readSync(fds[j], out, done, out.byteLength - done, BYTES * start + done);
         if (got === 0) throw new Error(`column store: column ${j} ends before trial ${start + count}`);
         done += got;
       }

@@ -1,7 +1,9 @@
 import type { Coordinator } from './coordinator.ts';
+import { Z95 } from './math/normal.ts';
 import { planChunks, type Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 
+/** How a `--precision` run ended, for the manifest. */
 export interface Convergence {
   /** target relative half-width of the 95 % CIs */
   target: number;
@@ -11,10 +13,15 @@ export interface Convergence {
   stopped: 'converged' | 'max-trials';
 }
 
-/** Relative 95 % CI half-widths of P95 (order statistics) and of the mean (1.96 standard errors). */
+/**
+ * Relative 95 % CI half-widths of P95 (order statistics) and of the mean (Z95 standard errors).
+ *
+ * @param s a column's summary
+ * @returns each half-width over |estimate| (0 when the half-width is 0)
+ */
 export function relativeHalfWidths(s: Summary): { p95: number; mean: number } {
   const rel = (half: number, x: number) => (half === 0 ? 0 : half / Math.abs(x));
-  return { p95: rel((s.p95_hi - s.p95_lo) / 2, s.p95), mean: rel(1.959963984540054 * s.mean_se, s.mean) };
+  return { p95: rel((s.p95_hi - s.p95_lo) / 2, s.p95), mean: rel(Z95 * s.mean_se, s.mean) };
 }
 
 /**
@@ -22,10 +29,14 @@ export function relativeHalfWidths(s: Summary): { p95: number; mean: number } {
  * until the P95 and the mean of the watched column are known to ±precision
  * (relative, 95 %) or `maxTrials` is reached. Chunks are the same as a fixed
  * run's, so a run that stops at N trials equals a fixed run of N trials.
+ *
+ * @param c the pool, its store sized for every trial the run may reach
+ * @param o settings of the run; `watch` is the column whose P95 and mean must converge, `onChunk` sees each chunk done
+ * @returns trials run, their chunks, worker-seconds spent, and with precision how it stopped
  */
 export async function simulateTrials(
   c: Coordinator,
-  o: { trials: number; chunkSize: number; precision?: number; maxTrials?: number; watch: number; onChunk?: (ch: Chunk) => void },
+  o: { trials: number; chunkSize: number; precision: number | undefined; maxTrials: number; watch: number; onChunk?: (ch: Chunk) => void },
 ): Promise<{ n: number; chunks: Chunk[]; times: { sample: number; simulate: number }; convergence?: Convergence }> {
   const times = { sample: 0, simulate: 0 };
   const step = async (chunks: Chunk[]) => {
@@ -33,13 +44,13 @@ export async function simulateTrials(
     times.sample += t.sample;
     times.simulate += t.simulate;
   };
-  if (o.precision === undefined) {
+  const { precision, maxTrials } = o;
+  if (precision === undefined) {
     const chunks = planChunks(o.trials, o.chunkSize);
     await step(chunks);
     return { n: o.trials, chunks, times };
   }
-  const max = o.maxTrials!;
-  const whole = (k: number) => Math.min(max, Math.ceil(k / o.chunkSize) * o.chunkSize);
+  const whole = (k: number) => Math.min(maxTrials, Math.ceil(k / o.chunkSize) * o.chunkSize);
   let n = whole(o.trials);
   let done: Chunk[] = [];
   for (;;) {
@@ -47,8 +58,8 @@ export async function simulateTrials(
     await step(chunks.slice(done.length));
     done = chunks;
     const h = relativeHalfWidths(await c.summary(o.watch, n));
-    const converged = h.p95 <= o.precision && h.mean <= o.precision;
-    if (converged || n >= max) return { n, chunks, times, convergence: { target: o.precision, ...h, stopped: converged ? 'converged' : 'max-trials' } };
+    const converged = h.p95 <= precision && h.mean <= precision;
+    if (converged || n >= maxTrials) return { n, chunks, times, convergence: { target: precision, ...h, stopped: converged ? 'converged' : 'max-trials' } };
     n = whole(2 * n);
   }
 }

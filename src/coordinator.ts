@@ -1,22 +1,30 @@
 import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Plan } from './plan.ts';
 import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
-import type { SamplerKind } from './sampling/sample-chunk.ts';
-import { join } from 'node:path';
+import type { RunConfig } from './run-config.ts';
+import { PATH_QUANTITIES, PQ } from './schema.ts';
 import { createStoreSpec, openStore, type ColumnStore } from './column-store.ts';
-import type { ChunkTimes, Task, WorkerSetup } from '../workers/run-chunk.ts';
+import type { ChunkTimes, Task, TaskResults, WorkerSetup } from '../workers/run-chunk.ts';
 
 const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
 
-const reason = (e: unknown) => (e as Error)?.message ?? String(e);
+/** How long an idle worker thread lives; a run keeps its threads busy, so this only matters between phases. */
+const IDLE_TIMEOUT_MS = 60_000;
+
+const reason = (e: unknown) => (typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e));
 
 /** An error naming what failed in a worker. */
 const failed = (what: string) => (e: unknown) => new Error(`${what} failed: ${reason(e)}`);
 
 /** A chunk that failed in a worker, named so the user can find it. */
 export class ChunkError extends Error {
+  /**
+   * @param chunk the chunk that failed
+   * @param cause what the worker threw
+   */
   constructor(readonly chunk: Chunk, cause: unknown) {
     super(`chunk ${chunk.index} (trials ${chunk.start}–${chunk.start + chunk.count - 1}) failed: ${reason(cause)}`);
     this.name = 'ChunkError';
@@ -34,7 +42,7 @@ export class ChunkError extends Error {
 export class Coordinator {
   /** the run's columns, in plan order */
   readonly store: ColumnStore;
-  private readonly pool: Piscina<Task, ChunkTimes | Summary | Float64Array>;
+  private readonly pool: Piscina<Task, TaskResults[Task['kind']]>;
   private readonly abort = new AbortController();
   /** trials recorded for paths */
   readonly pathK: number;
@@ -43,16 +51,23 @@ export class Coordinator {
   private destroyed?: Promise<void>;
   private closed?: Promise<void>;
 
-  constructor(readonly plan: Plan, o: { seed: string; sampler: SamplerKind; workers: number; chunkSize: number; capacity: number; pathSample: number; store: 'memory' | 'spill'; spillDir: string }) {
+  /**
+   * Create the stores and start the pool.
+   *
+   * @param plan the run's plan
+   * @param o the run's settings; `capacity` is the most trials the run may reach, `spillDir` where spilled columns go
+   */
+  constructor(readonly plan: Plan, o: Pick<RunConfig, 'seed' | 'sampler' | 'workers' | 'chunkSize' | 'pathSample'> & { capacity: number; store: 'memory' | 'spill'; spillDir: string }) {
     const columns = createStoreSpec(o.store, plan.columns.length, o.capacity, join(o.spillDir, 'columns'));
     const ranks = createStoreSpec(o.store, plan.sensitivity.inputs.length, o.capacity, join(o.spillDir, 'ranks'));
     this.store = openStore(columns);
     this.rankStore = openStore(ranks);
     this.pathK = Math.min(o.pathSample, o.capacity);
-    const paths = { K: this.pathK, buffer: new SharedArrayBuffer(8 * plan.assets.length * 3 * (plan.H + 1) * this.pathK) };
+    const pathValues = plan.assets.length * PATH_QUANTITIES.length * (plan.H + 1) * this.pathK;
+    const paths = { K: this.pathK, buffer: new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * pathValues) };
     const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials: o.capacity, chunkSize: o.chunkSize, columns, ranks, paths };
     setMaxListeners(0, this.abort.signal); // every queued task listens to it
-    this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: 60_000, workerData: setup });
+    this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: IDLE_TIMEOUT_MS, workerData: setup });
     this.pool.on('error', (e) => this.cancel(failed('a worker')(e))); // a worker that dies outside a task
   }
 
@@ -61,19 +76,29 @@ export class Coordinator {
     return this.abort.signal;
   }
 
-  /** Stop everything in flight; pending tasks reject with `reason`. */
+  /**
+   * Stop everything in flight; pending tasks reject with `reason`.
+   *
+   * @param reason what the pending tasks reject with
+   */
   cancel(reason: unknown): void {
     // destroy first: piscina replaces a worker whose running task is aborted, unless the pool is going away
     this.destroyed ??= this.pool.destroy();
     this.abort.abort(reason);
   }
 
-  /** Simulate the chunks; `onChunk` sees each as it completes. Returns worker-seconds spent sampling and simulating. */
+  /**
+   * Simulate the chunks into the store.
+   *
+   * @param chunks the chunks to run
+   * @param onChunk sees each chunk as it completes
+   * @returns worker-seconds spent sampling and simulating
+   */
   async simulate(chunks: Chunk[], onChunk?: (c: Chunk) => void): Promise<ChunkTimes> {
     const total = { sample: 0, simulate: 0 };
     await Promise.all(
       chunks.map(async (chunk) => {
-        const t = (await this.run({ kind: 'chunk', chunk }, (e) => new ChunkError(chunk, e))) as ChunkTimes;
+        const t = await this.run({ kind: 'chunk', chunk }, (e) => new ChunkError(chunk, e));
         total.sample += t.sample;
         total.simulate += t.simulate;
         onChunk?.(chunk);
@@ -82,37 +107,62 @@ export class Coordinator {
     return total;
   }
 
-  /** Summaries over the first `length` trials of every column, then of every paired policy comparison, computed in the workers. */
+  /**
+   * Summaries of every column, then of every paired policy comparison, computed in the workers.
+   *
+   * @param length trials to summarise (the first `length`)
+   * @returns one summary per plan column, then one per comparison
+   */
   summarize(length: number): Promise<Summary[]> {
     return Promise.all([
       ...this.plan.columns.map((_, column) => this.summary(column, length)),
-      ...this.plan.comparisons.map((c) => this.run({ kind: 'summary', column: c.a, minus: c.b, length }, failed(`summary of ${c.name}`)) as Promise<Summary>),
+      ...this.plan.comparisons.map((c) => this.run({ kind: 'summary', column: c.a, minus: c.b, length }, failed(`summary of ${c.name}`))),
     ]);
   }
 
-  /** Summary of one column over the first `length` trials. */
+  /**
+   * Summary of one column.
+   *
+   * @param column plan column index
+   * @param length trials to summarise (the first `length`)
+   * @returns its summary
+   */
   summary(column: number, length: number): Promise<Summary> {
-    return this.run({ kind: 'summary', column, length }, failed(`summary of ${this.plan.columns[column].name}`)) as Promise<Summary>;
+    return this.run({ kind: 'summary', column, length }, failed(`summary of ${this.plan.columns[column].name}`));
   }
 
-  /** Spearman correlation of each sensitivity output (rows) with each uncertain input (columns). */
+  /**
+   * Spearman correlations of the sensitivity outputs with the uncertain inputs; fills the rank store.
+   *
+   * @param length trials to rank (the first `length`)
+   * @returns one row per plan.sensitivity.outputs, one value per plan.sensitivity.inputs
+   */
   async sensitivity(length: number): Promise<Float64Array[]> {
     const fail = failed('sensitivity');
     await Promise.all(this.plan.sensitivity.inputs.map((_, slot) => this.run({ kind: 'ranks', slot, length }, fail)));
-    return Promise.all(this.plan.sensitivity.outputs.map((column) => this.run({ kind: 'spearman', column, length }, fail) as Promise<Float64Array>));
+    return Promise.all(this.plan.sensitivity.outputs.map((column) => this.run({ kind: 'spearman', column, length }, fail)));
   }
 
-  /** Percentile bands of C, V, M (q = 0, 1, 2) per asset and for the portfolio, over min(K, length) trials. */
+  /**
+   * Percentile bands of every path quantity, per asset and for the portfolio.
+   *
+   * @param length trials run; the bands cover min(pathK, length) of them
+   * @returns per series and quantity (q its PQ offset), the bands
+   */
   paths(length: number): Promise<{ series: string; q: number; bands: Float64Array }[]> {
     const all = this.plan.assets.map((_, a) => a);
     const series = [...this.plan.assets.map((a, i) => ({ name: a.name, assets: [i] })), { name: 'portfolio', assets: all }];
-    return Promise.all(series.flatMap((s) => [0, 1, 2].map(async (q) => ({
-      series: s.name, q,
-      bands: (await this.run({ kind: 'paths', q, assets: s.assets, length }, failed(`paths of ${s.name}`))) as Float64Array,
-    }))));
+    return Promise.all(series.flatMap((s) => PATH_QUANTITIES.map(async (quantity) => {
+      const q = PQ[quantity];
+      return { series: s.name, q, bands: await this.run({ kind: 'paths', q, assets: s.assets, length }, failed(`paths of ${s.name}`)) };
+    })));
   }
 
-  /** Stop the workers, then close the stores; safe to call more than once. */
+  /**
+   * Stop the workers, then close the stores; safe to call more than once.
+   *
+   * @returns settles once both are closed
+   */
   close(): Promise<void> {
     this.closed ??= (this.destroyed ??= this.pool.destroy()).then(() => {
       this.store.close();
@@ -121,9 +171,11 @@ export class Coordinator {
     return this.closed;
   }
 
-  private async run(task: Task, wrap: (e: unknown) => Error): Promise<ChunkTimes | Summary | Float64Array> {
+  /** Run one task in the pool; the first failure cancels the rest, wrapped by `wrap` to name what failed. */
+  private async run<T extends Task>(task: T, wrap: (e: unknown) => Error): Promise<TaskResults[T['kind']]> {
     try {
-      return await this.pool.run(task, { signal: this.abort.signal });
+      // piscina's results are untyped; the worker's handler for T['kind'] returns TaskResults[T['kind']]
+      return (await this.pool.run(task, { signal: this.abort.signal })) as TaskResults[T['kind']];
     } catch (e) {
       if (this.abort.signal.aborted) throw this.abort.signal.reason ?? e;
       const err = wrap(e);

@@ -7,44 +7,17 @@ import { Coordinator } from './coordinator.ts';
 import { simulateTrials, type Convergence } from './convergence.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
-import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type Format, type SensitivityRow } from './output/write-run.ts';
-import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
-import { InputError } from './errors.ts';
+import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type SensitivityRow } from './output/write-run.ts';
+import { SAMPLER_DESCRIPTIONS } from './sampling/sample-chunk.ts';
+import { capacity, checkPlanLimits, chooseStore, runConfig, type RunRequest } from './run-config.ts';
+import { JSON_FILES, TABLES } from './schema.ts';
 import { selectColumns } from './output/select-columns.ts';
 import { rankCorrelation } from './stats/ranks.ts';
 import { VERSION } from './version.ts';
 
-export interface RunRequest {
-  scenarioFile: string;
-  trials: number;
-  seed: string;
-  workers: number;
-  chunkSize: number;
-  /** run directory; default runs/<timestamp>-s<seed>-<run id> */
-  out?: string;
-  /** stop when the 95 % CIs of P95 and mean of portfolio.writedown are within ±precision (relative), or at maxTrials */
-  precision?: number;
-  maxTrials?: number;
-  /** how inputs are drawn (default random) */
-  sampler?: SamplerKind;
-  /** replace impossible rank correlations by the nearest valid set (reported in the manifest) */
-  repairCorrelations?: boolean;
-  /** trials whose monthly paths feed paths.arrow (default 10,000; all when fewer) */
-  pathSample?: number;
-  /** per-trial columns to write (selectColumns syntax; default all) */
-  columns?: string;
-  /** where the columns live during the run: memory, spill (one file per column), or auto (spill above MEMORY_BUDGET) */
-  store?: 'auto' | 'memory' | 'spill';
-  /** file formats of every table (default arrow) */
-  formats?: Format[];
-  /** `--set PATH=VALUE` what-ifs applied to the scenario file before validation */
-  overrides?: string[];
-  /** the command line, for the manifest */
-  command?: string[];
-  onProgress?: (done: number, total: number) => void;
-  signal?: AbortSignal;
-}
+export type { RunRequest } from './run-config.ts';
 
+/** What a finished run returns: where it is, what it ran, and its results. */
 export interface RunOutcome {
   dir: string;
   scenario: Scenario;
@@ -54,6 +27,7 @@ export interface RunOutcome {
   manifest: Manifest;
 }
 
+/** manifest.json: everything needed to reproduce and audit a run. */
 export interface Manifest {
   engine: 'sim';
   version: string;
@@ -93,49 +67,49 @@ export interface Manifest {
   caveat: string;
 }
 
-export const DEFAULT_PATH_SAMPLE = 10_000;
-
-/** Largest column store kept in memory by `--store auto`: 4 GiB (a 1,000,000-trial default run needs 2.8 GB). */
-export const MEMORY_BUDGET = 4 * 2 ** 30;
-
-function chooseStore(kind: 'auto' | 'memory' | 'spill', bytes: number): 'memory' | 'spill' {
-  return kind === 'auto' ? (bytes <= MEMORY_BUDGET ? 'memory' : 'spill') : kind;
-}
-
+/** The model's one known bias, printed with every result. */
 export const PATHWISE_CAVEAT =
   'Recoverable amounts are pathwise (each trial knows its own future), which biases recoverable amounts up and write-downs down: read write-downs as lower bounds.';
 
 /**
  * scenario → plan → pool → summaries → files. Nothing is created before the
- * scenario and destination check out; the run directory appears only when
- * every file is written.
+ * settings, the scenario, its limits and the destination check out; the run
+ * directory appears only when every file is written.
+ *
+ * @param req the scenario file and any settings (the rest from RUN_DEFAULTS)
+ * @returns the run directory, the scenario and plan, summaries by column name, sensitivity rows and the manifest
+ * @throws InputError (ScenarioError for the scenario file) for anything refused before the run
  */
 export async function run(req: RunRequest): Promise<RunOutcome> {
   const t0 = performance.now();
-  const sampler = req.sampler ?? 'random';
-  if (sampler === 'lhs' && req.precision !== undefined) throw new InputError('--sampler lhs stratifies a fixed number of trials and cannot grow with --precision; use random or sobol');
+  const config = runConfig(req);
+  const { sampler, seed, chunkSize, formats } = config;
   let repaired: Manifest['correlation_repair'] = [];
-  const scenario = loadScenario(req.scenarioFile, { overrides: req.overrides, repairCorrelations: req.repairCorrelations, onRepair: (rows) => (repaired = rows) });
+  const scenario = loadScenario(req.scenarioFile, { overrides: config.overrides, repairCorrelations: config.repairCorrelations, onRepair: (rows) => (repaired = rows) });
   const plan = buildPlan(scenario);
-  const selected = selectColumns(req.columns ?? 'all', plan.columns);
+  checkPlanLimits(config, plan);
+  const selected = selectColumns(config.columns, plan.columns);
   const scenarioHash = createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
   const runId = randomUUID();
-  const dir = RunDir.prepare(req.out ?? defaultRunPath(req.seed, runId));
+  const dir = RunDir.prepare(req.out ?? defaultRunPath(seed, runId));
   const t1 = performance.now();
   let coordinator: Coordinator | undefined;
   const cancel = () => coordinator?.cancel(req.signal!.reason);
   req.signal?.addEventListener('abort', cancel, { once: true });
   try {
     req.signal?.throwIfAborted();
-    const capacity = req.precision === undefined ? req.trials : Math.max(req.maxTrials!, req.trials);
-    const store = chooseStore(req.store ?? 'auto', capacity * (plan.columns.length + plan.sensitivity.inputs.length) * 8);
+    const room = capacity(config);
+    const store = chooseStore(config.store, room * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT);
     const spillDir = dir.file('.columns');
-    coordinator = new Coordinator(plan, { seed: req.seed, sampler, workers: req.workers, chunkSize: req.chunkSize, capacity, pathSample: req.pathSample ?? DEFAULT_PATH_SAMPLE, store, spillDir });
+    coordinator = new Coordinator(plan, { ...config, capacity: room, store, spillDir });
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
-      trials: Math.min(req.trials, capacity), chunkSize: req.chunkSize, precision: req.precision, maxTrials: req.maxTrials, watch,
-      onChunk: (c) => req.onProgress?.((done += c.count), capacity),
+      ...config, trials: Math.min(config.trials, room), watch,
+      onChunk: (c) => {
+        done += c.count;
+        req.onProgress?.(done, room);
+      },
     });
     const t2 = performance.now();
 
@@ -143,22 +117,30 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       run_id: runId,
       engine: 'sim',
       engine_version: VERSION,
-      seed: req.seed,
+      seed,
       sampler: SAMPLER_DESCRIPTIONS[sampler],
-      chunk_size: String(req.chunkSize),
+      chunk_size: String(chunkSize),
       trials: String(n),
       scenario_hash: scenarioHash,
       standard: scenario.standard,
       caveat: PATHWISE_CAVEAT,
     };
     // summaries and ranks run in the workers while this thread streams the trials from the same shared columns
-    const formats = req.formats ?? ['arrow'];
     let t3 = 0;
     // both settle before going on, so nothing still writes into the directory when a failure or a signal removes it
     const c = coordinator;
-    const trialsSource = { ...c.store, read: (...a: Parameters<typeof c.store.read>) => (c.signal.throwIfAborted(), c.store.read(...a)) };
+    const trialsSource = {
+      ...c.store,
+      read: (...a: Parameters<typeof c.store.read>) => {
+        c.signal.throwIfAborted();
+        return c.store.read(...a);
+      },
+    };
     const [stats, written] = await Promise.allSettled([
-      Promise.all([c.summarize(n), c.sensitivity(n), c.paths(n)]).then((r) => ((t3 = performance.now()), r)),
+      Promise.all([c.summarize(n), c.sensitivity(n), c.paths(n)]).then((r) => {
+        t3 = performance.now();
+        return r;
+      }),
       writeTrials(dir, plan, trialsSource, selected, chunks, n, metadata, formats).catch((e) => {
         c.cancel(e);
         throw e;
@@ -188,19 +170,19 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       command: req.command ?? [],
       scenario_file: req.scenarioFile,
       scenario_hash: scenarioHash,
-      overrides: req.overrides ?? [],
-      seed: req.seed,
+      overrides: config.overrides,
+      seed,
       sampler: SAMPLER_DESCRIPTIONS[sampler],
       correlations: achieved,
       correlation_repair: repaired,
       warnings,
       trials: n,
       ...(convergence && { convergence }),
-      chunk_size: req.chunkSize,
+      chunk_size: chunkSize,
       chunks: chunks.length,
       path_sample: Math.min(coordinator.pathK, n),
-      columns: req.columns ?? 'all',
-      workers: req.workers,
+      columns: config.columns,
+      workers: config.workers,
       store,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
@@ -213,8 +195,8 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
         write: s(t5 - t2),
         total: s(performance.now() - t0),
       },
-      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
-      files: [...formats.flatMap((f) => ['trials', 'summary', 'sensitivity', 'paths'].map((t) => `${t}.${f}`)), 'summary.json', 'scenario.json', 'manifest.json'],
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / KIB_PER_MIB), // maxRSS is in KiB
+      files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES],
       caveat: PATHWISE_CAVEAT,
     };
     writeJson(dir.file('manifest.json'), manifest);
@@ -233,4 +215,8 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   }
 }
 
-const s = (ms: number) => Math.round(ms) / 1000;
+const MS_PER_S = 1000;
+const KIB_PER_MIB = 1024;
+
+/** Milliseconds as seconds, to the millisecond. */
+const s = (ms: number) => Math.round(ms) / MS_PER_S;

@@ -64,6 +64,25 @@ describe('sim command line', () => {
     expect(sim('--trials', '10', '--out', file).status).toBe(2);
   });
 
+  it('--sampler sobol over more uncertain inputs than it has direction numbers for fails with exit 2 before any run directory', () => {
+    const u = (min: number, max: number) => ({ dist: 'uniform', min, max });
+    const cohort = (i: number) => ({
+      name: `gpu${i}`, kind: 'hardware', units: 10, unitCost: 30000, ageMonths: 12, powerKw: 1,
+      policy: { method: 'straight-line', usefulLifeMonths: 72 },
+      rentalPrice: u(1, 2), priceCompression: u(0.1, 0.3), firstSupersededAge: u(12, 24), cadenceMonths: u(12, 24), generationShock: u(0.1, 0.3),
+      utilization: [u(0.5, 0.9)], resaleDecay: u(0.1, 0.3), resaleFloor: u(0.01, 0.05), resaleHaircut: u(0.05, 0.2), failureRate: u(0.05, 0.1),
+      powerPrice: u(0.05, 0.1), pue: u(1.1, 1.3),
+    });
+    const file = join(root, 'wide.json');
+    writeFileSync(file, JSON.stringify({ horizonMonths: 72, testMonths: [0, 12], assets: Array.from({ length: 90 }, (_, i) => cohort(i)) }));
+    const out = join(root, 'wide-run');
+    const r = sim('run', file, '--sampler', 'sobol', '--trials', '64', '--workers', '1', '--out', out);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toBe('sim: --sampler sobol draws at most 1,024 uncertain inputs (its Joe–Kuo direction numbers), but this scenario has 1,080; use --sampler random or lhs');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(root).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
   it('a bad scenario fails with exit 2, one line naming file and key path, and no run directory', () => {
     const bad = join(root, 'bad.yaml');
     writeFileSync(bad, 'assets:\n  - name: a\n    kind: hardwre\n');

@@ -35,6 +35,13 @@ describe('--precision', () => {
     expect(r.manifest.trials).toBe(1700);
     expect(r.manifest.convergence!.p95).toBeGreaterThan(0.0001);
   }, 60_000);
+
+  it('without maxTrials, stops (it used to run forever: the default max trials was missing)', async () => {
+    const minimal = new URL('./fixtures/minimal.yaml', import.meta.url).pathname;
+    const r = await run({ ...base, scenarioFile: minimal, trials: 1000, precision: 0.05, out: join(root, 'no-max') });
+    expect(r.manifest.convergence!.stopped).toBe('converged');
+    expect(r.manifest.trials).toBeLessThanOrEqual(1_000_000);
+  }, 60_000);
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 import { workerData } from 'piscina';
 import type { Plan } from '../src/plan.ts';
 import type { Chunk } from '../src/sampling/chunk-plan.ts';
-import { createChunkSampler, sampleChunk, type SamplerKind } from '../src/sampling/sample-chunk.ts';
-import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
+import { createChunkSampler, sampleChunk, type ChunkSampler, type SamplerKind } from '../src/sampling/sample-chunk.ts';
+import { createKernelState, simulateChunk, type KernelState, type PathSink } from '../src/kernel/simulate.ts';
 import { summarize, type Summary } from '../src/stats/summarize.ts';
 import { pathBands } from '../src/stats/path-bands.ts';
-import { openStore, type StoreSpec } from '../src/column-store.ts';
+import { openStore, type ColumnStore, type StoreSpec } from '../src/column-store.ts';
 import { rankCorrelation, rankInto, rankSpace, type RankSpace } from '../src/stats/ranks.ts';
 
 /** What the coordinator hands every worker once, at pool start. */
@@ -20,72 +20,149 @@ export interface WorkerSetup {
   columns: StoreSpec;
   /** ranks of each uncertain input (plan.sensitivity.inputs), filled by 'ranks' tasks */
   ranks: StoreSpec;
-  /** monthly C, V, M of the first K trials (PathSink layout) */
+  /** monthly path quantities of the first K trials (PathSink layout) */
   paths: { K: number; buffer: SharedArrayBuffer };
 }
 
-export type Task =
-  | { kind: 'chunk'; chunk: Chunk }
+/** What a task of each kind carries. */
+interface TaskFields {
+  chunk: { chunk: Chunk };
   /** summary of a column, or of column − minus trial by trial */
-  | { kind: 'summary'; column: number; minus?: number; length: number }
-  | { kind: 'ranks'; slot: number; length: number }
+  summary: { column: number; minus?: number; length: number };
+  /** rank the uncertain input in sensitivity slot `slot` into the rank store */
+  ranks: { slot: number; length: number };
   /** Spearman correlation of a column with every ranked input */
-  | { kind: 'spearman'; column: number; length: number }
-  /** percentile bands of quantity q summed over `assets`, month by month, over the path sample */
-  | { kind: 'paths'; q: number; assets: number[]; length: number };
+  spearman: { column: number; length: number };
+  /** percentile bands of path quantity q (PQ) summed over `assets`, month by month, over the path sample */
+  paths: { q: number; assets: number[]; length: number };
+}
+/** The kinds of task a worker handles. */
+export type TaskKind = keyof TaskFields;
+
+/** A message to a worker; `Task<K>` is the task of kind K. */
+export type Task<K extends TaskKind = TaskKind> = { [P in K]: { kind: P } & TaskFields[P] }[K];
+
+/** Worker-seconds a chunk spent sampling and simulating. */
 export interface ChunkTimes { sample: number; simulate: number }
 
-const { plan, seed, sampler, trials, chunkSize, columns, ranks, paths } = workerData as WorkerSetup;
-const pathSink = { K: paths.K, data: new Float64Array(paths.buffer) };
-const store = openStore(columns);
-const rankStore = openStore(ranks);
-const width = plan.columns.length;
-let kernel: { sampler: ReturnType<typeof createChunkSampler>; state: ReturnType<typeof createKernelState>; buf: Float64Array } | null = null;
-let space: (RankSpace & { x: Float64Array; y: Float64Array; ranks: Float64Array }) | null = null;
+/** What a task of each kind returns. */
+export interface TaskResults {
+  chunk: ChunkTimes;
+  summary: Summary;
+  /** ranks land in the rank store */
+  ranks: null;
+  /** one correlation per uncertain input, in plan.sensitivity.inputs order */
+  spearman: Float64Array;
+  /** BANDS × (H + 1) values, band by band */
+  paths: Float64Array;
+}
+
+/** One handler per task kind. */
+export type TaskHandlers = { [K in TaskKind]: (task: Task<K>) => TaskResults[K] };
+
+type Space = RankSpace & { x: Float64Array; y: Float64Array; ranks: Float64Array };
+
+/** What a worker opens on its first task (not at module load, so importing this module has no effect). */
+interface Context {
+  setup: WorkerSetup;
+  store: ColumnStore;
+  rankStore: ColumnStore;
+  pathSink: PathSink;
+  /** sampler, kernel state and chunk buffer: on the first chunk */
+  kernel?: { sampler: ChunkSampler; state: KernelState; buf: Float64Array };
+  /** sort and rank scratch for the whole run: on the first statistics task */
+  space?: Space;
+}
+let context: Context | undefined;
+
+function open(): Context {
+  if (context) return context;
+  const setup = workerData as WorkerSetup;
+  context = { setup, store: openStore(setup.columns), rankStore: openStore(setup.ranks), pathSink: { K: setup.paths.K, data: new Float64Array(setup.paths.buffer) } };
+  return context;
+}
+
+function kernelOf(c: Context): NonNullable<Context['kernel']> {
+  const { plan, sampler, seed, trials, chunkSize } = c.setup;
+  c.kernel ??= { sampler: createChunkSampler(plan, { kind: sampler, seed, N: trials }), state: createKernelState(plan), buf: new Float64Array(plan.columns.length * chunkSize) };
+  return c.kernel;
+}
+
+function spaceOf(c: Context): Space {
+  const n = c.setup.trials;
+  c.space ??= { ...rankSpace(n), x: new Float64Array(n), y: new Float64Array(n), ranks: new Float64Array(n) };
+  return c.space;
+}
 
 // Fault injection for the test suite only (never honoured outside vitest): fail chunk N by throwing or by killing the thread.
 const fault = process.env.VITEST ? /^(throw|exit):(\d+)$/.exec(process.env.SIM_FAULT ?? '') : null;
+const EXIT_CODE_OF_INJECTED_FAULT = 3;
+const MS_PER_S = 1000;
+
+/** The worker's handlers: adapters from a message to the sampler and kernel, or to the statistics. */
+export const handlers = {
+  /** Sample and simulate a chunk in a worker-local buffer (columns contiguous, reused), then store each column at the chunk's offset. */
+  chunk({ chunk }) {
+    const c = open();
+    const { plan } = c.setup;
+    if (fault && Number(fault[2]) === chunk.index) {
+      if (fault[1] === 'exit') process.exit(EXIT_CODE_OF_INJECTED_FAULT);
+      throw new Error('injected fault');
+    }
+    const k = kernelOf(c);
+    const width = plan.columns.length;
+    const buf = k.buf.subarray(0, width * chunk.count);
+    const t0 = performance.now();
+    sampleChunk(k.sampler, chunk, buf);
+    const t1 = performance.now();
+    simulateChunk(plan, k.state, buf, chunk.count, chunk.start, c.pathSink);
+    for (let j = 0; j < width; j++) c.store.write(j, chunk.start, buf.subarray(j * chunk.count, (j + 1) * chunk.count));
+    const t2 = performance.now();
+    return { sample: (t1 - t0) / MS_PER_S, simulate: (t2 - t1) / MS_PER_S };
+  },
+
+  summary({ column, minus, length }) {
+    const c = open();
+    const space = spaceOf(c);
+    const x = c.store.read(column, 0, length, space.x);
+    let values = x;
+    if (minus !== undefined) {
+      const y = c.store.read(minus, 0, length, space.y);
+      values = space.y.subarray(0, length);
+      for (let i = 0; i < length; i++) values[i] = x[i] - y[i];
+    }
+    return summarize(values, c.setup.plan.columns[column].role, space);
+  },
+
+  ranks({ slot, length }) {
+    const c = open();
+    const space = spaceOf(c);
+    const x = c.store.read(c.setup.plan.sensitivity.inputs[slot], 0, length, space.x);
+    c.rankStore.write(slot, 0, rankInto(x, space.ranks.subarray(0, length), space));
+    return null;
+  },
+
+  spearman({ column, length }) {
+    const c = open();
+    const space = spaceOf(c);
+    const r = rankInto(c.store.read(column, 0, length, space.x), space.ranks.subarray(0, length), space);
+    return Float64Array.from(c.setup.plan.sensitivity.inputs, (_, slot) => rankCorrelation(r, c.rankStore.read(slot, 0, length, space.y), length));
+  },
+
+  paths({ q, assets, length }) {
+    const c = open();
+    const { data, K } = c.pathSink;
+    return pathBands(data, K, Math.min(K, length), c.setup.plan.H, q, assets, spaceOf(c));
+  },
+} satisfies TaskHandlers;
 
 /**
- * Adapt a task message to the kernel or the summaries. A chunk is sampled
- * and simulated in a worker-local buffer (columns contiguous, reused across
- * chunks), then each column lands in the column store at the chunk's offset.
+ * Piscina's entry: hand the task to the handler of its kind.
+ *
+ * @param task a message from the coordinator
+ * @returns the handler's result
  */
-export default function runTask(task: Task): ChunkTimes | Summary | Float64Array {
-  if (task.kind !== 'chunk') {
-    const n = task.length;
-    space ??= { ...rankSpace(trials), x: new Float64Array(trials), y: new Float64Array(trials), ranks: new Float64Array(trials) };
-    if (task.kind === 'paths') return pathBands(pathSink.data, pathSink.K, Math.min(pathSink.K, n), plan.H, task.q, task.assets, space);
-    if (task.kind === 'ranks') {
-      const r = rankInto(store.read(plan.sensitivity.inputs[task.slot], 0, n, space.x), space.ranks.subarray(0, n), space);
-      rankStore.write(task.slot, 0, r);
-      return new Float64Array(0);
-    }
-    const x = store.read(task.column, 0, n, space.x);
-    if (task.kind === 'spearman') {
-      const r = rankInto(x, space.ranks.subarray(0, n), space);
-      return Float64Array.from(plan.sensitivity.inputs, (_, slot) => rankCorrelation(r, rankStore.read(slot, 0, n, space!.y), n));
-    }
-    let values: Float64Array = x;
-    if (task.minus !== undefined) {
-      const y = store.read(task.minus, 0, n, space.y);
-      values = space.y.subarray(0, n);
-      for (let i = 0; i < n; i++) values[i] = x[i] - y[i];
-    }
-    return summarize(values, plan.columns[task.column].role, space);
-  }
-  kernel ??= { sampler: createChunkSampler(plan, { kind: sampler, seed, N: trials }), state: createKernelState(plan), buf: new Float64Array(width * chunkSize) };
-  const { chunk } = task;
-  if (fault && Number(fault[2]) === chunk.index) {
-    if (fault[1] === 'exit') process.exit(3);
-    throw new Error('injected fault');
-  }
-  const buf = kernel.buf.subarray(0, width * chunk.count);
-  const t0 = performance.now();
-  sampleChunk(kernel.sampler, chunk, buf);
-  const t1 = performance.now();
-  simulateChunk(plan, kernel.state, buf, chunk.count, chunk.start, pathSink);
-  for (let j = 0; j < width; j++) store.write(j, chunk.start, buf.subarray(j * chunk.count, (j + 1) * chunk.count));
-  const t2 = performance.now();
-  return { sample: (t1 - t0) / 1000, simulate: (t2 - t1) / 1000 };
+export default function runTask<K extends TaskKind>(task: Task<K>): TaskResults[K] {
+  const table: TaskHandlers = handlers;
+  return table[task.kind](task);
 }

@@ -1,0 +1,194 @@
+import { availableParallelism } from 'node:os';
+import { InputError } from './errors.ts';
+import type { Plan } from './plan.ts';
+import type { Format } from './output/write-run.ts';
+import { DEFAULT_CHUNK_SIZE } from './sampling/chunk-plan.ts';
+import type { SamplerKind } from './sampling/sample-chunk.ts';
+import { SOBOL_MAX_DIMENSIONS } from './sampling/sobol.ts';
+
+/** Where the columns live during a run: memory, spill (one file per column), or auto (spill above MEMORY_BUDGET). */
+export type StoreKind = 'auto' | 'memory' | 'spill';
+
+/** Every setting of a run. The CLI and `run()` both take their defaults from RUN_DEFAULTS. */
+export interface RunConfig {
+  trials: number;
+  /** with chunkSize, fixes every number of the run */
+  seed: string;
+  /** worker threads; results do not depend on it */
+  workers: number;
+  /** trials per chunk: part of the reproducibility key */
+  chunkSize: number;
+  /** how inputs are drawn */
+  sampler: SamplerKind;
+  /** stop when the 95 % CIs of P95 and mean of portfolio.writedown are within ±precision (relative), or at maxTrials; undefined: run exactly `trials` */
+  precision: number | undefined;
+  /** with precision: stop here at the latest */
+  maxTrials: number;
+  /** trials whose monthly paths feed paths.arrow (all when fewer) */
+  pathSample: number;
+  /** per-trial columns to write (selectColumns syntax) */
+  columns: string;
+  store: StoreKind;
+  /** file formats of every table */
+  formats: Format[];
+  /** `--set PATH=VALUE` what-ifs applied to the scenario file before validation */
+  overrides: string[];
+  /** replace impossible rank correlations by the nearest valid set (reported in the manifest) */
+  repairCorrelations: boolean;
+}
+
+/** The defaults of every run setting. */
+export const RUN_DEFAULTS: Readonly<RunConfig> = Object.freeze<RunConfig>({
+  trials: 100_000,
+  seed: '1',
+  workers: availableParallelism(),
+  chunkSize: DEFAULT_CHUNK_SIZE,
+  sampler: 'random',
+  precision: undefined,
+  maxTrials: 1_000_000,
+  pathSample: 10_000,
+  columns: 'all',
+  store: 'auto',
+  formats: ['arrow'],
+  overrides: [],
+  repairCorrelations: false,
+});
+
+/** Inclusive ranges of the whole-number settings, checked by the CLI's parsers and by `run()` alike. */
+export const WHOLE_NUMBER_RANGES = {
+  trials: [1, 2_000_000_000],
+  workers: [1, 256],
+  chunkSize: [1, 1_000_000],
+  maxTrials: [1, 100_000_000],
+  pathSample: [1, 1_000_000],
+} as const satisfies Partial<Record<keyof RunConfig, readonly [number, number]>>;
+export type WholeNumberSetting = keyof typeof WHOLE_NUMBER_RANGES;
+
+/**
+ * Why a seed is refused, or null: it names the default run directory, so it is a short plain word.
+ *
+ * @param seed the seed
+ * @returns the complaint, or null
+ */
+export function seedProblem(seed: string): string | null {
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(seed) ? null : `--seed must be 1–64 letters, digits, '.', '_' or '-', got '${seed}'.`;
+}
+
+/**
+ * Why a precision is refused, or null.
+ *
+ * @param p the relative half-width asked for
+ * @returns the complaint, or null
+ */
+export function precisionProblem(p: number | string): string | null {
+  const x = Number(p);
+  return x > 0 && x < 1 ? null : `--precision must be a number between 0 and 1 (e.g. 0.01), got '${p}'.`;
+}
+
+/** Bytes in a GiB. */
+export const GIB = 2 ** 30;
+
+/** Largest column store kept in memory by `--store auto`: 4 GiB (a 1,000,000-trial default run needs 2.8 GB). */
+export const MEMORY_BUDGET = 4 * GIB;
+
+/** What a caller of `run()` gives: any settings (the rest default), the scenario and what is not a setting. */
+export interface RunRequest extends Partial<RunConfig> {
+  scenarioFile: string;
+  /** run directory; default runs/<timestamp>-s<seed>-<run id> */
+  out?: string;
+  /** the command line, for the manifest */
+  command?: string[];
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The option a setting is given by on the command line, for messages.
+ *
+ * @param key a RunConfig key
+ * @returns its flag
+ * @example flag('chunkSize') // '--chunk-size'
+ */
+export function flag(key: keyof RunConfig): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * Why a whole-number setting is out of range, or null when it is fine.
+ *
+ * @param key the setting
+ * @param v its value (a number, or the text given on the command line)
+ * @returns the complaint, or null
+ */
+export function wholeNumberProblem(key: WholeNumberSetting, v: number | string): string | null {
+  const [min, max] = WHOLE_NUMBER_RANGES[key];
+  const n = Number(v);
+  const ok = (typeof v === 'number' || /^\d+$/.test(v.trim())) && Number.isSafeInteger(n) && n >= min && n <= max;
+  return ok ? null : `${flag(key)} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got '${v}'.`;
+}
+
+/**
+ * Every setting of a run: the request's where given (undefined counts as not
+ * given), the default elsewhere; refuses settings out of range.
+ *
+ * @param req settings, possibly with other keys (ignored)
+ * @returns the full configuration
+ * @throws InputError naming the first setting out of range
+ * @example runConfig({ precision: 0.01 }).maxTrials // 1_000_000
+ */
+export function runConfig(req: Partial<RunConfig>): RunConfig {
+  const config: RunConfig = { ...RUN_DEFAULTS, formats: [...RUN_DEFAULTS.formats], overrides: [...RUN_DEFAULTS.overrides] };
+  for (const key of Object.keys(RUN_DEFAULTS) as (keyof RunConfig)[]) assign(config, key, req[key]);
+  const problems = [
+    ...(Object.keys(WHOLE_NUMBER_RANGES) as WholeNumberSetting[]).map((key) => wholeNumberProblem(key, config[key])),
+    seedProblem(config.seed),
+    config.precision === undefined ? null : precisionProblem(config.precision),
+  ];
+  const problem = problems.find((p) => p !== null);
+  if (problem) throw new InputError(problem);
+  if (config.sampler === 'lhs' && config.precision !== undefined) throw new InputError('--sampler lhs stratifies a fixed number of trials and cannot grow with --precision; use random or sobol');
+  return config;
+}
+
+function assign<K extends keyof RunConfig>(config: RunConfig, key: K, value: RunConfig[K] | undefined): void {
+  if (value !== undefined) config[key] = value;
+}
+
+/**
+ * Refuse, before anything runs, a configuration the scenario's plan cannot
+ * meet: the Sobol sampler has direction numbers for SOBOL_MAX_DIMENSIONS
+ * uncertain inputs.
+ *
+ * @param config the run's settings
+ * @param plan the scenario's plan
+ * @throws InputError naming the limit
+ */
+export function checkPlanLimits(config: RunConfig, plan: Plan): void {
+  const uncertain = plan.sensitivity.inputs.length;
+  if (config.sampler === 'sobol' && uncertain > SOBOL_MAX_DIMENSIONS) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    throw new InputError(`--sampler sobol draws at most ${n(SOBOL_MAX_DIMENSIONS)} uncertain inputs (its Joe–Kuo direction numbers), but this scenario has ${n(uncertain)}; use --sampler random or lhs`);
+  }
+}
+
+/**
+ * How many trials the columns must hold: `trials`, or with precision the most the run may reach.
+ *
+ * @param config the run's settings
+ * @returns trials of room in every column
+ */
+export function capacity(config: RunConfig): number {
+  return config.precision === undefined ? config.trials : Math.max(config.maxTrials, config.trials);
+}
+
+/**
+ * Where the columns live: `auto` keeps them in memory up to MEMORY_BUDGET.
+ *
+ * @param kind the setting
+ * @param bytes what the run's columns take
+ * @returns memory or spill
+ */
+export function chooseStore(kind: StoreKind, bytes: number): 'memory' | 'spill' {
+  if (kind !== 'auto') return kind;
+  return bytes <= MEMORY_BUDGET ? 'memory' : 'spill';
+}
