@@ -28,9 +28,10 @@ int main(int argc, char **argv) {
   if (!f || fread(in, sizeof(double), NIN * N, f) != (size_t)(NIN * N)) return 3;
   fclose(f);
   double *CF = malloc(sizeof(double) * (H + 1)), *M = malloc(sizeof(double) * (H + 1)), *S = malloc(sizeof(double) * (H + 1));
-  double *V = malloc(sizeof(double) * (H + 1)), *W = malloc(sizeof(double) * (H + 1)), *B = malloc(sizeof(double) * (H + 1));
-  const double K = units * unitCost, d = pow(1 + r, -1.0 / 12);
-  for (int t = 0; t <= H; t++) { double a = ageMonths + t; B[t] = a >= life ? 0 : K - K * a / life; }
+  double *V = malloc(sizeof(double) * (H + 1)), *W = malloc(sizeof(double) * (H + 1)), *B = malloc(sizeof(double) * (H + 1)), *F = malloc(sizeof(double) * (H + 1));
+  const double d = pow(1 + r, -1.0 / 12);
+  /* book per unit of K0, the cost of the units in service at t = 0 */
+  for (int t = 0; t <= H; t++) { double a = ageMonths + t; B[t] = a >= life ? 0 : 1 - a / life; }
   int tests[16], nt = 0;
   for (int t = 0; t <= H - 12; t += 12) tests[nt++] = t;
   double total = 0, best = 1e30;
@@ -45,7 +46,7 @@ int main(int argc, char **argv) {
       double survive = pow(1 - x[FAILURE], 1.0 / 12), compress = pow(1 - x[COMPRESSION], 1.0 / 12), decay = exp(-x[DECAY] / 12);
       double energyPerUnit = 730 * powerKw * x[PUE] * x[POWER], keep = 1 - disposal;
       double n = units * pow(1 - x[FAILURE], ageMonths / 12), price = x[RENTAL], resale = exp(-x[DECAY] * ageMonths / 12);
-      double shock = 1, haircut = 1, util = 0;
+      double shock = 1, haircut = 1, util = 0, n0 = n, K0 = n0 * unitCost;
       CF[0] = 0;
       for (int t = 0; t <= H; t++) {
         int g = generation(ageMonths + t, fsa, cad);
@@ -56,7 +57,7 @@ int main(int argc, char **argv) {
         }
         if (t > 0) CF[t] = n * 730 * util * price * shock - n * energyPerUnit * (idle + (1 - idle) * util) - n * opex;
         double m = n * unitCost * (x[FLOOR_] + (1 - x[FLOOR_]) * resale) * haircut;
-        M[t] = m; S[t] = m * keep;
+        M[t] = m; S[t] = m * keep; F[t] = n / n0;
         n *= survive; price *= compress; resale *= decay;
       }
       V[H] = W[H] = S[H];
@@ -71,13 +72,13 @@ int main(int argc, char **argv) {
       int exited = e >= H;
       for (int k = 0; k < nt; k++) {
         int t = tests[k];
-        if (!exited && t >= e) { double l = sal + kappa * B[e] - S[e]; if (l > 0) loss_total += l; exited = 1; }
+        if (!exited && t >= e) { double l = F[e] * (sal + kappa * K0 * B[e]) - S[e]; if (l > 0) loss_total += l; exited = 1; }
         if (t < e || e >= H) {
-          double C = sal + kappa * B[t];
-          if (C > V[t]) { double X = V[t]; loss_total += C - X; sal = X < 0 ? X : 0; kappa = B[t] != 0 ? (X - sal) / B[t] : 0; }
+          double C = F[t] * (sal + kappa * K0 * B[t]);
+          if (C > V[t]) { double X = V[t], xu = X / F[t]; loss_total += C - X; sal = xu < 0 ? xu : 0; kappa = B[t] != 0 ? (xu - sal) / (K0 * B[t]) : 0; }
         }
       }
-      if (!exited) { double l = sal + kappa * B[e] - S[e]; if (l > 0) loss_total += l; }
+      if (!exited) { double l = F[e] * (sal + kappa * K0 * B[e]) - S[e]; if (l > 0) loss_total += l; }
       total += loss_total;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -51,15 +51,24 @@ export interface PlanInput {
   spec: InputSpec;
 }
 
+/**
+ * One book variant. Amounts are per unit of the book cost K0 (MODEL.md
+ * "Book value": the cost of the units in service at t = 0, drawn per trial for
+ * a cohort), so one schedule serves every trial.
+ */
 export interface BookPlan {
   /** '' for the asset's own policy, else the `policies` name */
   policy: string;
   method: MethodCode;
-  K: number;
+  /** the schedule's cost: 1, or the own book at t = 0 for a prospective change */
+  cost: number;
   salvage: number;
+  /** life in months (the remaining life for a prospective change) */
   L: number;
+  /** the schedule's age at t = 0 (ageMonths; 0 for a prospective change; −releaseMonth for a model) */
+  age0: number;
   plannedUtilization: number;
-  /** B(a(t)) for t = 0..H, or null when it depends on the trial (units-of-production) */
+  /** B(t) for t = 0..H per unit of K0, or null when it depends on the trial (units-of-production) */
   schedule: Float64Array | null;
   out: OutputColumns<BookOutput>;
 }
@@ -89,6 +98,8 @@ export interface ModelPlan extends AssetPlanBase {
   fixed: ModelFixed;
   /** index into Plan.assets, or −1 */
   parent: number;
+  /** book cost K0: the training cost if capitalized, else 0 */
+  bookCost: number;
   /** input column of each draw, at its offset in MD */
   in: Int32Array;
 }
@@ -109,10 +120,12 @@ export function buildPlan(s: Scenario): Plan {
   const columns: Column[] = [];
   const inputs: PlanInput[] = [];
   const add = (name: string, unit: string, role: Role) => columns.push({ name, unit, role }) - 1;
+  const years = Array.from({ length: Math.ceil(H / 12) }, (_, k) => k + 1);
   /** columns for `keys` under `prefix`, one per test month for outputs that repeat */
   const outputs = <K extends Output>(prefix: string, keys: readonly K[]): OutputColumns<K> => {
     const one = (k: K, suffix: string | number = '') => add(`${prefix}.${k}${suffix}`, OUTPUTS[k].unit, OUTPUTS[k].role);
-    return Object.fromEntries(keys.map((k) => [k, 'over' in OUTPUTS[k] ? s.testMonths.map((t) => one(k, t)) : one(k)])) as OutputColumns<K>;
+    const over = (k: K) => ('over' in OUTPUTS[k] ? OUTPUTS[k].over : undefined);
+    return Object.fromEntries(keys.map((k) => [k, over(k) === undefined ? one(k) : (over(k) === 'years' ? years : s.testMonths).map((t) => one(k, t))])) as OutputColumns<K>;
   };
 
   // inputs first, every asset's, in scenario order
@@ -142,6 +155,7 @@ export function buildPlan(s: Scenario): Plan {
       kind: 'model', name: a.name, K: a.trainingCost, acquiredNow: a.releaseMonth >= 0, books: [modelBook(a, H, own)], out,
       fixed: { releaseMonth: a.releaseMonth, rampMonths: a.rampMonths },
       parent: a.parent === null ? -1 : names.indexOf(a.parent),
+      bookCost: a.accounting.treatment === 'capitalized' ? a.trainingCost : 0,
       in: columnsOf(i, MODEL_INPUTS),
     } satisfies ModelPlan;
   });
@@ -184,24 +198,42 @@ export function buildPlan(s: Scenario): Plan {
   };
 }
 
-function hardwareBook(a: HardwareAsset, name: string, p: Policy, H: number, out: BookPlan['out']): BookPlan {  const K = a.units * a.unitCost;
+/**
+ * A cohort's book under policy p, as a schedule per unit of book cost K0 (the
+ * cost of the units in service, known per trial). As if used since
+ * acquisition: the policy from age ageMonths on. Prospective: from t = 0 the
+ * policy's method depreciates the own policy's book at t = 0 over the
+ * remaining max(1, L − ageMonths) months.
+ */
+function hardwareBook(a: HardwareAsset, name: string, p: Policy, H: number, out: BookPlan['out']): BookPlan {
   const method = METHOD[p.method];
-  const salvage = K * p.salvagePct;
+  let book = { cost: 1, salvage: p.salvagePct, L: p.usefulLifeMonths, age0: a.ageMonths };
+  if (p.prospective) {
+    const cost = unitBookAt(a.policy, a.ageMonths);
+    book = { cost, salvage: Math.min(cost, p.salvagePct), L: Math.max(1, p.usefulLifeMonths - a.ageMonths), age0: 0 };
+  }
   let schedule: Float64Array | null = null;
   if (method !== METHOD['units-of-production']) {
     schedule = new Float64Array(H + 1);
-    bookSchedule(method, K, salvage, p.usefulLifeMonths, p.factor ?? 0, a.ageMonths, schedule);
+    bookSchedule(method, book.cost, book.salvage, book.L, p.factor ?? 0, book.age0, schedule);
   }
-  return { policy: name, method, K, salvage, L: p.usefulLifeMonths, plannedUtilization: p.plannedUtilization ?? 0, schedule, out };
+  return { policy: name, method, ...book, plannedUtilization: p.plannedUtilization ?? 0, schedule, out };
 }
 
-/** A capitalized model: cost until release, then straight-line to 0 over amortizationMonths; expensed: 0. */
+/** B(age) of a policy for a book cost of 1; units-of-production at its planned rate (the hours before t = 0 are not drawn). */
+function unitBookAt(p: Policy, age: number): number {
+  if (p.method === 'units-of-production') return 1 - (1 - p.salvagePct) * Math.min(1, age / p.usefulLifeMonths);
+  const one = new Float64Array(1);
+  bookSchedule(METHOD[p.method], 1, p.salvagePct, p.usefulLifeMonths, p.factor ?? 0, age, one);
+  return one[0];
+}
+
+/** A capitalized model: cost until release, then straight-line to 0 over amortizationMonths; expensed: 0 (bookCost 0). */
 function modelBook(a: ModelAsset, H: number, out: BookPlan['out']): BookPlan {
   const schedule = new Float64Array(H + 1);
-  const capitalized = a.accounting.treatment === 'capitalized';
   const L = a.accounting.amortizationMonths ?? 0;
-  if (capitalized) bookSchedule(METHOD['straight-line'], a.trainingCost, 0, L, 0, -a.releaseMonth, schedule);
-  return { policy: '', method: METHOD['straight-line'], K: capitalized ? a.trainingCost : 0, salvage: 0, L, plannedUtilization: 0, schedule, out };
+  if (a.accounting.treatment === 'capitalized') bookSchedule(METHOD['straight-line'], 1, 0, L, 0, -a.releaseMonth, schedule);
+  return { policy: '', method: METHOD['straight-line'], cost: 1, salvage: 0, L, age0: -a.releaseMonth, plannedUtilization: 0, schedule, out };
 }
 
 /** Scenario order, except that a model waits for its parent. */

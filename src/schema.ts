@@ -44,20 +44,24 @@ export const HW = offsets(HARDWARE_SCALARS);
 /** Offsets of a model's draws. */
 export const MD = offsets(MODEL_INPUTS);
 
-/** How a column is summarised: expected shortfall looks at large losses and small values; none for months and inputs. */
-export type Role = 'input' | 'loss' | 'value' | 'month';
+/**
+ * How a column is summarised: expected shortfall looks at the largest losses
+ * and the smallest values; none for months, plain amounts and inputs.
+ */
+export type Role = 'input' | 'loss' | 'value' | 'amount' | 'month';
 
 /**
  * A per-trial output. `book` outputs exist once per book variant (the asset's
  * own policy and each named policy); `asset` outputs once per asset. `over`
- * repeats the column for each test month (`<name><t>`, e.g. `writedown_m12`).
+ * repeats the column for each test month (`<name><t>`, e.g. `writedown_m12`)
+ * or each year k = 1..⌈H/12⌉ (`charge_y3`).
  * `portfolio` outputs are also summed across assets per trial.
  */
 export interface OutputSpec {
   scope: 'asset' | 'book';
   unit: string;
   role: Exclude<Role, 'input'>;
-  over?: 'testMonths';
+  over?: 'testMonths' | 'years';
   portfolio?: boolean;
 }
 
@@ -67,6 +71,10 @@ export const OUTPUTS = {
   writedown_m: { scope: 'book', unit: 'USD', role: 'loss', over: 'testMonths', portfolio: true },
   first_impairment_month: { scope: 'book', unit: 'months', role: 'month' },
   gap_m: { scope: 'book', unit: 'USD', role: 'loss', over: 'testMonths', portfolio: true },
+  carrying_m0: { scope: 'book', unit: 'USD', role: 'amount', portfolio: true },
+  charge_m0: { scope: 'book', unit: 'USD', role: 'loss', portfolio: true },
+  charge_y: { scope: 'book', unit: 'USD', role: 'loss', over: 'years', portfolio: true },
+  failure_loss: { scope: 'book', unit: 'USD', role: 'loss', portfolio: true },
   recoverable_m0: { scope: 'asset', unit: 'USD', role: 'value' },
   exit_month: { scope: 'asset', unit: 'months', role: 'month' },
   npv: { scope: 'asset', unit: 'USD', role: 'value' },

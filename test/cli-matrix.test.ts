@@ -85,7 +85,7 @@ describe('options are never taken silently', () => {
     const s = JSON.parse(readFileSync(join(out, 'scenario.json'), 'utf8'));
     expect(s.assets[0].utilization[1].mode).toBe(0.6);
     expect(s.assets[1].rentalPrice).toEqual({ dist: 'uniform', min: 2, max: 4 });
-    expect(s.policies['four-year']).toEqual({ method: 'straight-line', usefulLifeMonths: 48, salvagePct: 0 });
+    expect(s.policies['four-year']).toEqual({ method: 'straight-line', usefulLifeMonths: 48, salvagePct: 0, prospective: false });
     const names = tableFromIPC(readFileSync(join(out, 'trials.arrow'))).schema.fields.map((f) => f.name);
     expect(names).toContain('h100@four-year.writedown');
   });

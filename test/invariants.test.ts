@@ -5,7 +5,7 @@ import { simulateInline } from './helpers.ts';
 import { recoverable } from '../src/kernel/recoverable.ts';
 
 describe('recoverable amount', () => {
-  it('V ≥ S and W ≥ V (for r ≥ 0) at every month, V = S at the exit month', () => {
+  it('V ≥ S and W ≥ S at every month, W ≥ V where cash flows are not negative (r ≥ 0), V = S at the exit month', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: 2, maxLength: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), (cf, r) => {
         const H = cf.length - 1;
@@ -13,12 +13,16 @@ describe('recoverable amount', () => {
         CF[0] = 0;
         const S = Float64Array.from(cf, (_, t) => 200 * Math.exp(-t / 5));
         const V = new Float64Array(H + 1), W = new Float64Array(H + 1);
-        const e = recoverable(CF, S, Math.pow(1 + r, -1 / 12), H, V, W);
+        const e = recoverable(CF, S, Math.pow(1 + r, -1 / 12), H, true, V, W);
         for (let t = 0; t <= H; t++) {
           expect(V[t]).toBeGreaterThanOrEqual(S[t]);
-          expect(W[t]).toBeGreaterThanOrEqual(V[t] - 1e-9 * Math.abs(V[t]));
+          expect(W[t]).toBeGreaterThanOrEqual(S[t]);
         }
         expect(V[e]).toBe(S[e]);
+        // W follows the same plan undiscounted: it cannot fall below V unless a later cash flow is negative
+        const Vp = new Float64Array(H + 1), Wp = new Float64Array(H + 1), CFp = CF.map(Math.abs);
+        recoverable(CFp, S, Math.pow(1 + r, -1 / 12), H, true, Vp, Wp);
+        for (let t = 0; t <= H; t++) expect(Wp[t]).toBeGreaterThanOrEqual(Vp[t] - 1e-9 * Math.abs(Vp[t]));
       }),
       { numRuns: 300 },
     );

@@ -45,12 +45,14 @@ describe('impairment with reset (hand-computed)', () => {
   it('IFRS: a loss at 0, a second after reset at 12, and the write-off at exit', () => {
     const r = one({ horizonMonths: 24, discountRate: 0, assets: [model()] });
     // t=0: C 120 > V 60 → loss 60; κ = 60/120.  t=12: C = 0.5·60 = 30 > V 24 → loss 6; κ = 24/60.
-    // exit at 20 (nothing more to earn): C = 0.4·(120 − 100) = 8 → loss 8.
+    // Revenue ends at 20, but a model is never sold (MODEL.md): no exit, the rest (0.4·20 = 8 at
+    // month 20) is amortized to 0 by month 24, not written down.
     expectClose(r['llm.writedown_m0'], 60);
     expectClose(r['llm.writedown_m12'], 66);
-    expectClose(r['llm.writedown'], 74);
+    expectClose(r['llm.writedown'], 66);
     expect(r['llm.first_impairment_month']).toBe(0);
-    expect(r['llm.exit_month']).toBe(20);
+    expect(r['llm.exit_month']).toBe(24);
+    expectClose(r['llm.charge_y2'], 30 - 6);
     expectClose(r['llm.gap_m12'], 60);
     expectClose(r['llm.npv'], -60);
     expect(r['llm.payback_month']).toBeNaN(); // 3·20 < 120
@@ -64,8 +66,8 @@ describe('impairment with reset (hand-computed)', () => {
     const res = one({ horizonMonths: 24, discountRate: r, standard: 'usgaap', assets: [model({ peakMonthlyRevenue: 6.5 })] });
     expectClose(res['llm.writedown_m0'], 0);
     expectClose(res['llm.writedown_m12'], 60 - V12);
-    // κ = V12/60; at exit (20): C = κ·20 → written off
-    expectClose(res['llm.writedown'], 60 - V12 + V12 / 3);
+    // κ = V12/60; a model is never sold, so nothing is written off when revenue ends at 20
+    expectClose(res['llm.writedown'], 60 - V12);
     expect(res['llm.first_impairment_month']).toBe(12);
     // the same asset under IFRS loses at 0 already
     const ifrs = one({ horizonMonths: 24, discountRate: r, assets: [model({ peakMonthlyRevenue: 6.5 })] });

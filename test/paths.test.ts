@@ -46,8 +46,8 @@ describe('paths.arrow', () => {
     expect(C[6]).toBeCloseTo(0.5 * (120 - 30), 9);
     expect(C[12]).toBeCloseTo(24, 9);
     expect(C[16]).toBeCloseTo(0.4 * (120 - 80), 9);
-    expect(C[20]).toBeCloseTo(0, 9); // exit at 20: sold for S = 0
-    expect(C[21]).toBe(0);
+    expect(C[20]).toBeCloseTo(0.4 * (120 - 100), 9); // revenue ends at 20, but a model is never sold
+    expect(C[24]).toBeCloseTo(0, 9);
   });
 });
 

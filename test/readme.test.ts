@@ -156,7 +156,10 @@ function checkSample(sample: string[], stdout: string, cmd: SimCommand): void {
     if (written) expect(out.some((l) => l.startsWith('Run written to ') && l.endsWith(written[1])), line).toBe(true);
     else if (/^\s+\S+ ~ \S+:/.test(line)) expect(stdout).toContain(line.slice(0, line.indexOf(':') + 1));
     // a rule under the column heads: as many columns (widths follow the labels and figures)
-    else if (/^[─ ]+─$/.test(line)) expect(out.find((l) => /^[─ ]+─$/.test(l))?.trim().split(/\s+/).length, line).toBe(line.trim().split(/\s+/).length);
+    else if (/^[─ ]+─$/.test(line)) {
+      const nth = sample.filter((l) => /^[─ ]+─$/.test(l)).indexOf(line);
+      expect(out.filter((l) => /^[─ ]+─$/.test(l))[nth]?.trim().split(/\s+/).length, line).toBe(line.trim().split(/\s+/).length);
+    }
     // text without figures (headings, column heads, notes) appears as written
     else if (line.trim() && !line.includes('█') && !line.split(/\s+/).some((w) => /^[$+−-]?\d/.test(w))) {
       expect(out.map(squash), line).toContain(squash(line));
@@ -297,8 +300,6 @@ describe('README figures', () => {
     expect(stated(/drops the ([\d,]+) inputs/)).toEqual([inputs]);
     expect(stated(/ranks of ([\d,]+) inputs/)).toEqual([inputs]);
     expect(stated(/keeps `trial` and ([\d,]+) columns/)).toEqual([fields.filter((f) => f.name.startsWith('portfolio')).length]);
-    expect(stated(/each of the ([\d,]+)\s+rows of `summary\.arrow`: ([\d,]+) columns and ([\d,]+) policy comparisons/))
-      .toEqual([summaryRows, Object.keys(summary.columns).length, comparisons]);
     expect(summaryRows).toBe(fields.length + comparisons);
   }, TIMEOUT);
 });

@@ -14,11 +14,13 @@ export interface Flows {
   V: Float64Array;
   /** undiscounted recoverability amount (ASC 360) */
   W: Float64Array;
-  /** per-trial book schedule (units-of-production) */
+  /** the book schedule in use, in USD */
   B: Float64Array;
+  /** f[t] = n[t] / n[0]: the share of the units in service at t = 0 still in service (1 for a model) */
+  f: Float64Array;
 }
 
 export function allocateFlows(H: number): Flows {
   const f = () => new Float64Array(H + 1);
-  return { n: f(), u: f(), CF: f(), M: f(), S: f(), V: f(), W: f(), B: f() };
+  return { n: f(), u: f(), CF: f(), M: f(), S: f(), V: f(), W: f(), B: f(), f: f() };
 }

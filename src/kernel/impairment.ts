@@ -1,43 +1,41 @@
-/** Where `impairment` leaves one book's losses; reused across trials. */
-export interface ImpairmentResult {
+/** What `impairment` leaves for one book in one trial; reused across trials. */
+export interface BookResult {
   /** cumulative losses up to and including each test month */
   cumulative: Float64Array;
-  /** all losses over the horizon */
+  /** all losses over the horizon (impairments and the loss at a sale) */
   total: number;
   /** first month with a loss, NaN if none */
   first: number;
-}
-
-/** The carrying-amount state each test loss leaves, in month order (struct of arrays, preallocated). */
-export interface LossEvents {
-  count: number;
-  t: Float64Array;
-  sal: Float64Array;
-  kappa: Float64Array;
+  /** C[0] before any loss at t = 0 */
+  carrying0: number;
+  /** the loss recognised at t = 0 */
+  charge0: number;
+  /** what the book loses in year k = 1..⌈H/12⌉ (depreciation, failures, losses, the result of a sale) */
+  chargeY: Float64Array;
+  /** the book of units failing in months 1..exit */
+  failure: number;
 }
 
 /**
  * @param tests the number of test months
+ * @param H horizon in months
  * @returns an empty result to reuse
  */
-export function createImpairmentResult(tests: number): ImpairmentResult {
-  return { cumulative: new Float64Array(tests), total: 0, first: NaN };
+export function createBookResult(tests: number, H: number): BookResult {
+  return { cumulative: new Float64Array(tests), total: 0, first: NaN, carrying0: 0, charge0: 0, chargeY: new Float64Array(Math.ceil(H / 12)), failure: 0 };
 }
 
 /**
- * @param tests the number of test months (at most one loss each)
- * @returns an empty event record to reuse
- */
-export function createLossEvents(tests: number): LossEvents {
-  return { count: 0, t: new Float64Array(tests), sal: new Float64Array(tests), kappa: new Float64Array(tests) };
-}
-
-/**
- * Impairment tests with reset, and the loss at exit (MODEL.md "Impairment with
- * reset"), for one book schedule in one trial.
+ * The books of the units in service month by month (MODEL.md "Impairment with
+ * reset"): C[t] = f[t]·(sal' + κ·(B[t] − salvage)); the book of units failing
+ * in month t leaves as a failure loss at the state in force during that month;
+ * impairment tests at the test months before the exit month (all of them when
+ * held to H); at a sale at e < H the loss max(0, C[e] − S[e]), nothing after.
+ * A loss resets the schedule's shape on x = X / f[t].
  *
- * @param B un-reset schedule B(a(t)), t = 0..H
- * @param salvage the book's salvage value
+ * @param B book schedule in USD, t = 0..H (un-reset; for the units in service at t = 0)
+ * @param salvage the schedule's salvage value in USD
+ * @param f share of the t = 0 units still in service, t = 0..H
  * @param V discounted recoverable amount (IFRS)
  * @param W undiscounted recoverability amount (US GAAP)
  * @param M market value
@@ -46,30 +44,42 @@ export function createLossEvents(tests: number): LossEvents {
  * @param e exit month (H when held to the horizon)
  * @param H horizon in months
  * @param usgaap US GAAP (else IFRS)
- * @param res where the losses go
- * @param events when given, each test loss records the state it leaves (see carryingPath)
+ * @param res where the results go
+ * @param path when given, C[t] after any loss at t, min(C, S) at the sale, 0 after it
  */
 export function impairment(
-  B: Float64Array, salvage: number,
+  B: Float64Array, salvage: number, f: Float64Array,
   V: Float64Array, W: Float64Array, M: Float64Array, S: Float64Array,
-  tests: Int32Array, e: number, H: number, usgaap: boolean, res: ImpairmentResult, events?: LossEvents,
+  tests: Int32Array, e: number, H: number, usgaap: boolean, res: BookResult, path?: Float64Array,
 ): void {
-  if (events) events.count = 0;
-  let sal = salvage, kappa = 1, total = 0, first = NaN;
-  let exited = e >= H; // holding to H: every test month is tested, no loss at exit
-  for (let k = 0; k < tests.length; k++) {
-    const t = tests[k];
-    if (!exited && t >= e) {
-      // the sale at e replaces any test at or after it
-      const loss = sal + kappa * (B[e] - salvage) - S[e];
+  let sal = salvage, kappa = 1, total = 0, first = NaN, failure = 0, charge0 = 0, yearStart = 0;
+  let k = 0;
+  res.chargeY.fill(0);
+  for (let t = 0; t <= H; t++) {
+    const base = sal + kappa * (B[t] - salvage);
+    if (t > 0) failure += (f[t - 1] - f[t]) * base;
+    const C = f[t] * base;
+    if (t === 0) res.carrying0 = C;
+    let after = C;
+    if (t === e && e < H) {
+      // the sale replaces any test at or after e
+      const loss = C - S[e];
       if (loss > 0) {
         total += loss;
         if (Number.isNaN(first)) first = e;
+        if (t === 0) charge0 = loss;
+        after = S[e];
       }
-      exited = true;
+      if (t === 0) yearStart = after;
+      res.chargeY[t === 0 ? 0 : Math.ceil(t / 12) - 1] = yearStart - S[e];
+      for (; k < tests.length; k++) res.cumulative[k] = total;
+      if (path) {
+        path[t] = after;
+        path.fill(0, t + 1, H + 1);
+      }
+      break;
     }
-    if (t < e || e >= H) {
-      const C = sal + kappa * (B[t] - salvage);
+    if (k < tests.length && tests[k] === t) {
       let loss = 0;
       if (usgaap) {
         if (C > W[t]) loss = C - (M[t] > V[t] ? M[t] : V[t]);
@@ -77,55 +87,24 @@ export function impairment(
       if (loss > 0) {
         total += loss;
         if (Number.isNaN(first)) first = t;
-        const X = C - loss;
-        sal = salvage < X ? salvage : X;
+        if (t === 0) charge0 = loss;
+        after = C - loss;
+        const x = after / f[t]; // f[t] > 0: a loss needs C > 0
+        sal = salvage < x ? salvage : x;
         const den = B[t] - salvage;
-        kappa = den !== 0 ? (X - sal) / den : 0;
-        if (events) {
-          const at = events.count++;
-          events.t[at] = t;
-          events.sal[at] = sal;
-          events.kappa[at] = kappa;
-        }
+        kappa = den !== 0 ? (x - sal) / den : 0;
       }
+      res.cumulative[k++] = total;
     }
-    res.cumulative[k] = total;
-  }
-  if (!exited) {
-    const loss = sal + kappa * (B[e] - salvage) - S[e];
-    if (loss > 0) {
-      total += loss;
-      if (Number.isNaN(first)) first = e;
+    if (path) path[t] = after;
+    if (t === 0) yearStart = after;
+    else if (t % 12 === 0 || t === H) {
+      res.chargeY[Math.ceil(t / 12) - 1] = yearStart - after;
+      yearStart = after;
     }
   }
   res.total = total;
   res.first = first;
-}
-
-/**
- * Monthly carrying amount C[t] for t = 0..H from the states `impairment`
- * recorded: after any loss at t; at the exit month e < H the sale leaves
- * min(C, S[e]); after e the asset is gone (0).
- *
- * @param B un-reset schedule
- * @param salvage the book's salvage value
- * @param S net disposal value
- * @param events the states recorded by `impairment`
- * @param e exit month
- * @param H horizon in months
- * @param out C[t], t = 0..H
- */
-export function carryingPath(B: Float64Array, salvage: number, S: Float64Array, events: LossEvents, e: number, H: number, out: Float64Array): void {
-  let sal = salvage, kappa = 1, next = 0;
-  for (let t = 0; t <= H; t++) {
-    while (next < events.count && events.t[next] <= t) {
-      sal = events.sal[next];
-      kappa = events.kappa[next];
-      next++;
-    }
-    const C = sal + kappa * (B[t] - salvage);
-    if (e >= H || t < e) out[t] = C;
-    else if (t === e) out[t] = C < S[e] ? C : S[e];
-    else out[t] = 0;
-  }
+  res.charge0 = charge0;
+  res.failure = failure;
 }

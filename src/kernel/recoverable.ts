@@ -1,22 +1,36 @@
 /**
- * Pathwise recoverable amounts with the option to exit (MODEL.md
- * "Recoverable amount"), by backward induction:
- *   V[t] = max(S[t], d·(CF[t+1] + V[t+1]))   discounted (IAS 36)
- *   W[t] = max(S[t],    CF[t+1] + W[t+1])    undiscounted (ASC 360)
- * Returns exitMonth: the first t where selling is at least as good as holding, else H.
+ * Pathwise recoverable amounts with the option to exit (MODEL.md "Recoverable
+ * amount", `pathwise`), by backward induction over one trial's own future:
+ *   V[t] = max(S[t], d·(CF[t+1] + V[t+1]))          discounted (IAS 36)
+ *   exit at t ⇔ S[t] ≥ d·(CF[t+1] + V[t+1])         the holder's rule (a tie exits)
+ *   Zu[t] = S[t] if exit at t, else CF[t+1] + Zu[t+1]
+ *   W[t] = max(S[t], CF[t+1] + Zu[t+1])              undiscounted (ASC 360), the holder's own plan
+ * Models (no market) are never tested for exit: V keeps its max (with S = 0,
+ * a floor at 0 as the formula reads), but their exit month is H and Zu runs on.
+ *
+ * @param CF cash flows, t = 1..H
+ * @param S net disposal value, t = 0..H
+ * @param d monthly discount factor
+ * @param H horizon in months
+ * @param canExit whether the holder may sell (hardware), or not (models)
+ * @param V discounted recoverable amount, filled for t = 0..H
+ * @param W undiscounted recoverability amount, filled for t = 0..H
+ * @returns exitMonth: the first t with an exit, else H
  */
-export function recoverable(CF: Float64Array, S: Float64Array, d: number, H: number, V: Float64Array, W: Float64Array): number {
+export function recoverable(CF: Float64Array, S: Float64Array, d: number, H: number, canExit: boolean, V: Float64Array, W: Float64Array): number {
   V[H] = S[H];
   W[H] = S[H];
+  let zu = S[H]; // Zu[t + 1]
   let exit = H;
   for (let t = H - 1; t >= 0; t--) {
     const hold = d * (CF[t + 1] + V[t + 1]);
-    if (S[t] >= hold) {
-      V[t] = S[t];
+    const holdU = CF[t + 1] + zu;
+    W[t] = S[t] > holdU ? S[t] : holdU;
+    V[t] = S[t] >= hold ? S[t] : hold;
+    if (canExit && S[t] >= hold) {
+      zu = S[t];
       exit = t;
-    } else V[t] = hold;
-    const holdW = CF[t + 1] + W[t + 1];
-    W[t] = S[t] > holdW ? S[t] : holdW;
+    } else zu = holdU;
   }
   return exit;
 }

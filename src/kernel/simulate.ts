@@ -1,9 +1,9 @@
 import type { AssetPlan, ModelPlan, Plan } from '../plan.ts';
 import { HARDWARE_SCALARS, MD, MODEL_INPUTS, PATH_QUANTITIES, PQ } from '../schema.ts';
-import { METHOD, unitsOfProductionBook } from './book.ts';
+import { unitsOfProductionBook } from './book.ts';
 import { allocateFlows, type Flows } from './flows.ts';
 import { hardwareFlows } from './hardware.ts';
-import { carryingPath, createImpairmentResult, createLossEvents, impairment, type ImpairmentResult, type LossEvents } from './impairment.ts';
+import { createBookResult, impairment, type BookResult } from './impairment.ts';
 import { modelFlows, supersession } from './model.ts';
 import { paybackMonth, recoverable } from './recoverable.ts';
 
@@ -17,11 +17,10 @@ interface Draws {
 export interface KernelState {
   flows: Flows;
   draws: Draws[];
-  res: ImpairmentResult;
+  res: BookResult;
   /** supersession month of each model in the current trial (NaN for hardware) */
   s: Float64Array;
-  /** carrying-amount states after each loss, and the monthly carrying amount, for path recording */
-  events: LossEvents;
+  /** the own book's monthly carrying amount, for path recording */
   carrying: Float64Array;
   /** exit month of the asset just finished */
   exit: number;
@@ -63,9 +62,8 @@ export function createKernelState(plan: Plan): KernelState {
       x: new Float64Array(a.kind === 'hardware' ? HARDWARE_SCALARS.length : MODEL_INPUTS.length),
       utilization: new Float64Array(a.kind === 'hardware' ? a.utilization.length : 0),
     })),
-    res: createImpairmentResult(plan.testMonths.length),
+    res: createBookResult(plan.testMonths.length, plan.H),
     s: new Float64Array(plan.assets.length).fill(NaN),
-    events: createLossEvents(plan.testMonths.length),
     carrying: new Float64Array(plan.H + 1),
     exit: 0,
   };
@@ -121,38 +119,44 @@ function modelTrial(a: ModelPlan, ai: number, x: Float64Array, H: number, st: Ke
   modelFlows(a.fixed, x, s, H, st.flows);
 }
 
-/** Recoverable amount, exit, then every book variant's impairment and gaps. */
+/** Recoverable amount and exit, then every book variant's carrying amounts, losses, charges and gaps. */
 function finishAsset(plan: Plan, a: AssetPlan, st: KernelState, buf: Float64Array, count: number, i: number, record: boolean): void {
   const { H, testMonths } = plan;
-  const f = st.flows;
-  const e = recoverable(f.CF, f.S, plan.d, H, f.V, f.W);
+  const fl = st.flows;
+  const e = recoverable(fl.CF, fl.S, plan.d, H, a.kind === 'hardware', fl.V, fl.W);
   const out = a.out;
-  buf[out.recoverable_m0 * count + i] = f.V[0];
+  buf[out.recoverable_m0 * count + i] = fl.V[0];
   buf[out.exit_month * count + i] = e;
-  buf[out.npv * count + i] = a.acquiredNow ? f.V[0] - a.K : NaN;
-  buf[out.payback_month * count + i] = a.acquiredNow ? paybackMonth(f.CF, f.S, a.K, H) : NaN;
+  buf[out.npv * count + i] = a.acquiredNow ? fl.V[0] - a.K : NaN;
+  buf[out.payback_month * count + i] = a.acquiredNow ? paybackMonth(fl.CF, fl.S, a.K, H) : NaN;
+  // the books carry the units in service at t = 0 (K0), and only the share f[t] of them later
+  const f = fl.f;
+  const K0 = a.kind === 'model' ? a.bookCost : fl.n[0] * a.fixed.unitCost;
+  if (a.kind === 'model') f.fill(1);
+  else if (fl.n[0] === 0) f.fill(0); // every unit failed before t = 0: nothing is on the books
+  else for (let t = 0; t <= H; t++) f[t] = fl.n[t] / fl.n[0];
   for (let b = 0; b < a.books.length; b++) {
     const book = a.books[b];
-    let B = book.schedule;
-    if (B === null) {
-      B = f.B;
-      if (book.method === METHOD['units-of-production'] && a.kind === 'hardware') {
-        unitsOfProductionBook(book.K, book.salvage, book.L, book.plannedUtilization, a.fixed.units, a.fixed.ageMonths, f.n, f.u, H, B);
-      }
-    }
+    const B = fl.B;
+    if (book.schedule === null) {
+      if (a.kind === 'hardware') unitsOfProductionBook(K0 * book.cost, K0 * book.salvage, book.L, book.plannedUtilization, a.fixed.units, book.age0, fl.n, fl.u, H, B);
+    } else for (let t = 0; t <= H; t++) B[t] = K0 * book.schedule[t];
+    const res = st.res;
     const trace = record && b === 0;
-    impairment(B, book.salvage, f.V, f.W, f.M, f.S, testMonths, e, H, plan.usgaap, st.res, trace ? st.events : undefined);
-    if (trace) {
-      carryingPath(B, book.salvage, f.S, st.events, e, H, st.carrying);
-      st.exit = e;
-    }
+    impairment(B, K0 * book.salvage, f, fl.V, fl.W, fl.M, fl.S, testMonths, e, H, plan.usgaap, res, trace ? st.carrying : undefined);
+    if (trace) st.exit = e;
     const o = book.out;
     for (let k = 0; k < testMonths.length; k++) {
-      buf[o.writedown_m[k] * count + i] = st.res.cumulative[k];
-      buf[o.gap_m[k] * count + i] = B[testMonths[k]] - f.M[testMonths[k]];
+      const t = testMonths[k];
+      buf[o.writedown_m[k] * count + i] = res.cumulative[k];
+      buf[o.gap_m[k] * count + i] = f[t] * B[t] - fl.M[t];
     }
-    buf[o.writedown * count + i] = st.res.total;
-    buf[o.first_impairment_month * count + i] = st.res.first;
+    buf[o.writedown * count + i] = res.total;
+    buf[o.first_impairment_month * count + i] = res.first;
+    buf[o.carrying_m0 * count + i] = res.carrying0;
+    buf[o.charge_m0 * count + i] = res.charge0;
+    for (let y = 0; y < o.charge_y.length; y++) buf[o.charge_y[y] * count + i] = res.chargeY[y];
+    buf[o.failure_loss * count + i] = res.failure;
   }
 }
 

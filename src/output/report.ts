@@ -1,7 +1,18 @@
 import type { RunOutcome } from '../run.ts';
 import { PATHWISE_CAVEAT } from '../run.ts';
 
-/** Money in a width an analyst can scan: $812K, $45.3M, $1.27B. */
+/** Below this a probability shown to one decimal of a percent would read 0.0 % (and above 1 − it, 100.0 %). */
+const ROUNDS_TO_ZERO = 0.0005;
+/** Characters on each side of the tornado's axis; |ρ| = 1 fills one side. */
+const BAR_HALF_WIDTH = 20;
+
+/**
+ * Money in a width an analyst can scan: $812K, $45.3M, $1.27B.
+ *
+ * @param x an amount in USD
+ * @returns the amount with a K/M/B suffix, or — when not finite
+ * @example money(45_300_000) // '$45.3M'
+ */
 export function money(x: number): string {
   if (!Number.isFinite(x)) return '—';
   const a = Math.abs(x), sign = x < 0 ? '-' : '';
@@ -15,36 +26,45 @@ export function money(x: number): string {
  * A probability out of `n` trials that never rounds to a false 0 % or 100 %:
  * 2 of 200,000 shows as "<0.1% (2)", 199,992 of 200,000 as ">99.9% (8 not)".
  *
+ * @param x the probability
+ * @param n the trials it was counted over
+ * @returns the percentage to one decimal, with the count where it would round to 0 % or 100 %
  * @example probability(2 / 200000, 200000) // '<0.1% (2)'
  */
 export function probability(x: number, n: number): string {
   if (!Number.isFinite(x)) return '—';
   const k = Math.round(x * n);
-  if (k > 0 && x < 0.0005) return `<0.1% (${k.toLocaleString('en-US')})`;
-  if (k < n && x >= 0.9995) return `>99.9% (${(n - k).toLocaleString('en-US')} not)`;
+  if (k > 0 && x < ROUNDS_TO_ZERO) return `<0.1% (${k.toLocaleString('en-US')})`;
+  if (k < n && x >= 1 - ROUNDS_TO_ZERO) return `>99.9% (${(n - k).toLocaleString('en-US')} not)`;
   return `${(100 * x).toFixed(1)}%`;
 }
 
-/** The short risk table printed after a run: write-down per asset, policy and portfolio. */
+/**
+ * The short risk table printed after a run: write-down per asset, policy and
+ * portfolio, the tornado, correlations and precision.
+ *
+ * @param r the run's outcome
+ * @returns the text, lines joined by newlines
+ * @example console.log(riskTable(await run(options)))
+ */
 export function riskTable(r: RunOutcome): string {
   const { scenario, summaries, manifest } = r;
-  const rows: string[][] = [['write-down', 'P(>0)', 'mean', 'P50', 'P95', 'P99', 'ES95', 'first loss P50']];
-  const add = (label: string, prefix: string) => {
-    const w = summaries.get(`${prefix}.writedown`);
-    if (!w) return;
+  const books = bookRows(r);
+  const writedowns = books.map(({ label, prefix }) => {
+    const w = summaries.get(`${prefix}.writedown`)!;
     const first = summaries.get(`${prefix}.first_impairment_month`);
-    rows.push([label, probability(w.prob_positive, w.count), money(w.mean), money(w.p50), money(w.p95), money(w.p99), money(w.es95), first && first.count ? `m${first.p50.toFixed(0)}` : '—']);
-  };
-  const policies = Object.keys(scenario.policies);
-  for (const a of scenario.assets) {
-    add(a.name, a.name);
-    if (a.kind === 'hardware') for (const p of policies) add(`  @${p}`, `${a.name}@${p}`);
-  }
-  add('portfolio', 'portfolio');
-  for (const p of policies) add(`  @${p}`, `portfolio@${p}`);
-  const widths = rows[0].map((_, k) => Math.max(...rows.map((row) => row[k].length)));
-  const lines = rows.map((row) => row.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  '));
-  lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
+    const carried = summaries.get(`${prefix}.carrying_m0`)!.mean;
+    return [label, probability(w.prob_positive, w.count), money(w.mean), carried > 0 ? `${((100 * w.mean) / carried).toFixed(1)}%` : '—', money(w.p50), money(w.p95), money(w.p99), money(w.es95), first && first.count ? `m${first.p50.toFixed(0)}` : '—'];
+  });
+  const lines = table(['write-down', 'P(>0)', 'mean', 'of C0', 'P50', 'P95', 'P99', 'ES95', 'first loss P50'], writedowns);
+  const years = Math.ceil(scenario.horizonMonths / 12);
+  const charges = books.map(({ label, prefix }) => [label, ...['charge_m0', ...Array.from({ length: years }, (_, k) => `charge_y${k + 1}`)].map((c) => {
+    const s = summaries.get(`${prefix}.${c}`)!;
+    return `${money(s.p50)} / ${money(s.p95)}`;
+  })]);
+  lines.push('', '"of C0": the mean write-down as a share of the mean carrying amount at t = 0 (carrying_m0).');
+  lines.push('', 'P&L charge by year, P50 / P95: depreciation, failed units, write-downs and the result of a sale (m0: the loss on day one)');
+  lines.push(...table(['charge', 'm0', ...Array.from({ length: years }, (_, k) => `year ${k + 1}`)], charges));
   lines.push('', ...tornado(r, 'portfolio.writedown', 8));
   if (manifest.correlation_repair.length) {
     lines.push('', 'Correlations repaired (--repair-correlations): asked → used');
@@ -63,14 +83,45 @@ export function riskTable(r: RunOutcome): string {
   return [head, '', ...lines, '', `Note: ${PATHWISE_CAVEAT}`].join('\n');
 }
 
-/** The inputs that drive an output most, as a text tornado of Spearman ρ. */
+/** Each book the tables show: every asset (hardware under each policy too), then the portfolio (own, then each policy). */
+function bookRows(r: RunOutcome): { label: string; prefix: string }[] {
+  const policies = Object.keys(r.scenario.policies);
+  const rows: { label: string; prefix: string }[] = [];
+  const withPolicies = (name: string, hardware: boolean) => {
+    rows.push({ label: name, prefix: name });
+    if (hardware) for (const p of policies) rows.push({ label: `  @${p}`, prefix: `${name}@${p}` });
+  };
+  for (const a of r.scenario.assets) withPolicies(a.name, a.kind === 'hardware');
+  withPolicies('portfolio', true);
+  return rows;
+}
+
+/** Columns padded to their widest cell (the first left-aligned, the rest right-aligned), with a rule under the header. */
+function table(header: string[], rows: string[][]): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, k) => Math.max(...all.map((row) => row[k].length)));
+  const lines = all.map((row) => row.map((c, k) => (k === 0 ? c.padEnd(widths[k]) : c.padStart(widths[k]))).join('  '));
+  lines.splice(1, 0, widths.map((w) => '─'.repeat(w)).join('  '));
+  return lines;
+}
+
+/**
+ * The inputs that drive an output most, as a text tornado of Spearman ρ.
+ *
+ * @param r the run's outcome
+ * @param output the output column, e.g. `portfolio.writedown`
+ * @param top how many inputs to show at most
+ * @returns the lines, none when no input has a finite ρ
+ * @example tornado(outcome, 'portfolio.writedown', 8)
+ */
 export function tornado(r: RunOutcome, output: string, top: number): string[] {
   const rows = r.sensitivity.filter((s) => s.output === output && Number.isFinite(s.spearman)).slice(0, top);
   if (rows.length === 0) return [];
   const w = Math.max(...rows.map((s) => s.input.length));
   const bar = (rho: number) => {
-    const k = Math.round(Math.abs(rho) * 20);
-    return rho < 0 ? `${' '.repeat(20 - k)}${'█'.repeat(k)}|${' '.repeat(20)}` : `${' '.repeat(20)}|${'█'.repeat(k)}${' '.repeat(20 - k)}`;
+    const k = Math.round(Math.abs(rho) * BAR_HALF_WIDTH);
+    const full = ' '.repeat(BAR_HALF_WIDTH), bar = '█'.repeat(k), rest = ' '.repeat(BAR_HALF_WIDTH - k);
+    return rho < 0 ? `${rest}${bar}|${full}` : `${full}|${bar}${rest}`;
   };
   return [
     `What drives ${output} (Spearman ρ; share of explained variance)`,

@@ -48,7 +48,7 @@ export function resolveScenario(raw: unknown, file: string, opts: ResolveOptions
   const policies: Record<string, Policy> = {};
   if (o.policies !== undefined) {
     const p = r.mapping('policies', o.policies);
-    for (const [name, v] of Object.entries(p)) policies[r.name(join('policies', name), name)] = readPolicy(r, join('policies', name), v);
+    for (const [name, v] of Object.entries(p)) policies[r.name(join('policies', name), name)] = readPolicy(r, join('policies', name), v, true);
   }
 
   const rawAssets = r.list('assets', o.assets, 1);
@@ -87,13 +87,16 @@ function readTestMonths(r: Reader, v: unknown, H: number): number[] {
   return list;
 }
 
-function readPolicy(r: Reader, path: string, v: unknown): Policy {
+/** A depreciation policy; `named` policies (scenario `policies`) may be prospective changes of estimate. */
+function readPolicy(r: Reader, path: string, v: unknown, named = false): Policy {
   const method = r.oneOf(join(path, 'method'), r.mapping(path, v).method, METHODS);
   const extra = method === 'declining-balance' ? ['factor'] : [];
   const required = method === 'units-of-production' ? ['method', 'usefulLifeMonths', 'plannedUtilization'] : method === 'macrs-5' ? ['method'] : ['method', 'usefulLifeMonths'];
   const optional = method === 'macrs-5' ? ['usefulLifeMonths', 'salvagePct'] : ['salvagePct', ...extra];
-  const o = r.object(path, v, required, optional);
+  const o = r.object(path, v, required, named ? [...optional, 'prospective'] : optional);
+  const prospective = o.prospective === undefined ? false : r.boolean(join(path, 'prospective'), o.prospective);
   if (method === 'macrs-5') {
+    if (prospective) r.fail(join(path, 'prospective'), 'false: a prospective change of estimate needs a useful life, and macrs-5 is a fixed tax table');
     // MACRS fixes its own six-year table with no salvage; accept only values that agree with it
     if (o.usefulLifeMonths !== undefined) r.number(join(path, 'usefulLifeMonths'), o.usefulLifeMonths, { min: MACRS_LIFE, max: MACRS_LIFE });
     if (o.salvagePct !== undefined) r.number(join(path, 'salvagePct'), o.salvagePct, { min: 0, max: 0 });
@@ -106,6 +109,7 @@ function readPolicy(r: Reader, path: string, v: unknown): Policy {
   };
   if (method === 'declining-balance') policy.factor = o.factor === undefined ? DEFAULTS.decliningBalanceFactor : r.number(join(path, 'factor'), o.factor, { min: 0, minExclusive: true, max: 100 });
   if (method === 'units-of-production') policy.plannedUtilization = r.number(join(path, 'plannedUtilization'), o.plannedUtilization, { min: 0, minExclusive: true, max: 1 });
+  if (named) policy.prospective = prospective;
   return policy;
 }
 

@@ -14,6 +14,8 @@ export interface Policy {
   factor?: number;
   /** units-of-production only */
   plannedUtilization?: number;
+  /** a change of estimate from t = 0 on (IAS 8.36, ASC 250), not as if used since acquisition; named policies only */
+  prospective?: boolean;
 }
 
 /** A hardware cohort: fixed parameters, then its sampled inputs (src/schema.ts), a number or a distribution each. */
