@@ -19,6 +19,9 @@ const policy = fc.oneof(
   fc.constant({ method: 'macrs-5' }),
 );
 
+/** A named policy: as if used since acquisition, or (not macrs-5) a prospective change of estimate. */
+const namedPolicy = fc.tuple(policy, fc.boolean()).map(([p, prospective]) => (prospective && p.method !== 'macrs-5' ? { ...p, prospective } : p));
+
 const hardware = (name: string) =>
   fc.record({
     name: fc.constant(name), kind: fc.constant('hardware'),
@@ -41,7 +44,7 @@ const model = (name: string, parent: fc.Arbitrary<string | undefined>) =>
     lifespanMonths: input(0, 36), peakMonthlyRevenue: input(0, 5e7), tokenPriceCompression: input(0, 0.95), tailFraction: input(0, 1), servingCostRatio: input(0, 1.2),
   }, { requiredKeys: ['name', 'kind', 'trainingCost', 'releaseMonth', 'accounting', 'lifespanMonths', 'peakMonthlyRevenue', 'tokenPriceCompression', 'tailFraction', 'servingCostRatio'] });
 
-/** Random valid scenarios: 1–2 cohorts, 0–3 models (children of earlier ones), 0–2 policies, both standards. */
+/** Random valid scenarios: 1–2 cohorts, 0–3 models (children of earlier ones), 0–2 policies (some prospective), both standards. */
 export const arbitraryScenario = fc
   .record({
     horizonMonths: fc.integer({ min: 13, max: 96 }),
@@ -49,7 +52,7 @@ export const arbitraryScenario = fc
     standard: fc.constantFrom('ifrs', 'usgaap'),
     nHardware: fc.integer({ min: 1, max: 2 }),
     nModels: fc.integer({ min: 0, max: 3 }),
-    policies: fc.array(policy, { maxLength: 2 }),
+    policies: fc.array(namedPolicy, { maxLength: 2 }),
     testStep: fc.integer({ min: 1, max: 24 }),
   })
   .chain((s) =>
