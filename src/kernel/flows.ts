@@ -14,7 +14,7 @@ export interface Flows {
   V: Float64Array;
   /** undiscounted recoverability amount (ASC 360) */
   W: Float64Array;
-  /** the book schedule in use, in USD */
+  /** the trial's units-of-production book, in USD */
   B: Float64Array;
   /** f[t] = n[t] / n[0]: the share of the units in service at t = 0 still in service (1 for a model) */
   f: Float64Array;

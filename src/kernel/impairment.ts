@@ -33,7 +33,8 @@ export function createBookResult(tests: number, H: number): BookResult {
  * held to H); at a sale at e < H the loss max(0, C[e] − S[e]), nothing after.
  * A loss resets the schedule's shape on x = X / f[t].
  *
- * @param B book schedule in USD, t = 0..H (un-reset; for the units in service at t = 0)
+ * @param B book schedule, t = 0..H (un-reset; for the units in service at t = 0), in units of `scale` USD
+ * @param scale USD per unit of B (the book cost K0 for a tabulated schedule, 1 for one already in USD)
  * @param salvage the schedule's salvage value in USD
  * @param f share of the t = 0 units still in service, t = 0..H
  * @param V discounted recoverable amount (IFRS)
@@ -48,7 +49,7 @@ export function createBookResult(tests: number, H: number): BookResult {
  * @param path when given, C[t] after any loss at t, min(C, S) at the sale, 0 after it
  */
 export function impairment(
-  B: Float64Array, salvage: number, f: Float64Array,
+  B: Float64Array, scale: number, salvage: number, f: Float64Array,
   V: Float64Array, W: Float64Array, M: Float64Array, S: Float64Array,
   tests: Int32Array, e: number, H: number, usgaap: boolean, res: BookResult, path?: Float64Array,
 ): void {
@@ -56,7 +57,8 @@ export function impairment(
   let k = 0;
   res.chargeY.fill(0);
   for (let t = 0; t <= H; t++) {
-    const base = sal + kappa * (B[t] - salvage);
+    const Bt = scale * B[t];
+    const base = sal + kappa * (Bt - salvage);
     if (t > 0) failure += (f[t - 1] - f[t]) * base;
     const C = f[t] * base;
     if (t === 0) res.carrying0 = C;
@@ -91,7 +93,7 @@ export function impairment(
         after = C - loss;
         const x = after / f[t]; // f[t] > 0: a loss needs C > 0
         sal = salvage < x ? salvage : x;
-        const den = B[t] - salvage;
+        const den = Bt - salvage;
         kappa = den !== 0 ? (x - sal) / den : 0;
       }
       res.cumulative[k++] = total;

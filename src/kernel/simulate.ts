@@ -137,19 +137,22 @@ function finishAsset(plan: Plan, a: AssetPlan, st: KernelState, buf: Float64Arra
   else for (let t = 0; t <= H; t++) f[t] = fl.n[t] / fl.n[0];
   for (let b = 0; b < a.books.length; b++) {
     const book = a.books[b];
-    const B = fl.B;
-    if (book.schedule === null) {
+    // a tabulated schedule is per unit of K0 and scaled where it is read; units-of-production is filled in USD
+    let B = book.schedule, scale = K0;
+    if (B === null) {
+      B = fl.B;
+      scale = 1;
       if (a.kind === 'hardware') unitsOfProductionBook(K0 * book.cost, K0 * book.salvage, book.L, book.plannedUtilization, a.fixed.units, book.age0, fl.n, fl.u, H, B);
-    } else for (let t = 0; t <= H; t++) B[t] = K0 * book.schedule[t];
+    }
     const res = st.res;
     const trace = record && b === 0;
-    impairment(B, K0 * book.salvage, f, fl.V, fl.W, fl.M, fl.S, testMonths, e, H, plan.usgaap, res, trace ? st.carrying : undefined);
+    impairment(B, scale, K0 * book.salvage, f, fl.V, fl.W, fl.M, fl.S, testMonths, e, H, plan.usgaap, res, trace ? st.carrying : undefined);
     if (trace) st.exit = e;
     const o = book.out;
     for (let k = 0; k < testMonths.length; k++) {
       const t = testMonths[k];
       buf[o.writedown_m[k] * count + i] = res.cumulative[k];
-      buf[o.gap_m[k] * count + i] = f[t] * B[t] - fl.M[t];
+      buf[o.gap_m[k] * count + i] = f[t] * (scale * B[t]) - fl.M[t];
     }
     buf[o.writedown * count + i] = res.total;
     buf[o.first_impairment_month * count + i] = res.first;
