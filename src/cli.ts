@@ -2,6 +2,8 @@ import { relative } from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { DEFAULT_SCENARIO } from './scenario/load.ts';
+import { MAX_CALIBRATION_TRIALS } from './scenario/resolve.ts';
+import { VALUATIONS, type Valuation } from './scenario/types.ts';
 import { InputError } from './errors.ts';
 import { run } from './run.ts';
 import { GIB, MEMORY_BUDGET, precisionProblem, RUN_DEFAULTS, seedProblem, wholeNumberProblem, type RunConfig, type WholeNumberSetting } from './run-config.ts';
@@ -36,6 +38,12 @@ function runOptions(cmd: Command): Command {
     .addOption(new Option('--workers <w>', 'worker threads (results do not depend on it)').argParser(integer('workers')).default(d.workers, 'available cores'))
     .option('--chunk-size <c>', 'trials per chunk (part of the reproducibility key)', integer('chunkSize'), d.chunkSize)
     .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
+    .addOption(new Option('--valuation <kind>', 'recoverable amounts from what the holder can observe (expected, least-squares Monte Carlo) or with foresight of each trial (pathwise); default: the scenario\'s, else expected').choices(VALUATIONS))
+    .option('--calibration-trials <n>', 'expected valuation: trials that fit the regressions (scenario key calibrationTrials, default 32768)', (v: string) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v.trim()) || n < 16 || n > MAX_CALIBRATION_TRIALS) throw new InvalidArgumentError(`--calibration-trials must be a whole number from 16 to ${MAX_CALIBRATION_TRIALS.toLocaleString('en-US')}, got '${v}'.`);
+      return n;
+    })
     .addOption(new Option('--set <path=value>', 'what-if without editing the file: set a scenario key, e.g. h100.priceCompression.mode=0.5 (repeatable; checked like the file)').argParser((v: string, prev: string[]) => [...prev, v]).default(d.overrides, 'none'))
     .addOption(new Option('--sampler <kind>', 'how inputs are drawn: random, lhs (Latin hypercube) or sobol (scrambled quasi-random)').choices(SAMPLERS).default(d.sampler))
     .option('--repair-correlations', 'replace rank correlations that cannot hold together by the nearest valid set (Higham), and print it', d.repairCorrelations)
@@ -54,8 +62,18 @@ interface Opts extends Omit<RunConfig, 'formats' | 'overrides'> {
   out?: string;
   format: Format[];
   set: string[];
+  valuation?: Valuation;
+  calibrationTrials?: number;
   quiet: boolean;
   debug: boolean;
+}
+
+/** --valuation and --calibration-trials set scenario keys: as --set does, before any --set. */
+function scenarioFlags(o: Opts): string[] {
+  return [
+    ...(o.valuation === undefined ? [] : [`valuation=${o.valuation}`]),
+    ...(o.calibrationTrials === undefined ? [] : [`calibrationTrials=${o.calibrationTrials}`]),
+  ];
 }
 
 async function execute(scenarioFile: string, o: Opts): Promise<void> {
@@ -73,7 +91,7 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
   try {
     const r = await run({
       // run() takes the RunConfig keys of `o` and ignores the CLI's own (quiet, debug, format, set)
-      ...o, formats: o.format, overrides: o.set, scenarioFile,
+      ...o, formats: o.format, overrides: [...scenarioFlags(o), ...o.set], scenarioFile,
       command: process.argv.slice(1), signal: abort.signal,
       onProgress: bar
         ? (done, total) => {

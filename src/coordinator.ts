@@ -2,6 +2,8 @@ import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Plan } from './plan.ts';
+import type { MonthFit } from './valuation/basis.ts';
+import type { Calibration } from './valuation/calibrate.ts';
 import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import type { RunConfig } from './run-config.ts';
@@ -49,6 +51,8 @@ export class Coordinator {
   /** ranks of the uncertain inputs (plan.sensitivity.inputs), filled by sensitivity() */
   readonly rankStore: ColumnStore;
   private destroyed?: Promise<void>;
+  /** the expected valuation's fits once calibrate() ran; null: pathwise */
+  private fits: MonthFit[][] | null = null;
   private closed?: Promise<void>;
 
   /**
@@ -88,6 +92,19 @@ export class Coordinator {
   }
 
   /**
+   * The expected valuation's regressions, one asset per task (they run in
+   * parallel; each worker draws the calibration trials once, from the seed
+   * alone). Chunks simulated afterwards use them.
+   *
+   * @returns per asset, its monthly fits and foresight figures
+   */
+  async calibrate(): Promise<Calibration[]> {
+    const calibrations = await Promise.all(this.plan.assets.map((a, asset) => this.run({ kind: 'calibrate', asset }, failed(`calibration of ${a.name}`))));
+    this.fits = calibrations.map((c) => c.months);
+    return calibrations;
+  }
+
+  /**
    * Simulate the chunks into the store.
    *
    * @param chunks the chunks to run
@@ -98,7 +115,7 @@ export class Coordinator {
     const total = { sample: 0, simulate: 0 };
     await Promise.all(
       chunks.map(async (chunk) => {
-        const t = await this.run({ kind: 'chunk', chunk }, (e) => new ChunkError(chunk, e));
+        const t = await this.run({ kind: 'chunk', chunk, fits: this.fits }, (e) => new ChunkError(chunk, e));
         total.sample += t.sample;
         total.simulate += t.simulate;
         onChunk?.(chunk);

@@ -5,7 +5,7 @@ import type { ModelFixed } from './kernel/model.ts';
 import { inputDomain } from './scenario/inputs.ts';
 import { assetInputs } from './scenario/resolve.ts';
 import { ASSET_OUTPUTS, BOOK_OUTPUTS, HARDWARE_SCALARS, MODEL_INPUTS, OUTPUTS, type AssetOutput, type BookOutput, type Output, type OutputColumns, type Role } from './schema.ts';
-import type { Asset, HardwareAsset, ModelAsset, Policy, Scenario } from './scenario/types.ts';
+import type { Asset, HardwareAsset, ModelAsset, Policy, Scenario, Valuation } from './scenario/types.ts';
 
 /**
  * The plan turns a resolved scenario into what workers need: the column
@@ -21,7 +21,11 @@ export interface Plan {
   /** monthly discount factor (1 + r)^(−1/12) */
   d: number;
   usgaap: boolean;
+  valuation: Valuation;
+  calibrationTrials: number;
   testMonths: Int32Array;
+  /** t = 0 and each test month: the months of recoverable_m{t} */
+  valuedMonths: Int32Array;
   columns: Column[];
   /** inputs[j] feeds column j */
   inputs: PlanInput[];
@@ -121,11 +125,15 @@ export function buildPlan(s: Scenario): Plan {
   const inputs: PlanInput[] = [];
   const add = (name: string, unit: string, role: Role) => columns.push({ name, unit, role }) - 1;
   const years = Array.from({ length: Math.ceil(H / 12) }, (_, k) => k + 1);
+  const valuedMonths = valuedMonthsOf(s);
   /** columns for `keys` under `prefix`, one per test month for outputs that repeat */
   const outputs = <K extends Output>(prefix: string, keys: readonly K[]): OutputColumns<K> => {
     const one = (k: K, suffix: string | number = '') => add(`${prefix}.${k}${suffix}`, OUTPUTS[k].unit, OUTPUTS[k].role);
     const over = (k: K) => ('over' in OUTPUTS[k] ? OUTPUTS[k].over : undefined);
-    return Object.fromEntries(keys.map((k) => [k, over(k) === undefined ? one(k) : (over(k) === 'years' ? years : s.testMonths).map((t) => one(k, t))])) as OutputColumns<K>;
+    return Object.fromEntries(keys.map((k) => {
+      const o = over(k);
+      return [k, o === undefined ? one(k) : { years, testMonths: s.testMonths, valuedMonths }[o].map((t) => one(k, t))];
+    })) as OutputColumns<K>;
   };
 
   // inputs first, every asset's, in scenario order
@@ -186,6 +194,9 @@ export function buildPlan(s: Scenario): Plan {
     H,
     d: Math.pow(1 + s.discountRate, -1 / 12),
     usgaap: s.standard === 'usgaap',
+    valuation: s.valuation,
+    calibrationTrials: s.calibrationTrials,
+    valuedMonths: Int32Array.from(valuedMonths),
     testMonths: Int32Array.from(s.testMonths),
     columns,
     inputs,
@@ -234,6 +245,16 @@ function modelBook(a: ModelAsset, H: number, out: BookPlan['out']): BookPlan {
   const L = a.accounting.amortizationMonths ?? 0;
   if (a.accounting.treatment === 'capitalized') bookSchedule(METHOD['straight-line'], 1, 0, L, 0, -a.releaseMonth, schedule);
   return { policy: '', method: METHOD['straight-line'], cost: 1, salvage: 0, L, age0: -a.releaseMonth, plannedUtilization: 0, schedule, out };
+}
+
+/**
+ * Months whose recoverable amount is an output: t = 0 and each test month.
+ *
+ * @param s a resolved scenario
+ * @returns the months in increasing order
+ */
+export function valuedMonthsOf(s: Scenario): number[] {
+  return s.testMonths[0] === 0 ? [...s.testMonths] : [0, ...s.testMonths];
 }
 
 /** Scenario order, except that a model waits for its parent. */

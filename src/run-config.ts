@@ -88,7 +88,7 @@ export function precisionProblem(p: number | string): string | null {
 /** Bytes in a GiB. */
 export const GIB = 2 ** 30;
 
-/** Largest column store kept in memory by `--store auto`: 4 GiB (a 1,000,000-trial default run needs 5.2 GB, so it spills). */
+/** Largest column store kept in memory by `--store auto`: 4 GiB (a 1,000,000-trial default run needs 5.4 GB, so it spills). */
 export const MEMORY_BUDGET = 4 * GIB;
 
 /** What a caller of `run()` gives: any settings (the rest default), the scenario and what is not a setting. */

@@ -11,6 +11,9 @@ import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummarie
 import { SAMPLER_DESCRIPTIONS } from './sampling/sample-chunk.ts';
 import { capacity, checkPlanLimits, chooseStore, runConfig, type RunRequest } from './run-config.ts';
 import { JSON_FILES, TABLES } from './schema.ts';
+import { VALUATION_FILE, valuationFile } from './valuation/file.ts';
+import type { Calibration } from './valuation/calibrate.ts';
+import type { Valuation } from './scenario/types.ts';
 import { selectColumns } from './output/select-columns.ts';
 import { rankCorrelation } from './stats/ranks.ts';
 import { VERSION } from './version.ts';
@@ -58,18 +61,43 @@ export interface Manifest {
   store: 'memory' | 'spill';
   node: string;
   platform: string;
-  /** seconds. sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase;
+  /** seconds. calibrate: the expected valuation's regressions (wall); sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase after calibration;
    * aggregate (summaries, in the workers) and write (files, in the main thread) overlap and are both measured from the end of simulation */
-  timings: { load: number; sample: number; simulate: number; simulate_wall: number; aggregate: number; write: number; total: number };
+  timings: { load: number; calibrate: number; sample: number; simulate: number; simulate_wall: number; aggregate: number; write: number; total: number };
   /** peak resident memory of the process (all threads), MB */
   peak_rss_mb: number;
   files: string[];
+  valuation: ValuationSummary;
   caveat: string;
 }
 
 /** The model's one known bias, printed with every result. */
 export const PATHWISE_CAVEAT =
   'Recoverable amounts are pathwise (each trial knows its own future), which biases recoverable amounts up and write-downs down: read write-downs as lower bounds.';
+
+/** What the expected valuation assumes and how it errs, printed with every expected run. */
+export const EXPECTED_CAVEAT =
+  'Recoverable amounts use only what the holder can observe at each month (expected valuation, least-squares Monte Carlo): the fitted exit rule is a feasible one, so values lean low by its fitting error; R² of every fit in valuation.json.';
+
+/** The valuation a run used, its calibration and, per asset, what foresight would add to V[0] (mean over the calibration trials). */
+export interface ValuationSummary {
+  valuation: Valuation;
+  calibration_trials?: number;
+  assets?: Record<string, { pathwise_v0_mean: number; expected_v0_mean: number; foresight_premium: number; r2_min: number; r2_max: number }>;
+}
+
+function valuationSummary(plan: Plan, calibrations: Calibration[] | null): ValuationSummary {
+  if (!calibrations) return { valuation: plan.valuation };
+  return {
+    valuation: plan.valuation,
+    calibration_trials: plan.calibrationTrials,
+    assets: Object.fromEntries(plan.assets.map((a, i) => {
+      const { months, foresight } = calibrations[i];
+      const r2 = months.map((m) => m.r2);
+      return [a.name, { pathwise_v0_mean: foresight.pathwiseV0, expected_v0_mean: foresight.expectedV0, foresight_premium: foresight.pathwiseV0 - foresight.expectedV0, r2_min: Math.min(...r2), r2_max: Math.max(...r2) }];
+    })),
+  };
+}
 
 /**
  * scenario → plan → pool → summaries → files. Nothing is created before the
@@ -104,6 +132,12 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     coordinator = new Coordinator(plan, { ...config, capacity: room, store, spillDir });
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
+    // the expected valuation's regressions come first: every chunk uses them
+    const tc = performance.now();
+    const calibrations = plan.valuation === 'expected' ? await coordinator.calibrate() : null;
+    const valuation = valuationSummary(plan, calibrations);
+    const caveat = calibrations ? EXPECTED_CAVEAT : PATHWISE_CAVEAT;
+    const ts = performance.now();
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
       ...config, trials: Math.min(config.trials, room), watch,
       onChunk: (c) => {
@@ -123,7 +157,8 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       trials: String(n),
       scenario_hash: scenarioHash,
       standard: scenario.standard,
-      caveat: PATHWISE_CAVEAT,
+      valuation: plan.valuation,
+      caveat,
     };
     // summaries and ranks run in the workers while this thread streams the trials from the same shared columns
     let t3 = 0;
@@ -150,7 +185,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     if (written.status === 'rejected') throw written.reason;
     const [summaries, rho, bands] = stats.value;
     req.signal?.throwIfAborted();
-    await writeSummaries(dir, plan, summaries, metadata, formats);
+    await writeSummaries(dir, plan, summaries, metadata, formats, valuation);
     const sensitivity = sensitivityRows(plan, rho);
     await writeSensitivity(dir, sensitivity, metadata, formats);
     const achieved = plan.correlations.map(([a, b, target]) => {
@@ -161,6 +196,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     const warnings = sampler === 'sobol' && (n & (n - 1)) !== 0 ? [`Sobol points balance best at a power of two; ${n.toLocaleString('en-US')} trials is not one (try ${(2 ** Math.round(Math.log2(n))).toLocaleString('en-US')})`] : [];
     await writePaths(dir, plan.H, bands, Math.min(coordinator.pathK, n), metadata, formats);
     writeJson(dir.file('scenario.json'), scenario);
+    if (calibrations) writeJson(dir.file(VALUATION_FILE), valuationFile(plan, seed, calibrations.map((c) => c.months)));
     const t5 = performance.now();
     const manifest: Manifest = {
       engine: 'sim',
@@ -188,16 +224,18 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       platform: `${process.platform}-${process.arch}`,
       timings: {
         load: s(t1 - t0),
+        calibrate: s(ts - tc),
         sample: times.sample,
         simulate: times.simulate,
-        simulate_wall: s(t2 - t1),
+        simulate_wall: s(t2 - ts),
         aggregate: s(t3 - t2),
         write: s(t5 - t2),
         total: s(performance.now() - t0),
       },
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / KIB_PER_MIB), // maxRSS is in KiB
-      files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES],
-      caveat: PATHWISE_CAVEAT,
+      valuation,
+      files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES, ...(calibrations ? [VALUATION_FILE] : [])],
+      caveat,
     };
     writeJson(dir.file('manifest.json'), manifest);
     req.signal?.throwIfAborted();

@@ -54,14 +54,14 @@ export type Role = 'input' | 'loss' | 'value' | 'amount' | 'month';
  * A per-trial output. `book` outputs exist once per book variant (the asset's
  * own policy and each named policy); `asset` outputs once per asset. `over`
  * repeats the column for each test month (`<name><t>`, e.g. `writedown_m12`)
- * or each year k = 1..⌈H/12⌉ (`charge_y3`).
+ * (`valuedMonths`: t = 0 and each test month) or each year k = 1..⌈H/12⌉ (`charge_y3`).
  * `portfolio` outputs are also summed across assets per trial.
  */
 export interface OutputSpec {
   scope: 'asset' | 'book';
   unit: string;
   role: Exclude<Role, 'input'>;
-  over?: 'testMonths' | 'years';
+  over?: 'testMonths' | 'valuedMonths' | 'years';
   portfolio?: boolean;
 }
 
@@ -75,7 +75,7 @@ export const OUTPUTS = {
   charge_m0: { scope: 'book', unit: 'USD', role: 'loss', portfolio: true },
   charge_y: { scope: 'book', unit: 'USD', role: 'loss', over: 'years', portfolio: true },
   failure_loss: { scope: 'book', unit: 'USD', role: 'loss', portfolio: true },
-  recoverable_m0: { scope: 'asset', unit: 'USD', role: 'value' },
+  recoverable_m: { scope: 'asset', unit: 'USD', role: 'value', over: 'valuedMonths' },
   exit_month: { scope: 'asset', unit: 'months', role: 'month' },
   npv: { scope: 'asset', unit: 'USD', role: 'value' },
   payback_month: { scope: 'asset', unit: 'months', role: 'month' },

@@ -68,6 +68,8 @@ export const arbitraryScenario = fc
     return {
       horizonMonths: base.horizonMonths,
       discountRate: base.discountRate,
+      valuation: 'pathwise', // the reference transcription's; the expected valuation has its own tests
+
       standard: base.standard,
       testMonths,
       policies: Object.fromEntries(base.policies.map((p, i) => [`p${i}`, p])),

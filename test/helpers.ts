@@ -3,14 +3,17 @@ import type { Scenario } from '../src/scenario/types.ts';
 import { buildPlan, type Plan } from '../src/plan.ts';
 import { createChunkSampler, sampleChunk } from '../src/sampling/sample-chunk.ts';
 import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
+import { calibrateAsset, calibrationInputs } from '../src/valuation/calibrate.ts';
 
-/** Run `count` trials in this thread (no pool) and return the chunk buffer with its plan. */
+/** Run `count` trials in this thread (no pool), calibrating first under the expected valuation, and return the rows with the plan. */
 export function simulateInline(raw: unknown, count = 1, seed = '1'): { scenario: Scenario; plan: Plan; rows: Record<string, number>[] } {
   const scenario = resolveScenario(raw, 'test.yaml');
   const plan = buildPlan(scenario);
   const buf = new Float64Array(plan.columns.length * count);
   sampleChunk(createChunkSampler(plan, { seed }), { index: 0, start: 0, count }, buf);
-  simulateChunk(plan, createKernelState(plan), buf, count);
+  const inputs = plan.valuation === 'expected' ? calibrationInputs(plan, seed) : null;
+  const fits = inputs && plan.assets.map((_, ai) => calibrateAsset(plan, ai, inputs).months);
+  simulateChunk(plan, createKernelState(plan, fits), buf, count);
   const rows = Array.from({ length: count }, (_, i) => Object.fromEntries(plan.columns.map((c, j) => [c.name, buf[j * count + i]])));
   return { scenario, plan, rows };
 }

@@ -125,7 +125,8 @@ export function referenceTrial(sc: Scenario, inputs: Row, trace?: Record<string,
     for (let t = 0; t < H; t++) if (exits(t)) { e = t; break; }
     const K = a.kind === 'hardware' ? a.units * a.unitCost : a.trainingCost;
     const now = a.kind === 'hardware' ? a.ageMonths === 0 : a.releaseMonth >= 0;
-    out[`${a.name}.recoverable_m0`] = V[0];
+    // V[t] at t = 0 and each test month, none after the asset is sold
+    for (const t of new Set([0, ...sc.testMonths])) out[`${a.name}.recoverable_m${t}`] = t <= e ? V[t] : NaN;
     out[`${a.name}.exit_month`] = e;
     out[`${a.name}.npv`] = now ? V[0] - K : NaN;
     let pay = NaN, cum = 0;

@@ -18,7 +18,7 @@ describe('the declared schema', () => {
   it('the plan lays out exactly the declared inputs and outputs, in declaration order', () => {
     const s = resolveScenario({ testMonths: [0, 12], policies: { short: { method: 'straight-line', usefulLifeMonths: 24 } }, assets: [hardware({ utilization: [0.5, 0.4] }), model()] }, 'schema.yaml');
     const names = buildPlan(s).columns.map((c) => c.name);
-    const over: Record<string, number[]> = { testMonths: [0, 12], years: [1, 2, 3, 4, 5, 6] }; // H = 72
+    const over: Record<string, number[]> = { testMonths: [0, 12], valuedMonths: [0, 12], years: [1, 2, 3, 4, 5, 6] }; // H = 72
     const spec = (k: keyof typeof OUTPUTS): OutputSpec => OUTPUTS[k];
     const rep = (prefix: string, keys: readonly (keyof typeof OUTPUTS)[]) => keys.flatMap((k) => (spec(k).over ? over[spec(k).over!].map((t) => `${prefix}.${k}${t}`) : [`${prefix}.${k}`]));
     expect(names).toEqual([

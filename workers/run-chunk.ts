@@ -7,6 +7,8 @@ import { summarize, type Summary } from '../src/stats/summarize.ts';
 import { pathBands } from '../src/stats/path-bands.ts';
 import { openStore, type ColumnStore, type StoreSpec } from '../src/column-store.ts';
 import { rankCorrelation, rankInto, rankSpace, type RankSpace } from '../src/stats/ranks.ts';
+import { calibrateAsset, calibrationInputs, type Calibration } from '../src/valuation/calibrate.ts';
+import type { MonthFit } from '../src/valuation/basis.ts';
 
 /** What the coordinator hands every worker once, at pool start. */
 export interface WorkerSetup {
@@ -26,7 +28,10 @@ export interface WorkerSetup {
 
 /** What a task of each kind carries. */
 interface TaskFields {
-  chunk: { chunk: Chunk };
+  /** `fits`: the expected valuation's coefficients per asset (null for pathwise); a worker keeps the first it sees */
+  chunk: { chunk: Chunk; fits: MonthFit[][] | null };
+  /** least-squares Monte Carlo for one asset on the calibration trials */
+  calibrate: { asset: number };
   /** summary of a column, or of column − minus trial by trial */
   summary: { column: number; minus?: number; length: number };
   /** rank the uncertain input in sensitivity slot `slot` into the rank store */
@@ -48,6 +53,8 @@ export interface ChunkTimes { sample: number; simulate: number }
 /** What a task of each kind returns. */
 export interface TaskResults {
   chunk: ChunkTimes;
+  /** one fit per month t = 0..H − 1 */
+  calibrate: Calibration;
   summary: Summary;
   /** ranks land in the rank store */
   ranks: null;
@@ -70,6 +77,8 @@ interface Context {
   pathSink: PathSink;
   /** sampler, kernel state and chunk buffer: on the first chunk */
   kernel?: { sampler: ChunkSampler; state: KernelState; buf: Float64Array };
+  /** the calibration trials' inputs: on the first calibrate task */
+  calibration?: Float64Array;
   /** sort and rank scratch for the whole run: on the first statistics task */
   space?: Space;
 }
@@ -82,9 +91,9 @@ function open(): Context {
   return context;
 }
 
-function kernelOf(c: Context): NonNullable<Context['kernel']> {
+function kernelOf(c: Context, fits: MonthFit[][] | null): NonNullable<Context['kernel']> {
   const { plan, sampler, seed, trials, chunkSize } = c.setup;
-  c.kernel ??= { sampler: createChunkSampler(plan, { kind: sampler, seed, N: trials }), state: createKernelState(plan), buf: new Float64Array(plan.columns.length * chunkSize) };
+  c.kernel ??= { sampler: createChunkSampler(plan, { kind: sampler, seed, N: trials }), state: createKernelState(plan, fits), buf: new Float64Array(plan.columns.length * chunkSize) };
   return c.kernel;
 }
 
@@ -102,14 +111,14 @@ const MS_PER_S = 1000;
 /** The worker's handlers: adapters from a message to the sampler and kernel, or to the statistics. */
 export const handlers = {
   /** Sample and simulate a chunk in a worker-local buffer (columns contiguous, reused), then store each column at the chunk's offset. */
-  chunk({ chunk }) {
+  chunk({ chunk, fits }) {
     const c = open();
     const { plan } = c.setup;
     if (fault && Number(fault[2]) === chunk.index) {
       if (fault[1] === 'exit') process.exit(EXIT_CODE_OF_INJECTED_FAULT);
       throw new Error('injected fault');
     }
-    const k = kernelOf(c);
+    const k = kernelOf(c, fits);
     const width = plan.columns.length;
     const buf = k.buf.subarray(0, width * chunk.count);
     const t0 = performance.now();
@@ -140,6 +149,12 @@ export const handlers = {
     const x = c.store.read(c.setup.plan.sensitivity.inputs[slot], 0, length, space.x);
     c.rankStore.write(slot, 0, rankInto(x, space.ranks.subarray(0, length), space));
     return null;
+  },
+
+  calibrate({ asset }) {
+    const c = open();
+    c.calibration ??= calibrationInputs(c.setup.plan, c.setup.seed);
+    return calibrateAsset(c.setup.plan, asset, c.calibration);
   },
 
   spearman({ column, length }) {

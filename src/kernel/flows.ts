@@ -18,9 +18,13 @@ export interface Flows {
   B: Float64Array;
   /** f[t] = n[t] / n[0]: the share of the units in service at t = 0 still in service (1 for a model) */
   f: Float64Array;
+  /** hardware: today's margin per surviving unit, cf[t] (t = 0 too); model: revenue R[t] (t = 0 too) */
+  rate: Float64Array;
+  /** hardware: months since the newest generation shipped, a(t) − shipAge */
+  sinceShip: Float64Array;
 }
 
 export function allocateFlows(H: number): Flows {
   const f = () => new Float64Array(H + 1);
-  return { n: f(), u: f(), CF: f(), M: f(), S: f(), V: f(), W: f(), B: f(), f: f() };
+  return { n: f(), u: f(), CF: f(), M: f(), S: f(), V: f(), W: f(), B: f(), f: f(), rate: f(), sinceShip: f() };
 }

@@ -15,7 +15,7 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
 }
 
 /**
- * Fill n, u, CF, M and S for t = 0..H (MODEL.md "Hardware cohort").
+ * Fill n, u, CF, M, S and the observable rate and sinceShip for t = 0..H (MODEL.md "Hardware cohort").
  * Monthly powers are carried as running products (one multiply per month
  * instead of a pow); generation-dependent factors change only when g does.
  *
@@ -26,7 +26,7 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
  * @param f the flows to fill
  */
 export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Float64Array, H: number, f: Flows): void {
-  const { n, u, CF, M, S } = f;
+  const { n, u, CF, M, S, rate, sinceShip } = f;
   const fsa = x[HW.firstSupersededAge], cad = x[HW.cadenceMonths];
   const failureRate = x[HW.failureRate], resaleDecay = x[HW.resaleDecay], resaleFloor = x[HW.resaleFloor];
   const g0 = generation(c.ageMonths, fsa, cad);
@@ -41,7 +41,7 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
   let units = c.units * Math.pow(1 - failureRate, c.ageMonths / 12);
   let price = x[HW.rentalPrice];
   let resale = Math.exp((-resaleDecay * c.ageMonths) / 12);
-  let gPrev = -1, shock = 1, haircut = 1, util = 0;
+  let gPrev = -1, shock = 1, haircut = 1, util = 0, shipAge = 0;
   CF[0] = 0;
   for (let t = 0; t <= H; t++) {
     const g = generation(c.ageMonths + t, fsa, cad);
@@ -55,10 +55,14 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
         haircut = Math.pow(keepResale, g);
       }
       util = utilization[g < top ? g : top];
+      shipAge = g === 0 ? 0 : fsa + (g - 1) * cad;
       gPrev = g;
     }
     n[t] = units;
     u[t] = util;
+    // what the holder observes (MODEL.md "expected"): today's margin per unit and the age of the newest generation
+    rate[t] = HOURS_PER_MONTH * util * price * shock - energyPerUnit * (idle + (1 - idle) * util) - c.opexPerUnitMonth;
+    sinceShip[t] = c.ageMonths + t - shipAge;
     if (t > 0) {
       const revenue = units * HOURS_PER_MONTH * util * price * shock;
       const energy = units * energyPerUnit * (idle + (1 - idle) * util);

@@ -6,7 +6,7 @@ import { MD } from '../schema.ts';
 export type ModelFixed = Pick<ModelAsset, 'releaseMonth' | 'rampMonths'>;
 
 /**
- * Fill CF (and zero M, S: weights have no secondary market) for t = 0..H.
+ * Fill CF and the revenue R (in `rate`), and zero M, S (weights have no secondary market), for t = 0..H.
  *
  * @param c the model's fixed parameters
  * @param x one trial's draws, at the offsets of MD
@@ -15,7 +15,7 @@ export type ModelFixed = Pick<ModelAsset, 'releaseMonth' | 'rampMonths'>;
  * @param f the flows to fill
  */
 export function modelFlows(c: ModelFixed, x: Float64Array, s: number, H: number, f: Flows): void {
-  const { CF, M, S } = f;
+  const { CF, M, S, rate } = f;
   const tokenPriceCompression = x[MD.tokenPriceCompression], tailFraction = x[MD.tailFraction], peak = x[MD.peakMonthlyRevenue];
   const compress = Math.pow(1 - tokenPriceCompression, 1 / 12);
   const keep = 1 - x[MD.servingCostRatio];
@@ -25,12 +25,16 @@ export function modelFlows(c: ModelFixed, x: Float64Array, s: number, H: number,
   CF[0] = 0;
   M[0] = 0;
   S[0] = 0;
+  // R[0] by the formula: what the holder observes at t = 0
+  const age0 = -c.releaseMonth;
+  rate[0] = age0 <= 0 ? 0 : peak * Math.min(1, age0 / c.rampMonths) * Math.pow(1 - tokenPriceCompression, age0 / 12) * (0 <= s ? 1 : tailFraction);
   for (let t = 1; t <= H; t++) {
     M[t] = 0;
     S[t] = 0;
     const age = t - c.releaseMonth;
     if (age <= 0) {
       CF[t] = 0;
+      rate[t] = 0;
       continue;
     }
     if (live) price *= compress;
@@ -38,7 +42,8 @@ export function modelFlows(c: ModelFixed, x: Float64Array, s: number, H: number,
     const ramp = age < c.rampMonths ? age / c.rampMonths : 1;
     const tail = t <= s ? 1 : tailFraction;
     // multiplied in MODEL.md's order, so ties in the exit decision resolve as the formula does
-    CF[t] = peak * ramp * price * tail * keep;
+    rate[t] = peak * ramp * price * tail;
+    CF[t] = rate[t] * keep;
   }
 }
 

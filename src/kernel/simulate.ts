@@ -1,4 +1,4 @@
-import type { AssetPlan, ModelPlan, Plan } from '../plan.ts';
+import type { ModelPlan, Plan } from '../plan.ts';
 import { HARDWARE_SCALARS, MD, MODEL_INPUTS, PATH_QUANTITIES, PQ } from '../schema.ts';
 import { unitsOfProductionBook } from './book.ts';
 import { allocateFlows, type Flows } from './flows.ts';
@@ -6,6 +6,8 @@ import { hardwareFlows } from './hardware.ts';
 import { createBookResult, impairment, type BookResult } from './impairment.ts';
 import { modelFlows, supersession } from './model.ts';
 import { paybackMonth, recoverable } from './recoverable.ts';
+import { expectedValues, realizedValue, type ObserveSpace } from './expected.ts';
+import { compileMonth, FEATURES, type CompiledMonth, type MonthFit } from '../valuation/basis.ts';
 
 /** One trial's draws of an asset: scalars at the offsets of HW or MD, and a cohort's utilization per tier. */
 interface Draws {
@@ -24,6 +26,9 @@ export interface KernelState {
   carrying: Float64Array;
   /** exit month of the asset just finished */
   exit: number;
+  /** expected valuation: each asset's fitted months (null: pathwise) */
+  fits: CompiledMonth[][] | null;
+  observe: ObserveSpace;
 }
 
 /**
@@ -53,9 +58,10 @@ export function pathIndex(K: number, H: number, a: number, q: number, t: number)
 
 /**
  * @param plan the run's plan
+ * @param fits the expected valuation's fits per asset (from calibrateAsset), or null for pathwise
  * @returns kernel scratch for one worker
  */
-export function createKernelState(plan: Plan): KernelState {
+export function createKernelState(plan: Plan, fits: MonthFit[][] | null = null): KernelState {
   return {
     flows: allocateFlows(plan.H),
     draws: plan.assets.map((a) => ({
@@ -66,6 +72,8 @@ export function createKernelState(plan: Plan): KernelState {
     s: new Float64Array(plan.assets.length).fill(NaN),
     carrying: new Float64Array(plan.H + 1),
     exit: 0,
+    fits: fits && fits.map((asset) => asset.map(compileMonth)),
+    observe: { x: new Float64Array(FEATURES), z: new Float64Array(FEATURES) },
   };
 }
 
@@ -93,7 +101,7 @@ export function simulateChunk(plan: Plan, state: KernelState, buf: Float64Array,
         readDraws(a.utilization, draws.utilization, buf, count, i);
         hardwareFlows(a.fixed, draws.x, draws.utilization, plan.H, state.flows);
       } else modelTrial(a, ai, draws.x, plan.H, state);
-      finishAsset(plan, a, state, buf, count, i, k >= 0);
+      finishAsset(plan, ai, state, buf, count, i, k >= 0);
       if (k >= 0) recordPaths(plan, ai, state, paths!, k);
     }
   }
@@ -120,14 +128,23 @@ function modelTrial(a: ModelPlan, ai: number, x: Float64Array, H: number, st: Ke
 }
 
 /** Recoverable amount and exit, then every book variant's carrying amounts, losses, charges and gaps. */
-function finishAsset(plan: Plan, a: AssetPlan, st: KernelState, buf: Float64Array, count: number, i: number, record: boolean): void {
+function finishAsset(plan: Plan, ai: number, st: KernelState, buf: Float64Array, count: number, i: number, record: boolean): void {
+  const a = plan.assets[ai];
   const { H, testMonths } = plan;
   const fl = st.flows;
-  const e = recoverable(fl.CF, fl.S, plan.d, H, a.kind === 'hardware', fl.V, fl.W);
+  const months = st.fits?.[ai];
+  const e = months
+    ? expectedValues(a, months, fl, st.draws[ai].x, st.s[ai], H, plan.usgaap, st.observe)
+    : recoverable(fl.CF, fl.S, plan.d, H, a.kind === 'hardware', fl.V, fl.W);
   const out = a.out;
-  buf[out.recoverable_m0 * count + i] = fl.V[0];
+  for (let k = 0; k < plan.valuedMonths.length; k++) {
+    const t = plan.valuedMonths[k];
+    buf[out.recoverable_m[k] * count + i] = t <= e ? fl.V[t] : NaN;
+  }
   buf[out.exit_month * count + i] = e;
-  buf[out.npv * count + i] = a.acquiredNow ? fl.V[0] - a.K : NaN;
+  // expected: what the holder's rule realizes on this path; pathwise: V[0], the same under foresight
+  const value = months ? realizedValue(fl.CF, fl.S, plan.d, e) : fl.V[0];
+  buf[out.npv * count + i] = a.acquiredNow ? value - a.K : NaN;
   buf[out.payback_month * count + i] = a.acquiredNow ? paybackMonth(fl.CF, fl.S, a.K, H) : NaN;
   // the books carry the units in service at t = 0 (K0), and only the share f[t] of them later
   const f = fl.f;

@@ -1,5 +1,4 @@
-import type { RunOutcome } from '../run.ts';
-import { PATHWISE_CAVEAT } from '../run.ts';
+import type { RunOutcome, ValuationSummary } from '../run.ts';
 
 /** Below this a probability shown to one decimal of a percent would read 0.0 % (and above 1 − it, 100.0 %). */
 const ROUNDS_TO_ZERO = 0.0005;
@@ -15,7 +14,7 @@ const BAR_HALF_WIDTH = 20;
  */
 export function money(x: number): string {
   if (!Number.isFinite(x)) return '—';
-  const a = Math.abs(x), sign = x < 0 ? '-' : '';
+  const a = Math.abs(x), sign = x <= -0.5 ? '-' : ''; // no "-$0" for a rounding residue
   if (a >= 1e9) return `${sign}$${(a / 1e9).toFixed(2)}B`;
   if (a >= 1e6) return `${sign}$${(a / 1e6).toFixed(1)}M`;
   if (a >= 1e3) return `${sign}$${(a / 1e3).toFixed(0)}K`;
@@ -79,8 +78,25 @@ export function riskTable(r: RunOutcome): string {
     const pc = (x: number) => `±${(100 * x).toFixed(2)}%`;
     lines.push('', `Precision: ${cv.stopped === 'converged' ? 'reached' : 'NOT reached (stopped at --max-trials)'} with ${manifest.trials.toLocaleString('en-US')} trials — P95 ${pc(cv.p95)}, mean ${pc(cv.mean)} (target ${pc(cv.target)}, 95 % CI)`);
   }
-  const head = `Write-down risk over ${scenario.horizonMonths} months · ${manifest.trials.toLocaleString('en-US')} trials · seed ${manifest.seed} · ${scenario.standard.toUpperCase()} · ${manifest.timings.total.toFixed(1)} s`;
-  return [head, '', ...lines, '', `Note: ${PATHWISE_CAVEAT}`].join('\n');
+  const head = `Write-down risk over ${scenario.horizonMonths} months · ${manifest.trials.toLocaleString('en-US')} trials · seed ${manifest.seed} · ${scenario.standard.toUpperCase()} · ${scenario.valuation} valuation · ${manifest.timings.total.toFixed(1)} s`;
+  lines.push('', ...valuationLines(manifest.valuation));
+  return [head, '', ...lines, '', `Note: ${manifest.caveat}`].join('\n');
+}
+
+/** Two decimals, without a "-0.00" for a rounding residue. */
+const fixed2 = (x: number) => (Math.abs(x) < 0.005 ? '0.00' : x.toFixed(2));
+
+/** Which valuation ran; for the expected one, the fits' R² and what foresight would add to each asset's V[0]. */
+function valuationLines(v: ValuationSummary): string[] {
+  if (!v.assets) return [`Valuation: ${v.valuation} (each trial's holder knows that trial's future).`];
+  const r2 = Object.values(v.assets);
+  const lines = [
+    `Valuation: expected — least-squares Monte Carlo on ${v.calibration_trials!.toLocaleString('en-US')} calibration trials; R² of the monthly fits ${fixed2(Math.min(...r2.map((a) => a.r2_min)))}–${fixed2(Math.max(...r2.map((a) => a.r2_max)))} (a fit of a constant has R² 0).`,
+    'Foresight premium: mean V[0] if each trial knew its future, minus mean V[0] from what is observable (calibration trials)',
+  ];
+  const w = Math.max(...Object.keys(v.assets).map((n) => n.length));
+  for (const [name, a] of Object.entries(v.assets)) lines.push(`  ${name.padEnd(w)}  ${money(a.foresight_premium).padStart(8)}  (${money(a.pathwise_v0_mean)} vs ${money(a.expected_v0_mean)})`);
+  return lines;
 }
 
 /** Each book the tables show: every asset (hardware under each policy too), then the portfolio (own, then each policy). */

@@ -127,7 +127,7 @@ function summaryField(f: string): FieldSpec {
  * @param formats the formats to write
  * @returns when summary.<format> and summary.json are written
  */
-export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary[], metadata: Record<string, string>, formats: Format[]): Promise<void> {
+export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary[], metadata: Record<string, string>, formats: Format[], valuation: unknown): Promise<void> {
   const rows: Column[] = [...plan.columns, ...plan.comparisons.map((c) => ({ name: c.name, unit: 'USD', role: 'loss' as const }))];
   const fields: FieldSpec[] = [
     { name: 'column', type: 'utf8' },
@@ -152,6 +152,7 @@ export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary
     // Arrow metadata holds strings only; JSON numbers are numbers (the seed stays a string: it is a key such as "golden")
     trials: Number(metadata.trials),
     chunk_size: Number(metadata.chunk_size),
+    valuation,
     columns: Object.fromEntries(plan.columns.map((c, j) => [c.name, entry(j)])),
     policy_differences: Object.fromEntries(plan.comparisons.map((c, k) => [c.name, entry(plan.columns.length + k)])),
   });

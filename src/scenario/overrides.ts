@@ -1,9 +1,8 @@
 import { parse } from 'yaml';
 import { InputError } from '../errors.ts';
 import { describe, join, suggest } from './reader.ts';
+import { SCENARIO_KEYS } from './resolve.ts';
 
-/** Top-level scenario keys an override may name directly. */
-const TOP_KEYS = ['horizonMonths', 'discountRate', 'standard', 'testMonths', 'policies', 'correlations', 'assets'];
 
 /** One `--set PATH=VALUE`, with the key path it set in the scenario's own terms (e.g. `assets[0].priceCompression.mode`). */
 export interface Override {
@@ -48,12 +47,12 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
     let path = '';
     const assets = Array.isArray(node.assets) ? (node.assets as unknown[]) : [];
     const named = assets.findIndex((a) => a !== null && typeof a === 'object' && (a as Record<string, unknown>).name === keys[0]);
-    if (!TOP_KEYS.includes(keys[0]) && named < 0) {
+    if (!SCENARIO_KEYS.includes(keys[0]) && named < 0) {
       const names = assets.map((a) => (a as Record<string, unknown>)?.name).filter((n): n is string => typeof n === 'string');
-      const hint = suggest(keys[0], [...TOP_KEYS, ...names]);
-      fail(`'${keys[0]}' is neither a scenario key (${TOP_KEYS.join(', ')}) nor an asset name (${names.join(', ') || 'none'})${hint ? `; did you mean '${hint}'?` : ''}`);
+      const hint = suggest(keys[0], [...SCENARIO_KEYS, ...names]);
+      fail(`'${keys[0]}' is neither a scenario key (${SCENARIO_KEYS.join(', ')}) nor an asset name (${names.join(', ') || 'none'})${hint ? `; did you mean '${hint}'?` : ''}`);
     }
-    if (named >= 0 && !TOP_KEYS.includes(keys[0])) {
+    if (named >= 0 && !SCENARIO_KEYS.includes(keys[0])) {
       node = assets[named] as Record<string, unknown>;
       path = join('assets', named);
       keys.shift();

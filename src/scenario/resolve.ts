@@ -1,5 +1,5 @@
 import type { InputSpec } from '../../distributions/index.ts';
-import { METHODS, type Asset, type HardwareAsset, type ModelAsset, type Policy, type Scenario } from './types.ts';
+import { METHODS, VALUATIONS, type Asset, type HardwareAsset, type ModelAsset, type Policy, type Scenario } from './types.ts';
 import { inputDomain } from './inputs.ts';
 import { HARDWARE_INPUTS, MAX_MONTHS, MODEL_INPUTS, type HardwareInput, type ModelInput } from '../schema.ts';
 import { readInput } from './input-spec.ts';
@@ -11,6 +11,8 @@ export const DEFAULTS = {
   horizonMonths: 72,
   discountRate: 0.1,
   standard: 'ifrs',
+  valuation: 'expected',
+  calibrationTrials: 32_768,
   salvagePct: 0,
   idlePowerFraction: 0.3,
   opexPerUnitMonth: 0,
@@ -24,7 +26,11 @@ export const MAX_HORIZON = 600;
 const MACRS_LIFE = 72;
 
 const TOP = ['assets'] as const;
-const TOP_OPTIONAL = ['horizonMonths', 'discountRate', 'standard', 'testMonths', 'policies', 'correlations'] as const;
+const TOP_OPTIONAL = ['horizonMonths', 'discountRate', 'standard', 'valuation', 'calibrationTrials', 'testMonths', 'policies', 'correlations'] as const;
+/** Every top-level key a scenario may have. */
+export const SCENARIO_KEYS: readonly string[] = [...TOP_OPTIONAL, ...TOP];
+/** Most calibration trials accepted: the regressions hold every trial's monthly path in memory. */
+export const MAX_CALIBRATION_TRIALS = 1_048_576;
 
 /**
  * Validate a parsed scenario and fill in every default. Throws ScenarioError
@@ -43,6 +49,8 @@ export function resolveScenario(raw: unknown, file: string, opts: ResolveOptions
   const H = o.horizonMonths === undefined ? DEFAULTS.horizonMonths : r.number('horizonMonths', o.horizonMonths, { min: 1, max: MAX_HORIZON, integer: true });
   const discountRate = o.discountRate === undefined ? DEFAULTS.discountRate : r.number('discountRate', o.discountRate, { min: -0.99, max: 10 });
   const standard = o.standard === undefined ? DEFAULTS.standard : r.oneOf('standard', o.standard, ['ifrs', 'usgaap'] as const);
+  const valuation = o.valuation === undefined ? DEFAULTS.valuation : r.oneOf('valuation', o.valuation, VALUATIONS);
+  const calibrationTrials = o.calibrationTrials === undefined ? DEFAULTS.calibrationTrials : r.number('calibrationTrials', o.calibrationTrials, { min: 16, max: MAX_CALIBRATION_TRIALS, integer: true });
   const testMonths = o.testMonths === undefined ? defaultTestMonths(H) : readTestMonths(r, o.testMonths, H);
 
   const policies: Record<string, Policy> = {};
@@ -55,7 +63,7 @@ export function resolveScenario(raw: unknown, file: string, opts: ResolveOptions
   const assets: Asset[] = rawAssets.map((v, i) => readAsset(r, join('assets', i), v, H));
   checkNames(r, assets);
 
-  const scenario: Scenario = { horizonMonths: H, discountRate, standard, testMonths, policies, correlations: [], assets };
+  const scenario: Scenario = { horizonMonths: H, discountRate, standard, valuation, calibrationTrials, testMonths, policies, correlations: [], assets };
   if (o.correlations !== undefined) {
     scenario.correlations = readCorrelations(r, o.correlations, scenario);
     const names = uncertainInputNames(scenario);

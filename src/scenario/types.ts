@@ -3,6 +3,8 @@ import type { HardwareScalar, ModelInput } from '../schema.ts';
 
 export type { InputSpec };
 export type Standard = 'ifrs' | 'usgaap';
+export const VALUATIONS = ['expected', 'pathwise'] as const;
+export type Valuation = (typeof VALUATIONS)[number];
 export const METHODS = ['straight-line', 'declining-balance', 'sum-of-years-digits', 'units-of-production', 'macrs-5'] as const;
 export type Method = (typeof METHODS)[number];
 
@@ -57,6 +59,10 @@ export interface Scenario {
   horizonMonths: number;
   discountRate: number;
   standard: Standard;
+  /** expected: the holder knows only what is observable at t (least-squares Monte Carlo); pathwise: each trial knows its future */
+  valuation: Valuation;
+  /** expected valuation: trials that fit the regressions */
+  calibrationTrials: number;
   testMonths: number[];
   policies: Record<string, Policy>;
   correlations: [string, string, number][];

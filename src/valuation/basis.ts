@@ -1,0 +1,134 @@
+import type { AssetPlan } from '../plan.ts';
+import type { Flows } from '../kernel/flows.ts';
+import { HW, MD } from '../schema.ts';
+
+/** Observable features per asset and month (MODEL.md "`expected`"). */
+export const FEATURES = 5;
+
+/** Features 4 and 5 are rates that hold from t = 0 on: the first month reveals them, so the fit at t = 0 leaves them out. */
+export const RATE_FEATURES = [3, 4] as const;
+
+/**
+ * The fit of one month for one asset, as `valuation.json` holds it.
+ * Ĉ[t] = norm · Σ_k beta[k] · φ_k(z), z_i = (x_i − mean[i]) / scale[i]; norm = n[t]·unitCost (hardware) or trainingCost (model).
+ */
+export interface MonthFit {
+  t: number;
+  /** calibration trials in the fit (n[t] > 0) */
+  trials: number;
+  mean: number[];
+  /** 0 marks a dropped feature */
+  scale: number[];
+  /** kept functions in the order of beta: "1", "x1", "x1*x2" (i ≤ j) */
+  basis: string[];
+  beta: number[];
+  r2: number;
+  betaU?: number[];
+  r2U?: number;
+}
+
+/**
+ * The holder's observable state x[t] of MODEL.md: hardware, per surviving
+ * unit and relative to unitCost — net disposal value, annualized margin,
+ * years since the newest generation shipped, priceCompression, failureRate;
+ * a model, relative to trainingCost — annualized revenue, superseded (0/1),
+ * age in years, tokenPriceCompression, servingCostRatio.
+ *
+ * @param a the asset's plan
+ * @param fl the trial's flows (rate and sinceShip filled by the flow functions)
+ * @param draws the trial's draws at the offsets of HW or MD
+ * @param s the model's supersession month (unused for hardware)
+ * @param t the month
+ * @param x the five features, filled
+ */
+export function observe(a: AssetPlan, fl: Flows, draws: Float64Array, s: number, t: number, x: Float64Array): void {
+  if (a.kind === 'hardware') {
+    const unitCost = a.fixed.unitCost;
+    x[0] = fl.n[t] > 0 ? fl.S[t] / (fl.n[t] * unitCost) : 0;
+    x[1] = (12 * fl.rate[t]) / unitCost;
+    x[2] = fl.sinceShip[t] / 12;
+    x[3] = draws[HW.priceCompression];
+    x[4] = draws[HW.failureRate];
+  } else {
+    x[0] = a.K > 0 ? (12 * fl.rate[t]) / a.K : 0;
+    x[1] = t > s ? 1 : 0;
+    x[2] = (t - a.fixed.releaseMonth) / 12;
+    x[3] = draws[MD.tokenPriceCompression];
+    x[4] = draws[MD.servingCostRatio];
+  }
+}
+
+/**
+ * The basis for the kept features: 1, each kept x_i, then x_i·x_j for kept
+ * i ≤ j — except the square of a feature with two values only (an affine
+ * function of it, so a duplicated column).
+ *
+ * @param kept whether each feature has spread
+ * @param binary whether each feature takes exactly two values
+ * @returns the names, as in valuation.json
+ * @example basisNames([true, true, false, false, false], [false, true, false, false, false]) // ['1', 'x1', 'x2', 'x1*x1', 'x1*x2']
+ */
+export function basisNames(kept: boolean[], binary: boolean[]): string[] {
+  const names = ['1'];
+  for (let i = 0; i < FEATURES; i++) if (kept[i]) names.push(`x${i + 1}`);
+  for (let i = 0; i < FEATURES; i++) {
+    for (let j = i; j < FEATURES; j++) if (kept[i] && kept[j] && !(i === j && binary[i])) names.push(`x${i + 1}*x${j + 1}`);
+  }
+  return names;
+}
+
+/** One month's fit compiled for evaluation: feature indices of each function's two factors (−1: none). */
+export interface CompiledMonth {
+  mean: Float64Array;
+  scale: Float64Array;
+  fa: Int8Array;
+  fb: Int8Array;
+  beta: Float64Array;
+  betaU: Float64Array | null;
+}
+
+/**
+ * @param fit a month's fit
+ * @returns it compiled for `continuation`
+ */
+export function compileMonth(fit: MonthFit): CompiledMonth {
+  const factor = (name: string | undefined) => (name === undefined ? -1 : Number(name.slice(1)) - 1);
+  const pairs = fit.basis.map((name) => (name === '1' ? [] : name.split('*')));
+  return {
+    mean: Float64Array.from(fit.mean),
+    scale: Float64Array.from(fit.scale),
+    fa: Int8Array.from(pairs, (p) => factor(p[0])),
+    fb: Int8Array.from(pairs, (p) => factor(p[1])),
+    beta: Float64Array.from(fit.beta),
+    betaU: fit.betaU ? Float64Array.from(fit.betaU) : null,
+  };
+}
+
+/**
+ * Standardize the features into z (0 for a dropped feature).
+ *
+ * @param m the month's compiled fit
+ * @param x the features
+ * @param z the standardized features, filled
+ */
+export function standardize(m: CompiledMonth, x: Float64Array, z: Float64Array): void {
+  for (let i = 0; i < FEATURES; i++) z[i] = m.scale[i] > 0 ? (x[i] - m.mean[i]) / m.scale[i] : 0;
+}
+
+/**
+ * Σ_k β_k φ_k(z): the fitted continuation value per unit of the norm.
+ *
+ * @param m the month's compiled fit
+ * @param beta its coefficients (m.beta or m.betaU)
+ * @param z standardized features
+ * @returns the fitted value
+ */
+export function fitted(m: CompiledMonth, beta: Float64Array, z: Float64Array): number {
+  let sum = 0;
+  for (let k = 0; k < beta.length; k++) {
+    const a = m.fa[k], b = m.fb[k];
+    // β_k·(φ_k): the product formed as the calibration forms its basis column
+    sum += beta[k] * ((a < 0 ? 1 : z[a]) * (b < 0 ? 1 : z[b]));
+  }
+  return sum;
+}
