@@ -1,7 +1,10 @@
 import { relative } from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { DEFAULT_SCENARIO } from './scenario/load.ts';
+import { DEFAULT_SCENARIO, loadScenario } from './scenario/load.ts';
+import { describePresets, PRESETS, scenarioFileOf } from './scenario/presets.ts';
+import { checkScenario } from './check/check.ts';
+import { formatCheck } from './check/format.ts';
 import { MAX_CALIBRATION_TRIALS } from './scenario/resolve.ts';
 import { VALUATIONS, type Valuation } from './scenario/types.ts';
 import { InputError } from './errors.ts';
@@ -76,7 +79,8 @@ function scenarioFlags(o: Opts): string[] {
   ];
 }
 
-async function execute(scenarioFile: string, o: Opts): Promise<void> {
+async function execute(scenarioArg: string, o: Opts): Promise<void> {
+  const scenarioFile = scenarioFileOf(scenarioArg);
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(interruptedExit(sig)); // second Ctrl-C: leave now
@@ -102,6 +106,8 @@ async function execute(scenarioFile: string, o: Opts): Promise<void> {
     });
     bar?.stop();
     for (const w of r.manifest.warnings) console.error(`sim: warning: ${w}`);
+    for (const w of r.manifest.check.warnings) console.error(`sim: check: ${w}`);
+    if (r.manifest.check.warnings.length) console.error(`sim: check: details with \`sim check ${scenarioArg}\``);
     if (o.quiet) console.log(r.dir);
     else console.log(`${riskTable(r)}\n\nRun written to ${relative(process.cwd(), r.dir) || '.'} (${r.manifest.files.join(', ')})`);
   } finally {
@@ -135,9 +141,27 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  const runCmd = runOptions(program.command('run', { isDefault: true }).description('run a scenario file (YAML or JSON; format in MODEL.md); the built-in default without one'))
-    .addArgument(new Argument('[scenario]', 'scenario file').default(DEFAULT_SCENARIO, 'the built-in scenarios/default.yaml'))
+  const runCmd = runOptions(program.command('run', { isDefault: true }).description('run a scenario file (YAML or JSON; format in MODEL.md) or a built-in one by name; the default without one'))
+    .addArgument(new Argument('[scenario]', `scenario file, or a built-in: ${PRESETS.join(', ')}`).default(DEFAULT_SCENARIO, 'the built-in scenarios/default.yaml'))
     .action((file: string, o: Opts) => execute(file, o));
+  program.command('check').description('check that a scenario\'s inputs agree with each other and with the figures they cite (README "Checking a scenario"); exit 0 even with warnings')
+    .addArgument(new Argument('[scenario]', `scenario file, or a built-in: ${PRESETS.join(', ')}`).default(DEFAULT_SCENARIO, 'the built-in scenarios/default.yaml'))
+    .option('--seed <s>', 'random seed (the check draws from the stream "<seed>:check")', seedArg, RUN_DEFAULTS.seed)
+    .addOption(new Option('--set <path=value>', 'check a what-if: set a scenario key (repeatable), as for run').argParser((v: string, prev: string[]) => [...prev, v]).default([], 'none'))
+    .option('--json', 'print the report as JSON: every check with its figures, and the warnings per asset and for the scenario', false)
+    .option('--debug', 'show stack traces on errors', false)
+    .action((arg: string, o: { seed: string; set: string[]; json: boolean }) => {
+      const file = scenarioFileOf(arg);
+      const shown = file === arg ? relative(process.cwd(), file) || file : `${arg} (${relative(process.cwd(), file)})`;
+      const report = checkScenario(loadScenario(file, { overrides: o.set }), shown, o.seed);
+      console.log(o.json ? JSON.stringify(report, null, 2) : formatCheck(report));
+    });
+  program.command('scenarios').description('list the built-in scenarios, one line each: what it assumes')
+    .action(() => {
+      const rows = describePresets();
+      const w = Math.max(...rows.map(([name]) => name.length));
+      for (const [name, what, file] of rows) console.log(`${name.padEnd(w)}  ${what}  (${relative(process.cwd(), file)})`);
+    });
   program.addHelpText('after', () => `\n${runCmd.helpInformation()}`);
   return program;
 }

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { loadScenario } from './scenario/load.ts';
+import { checkScenario } from './check/check.ts';
 import type { Scenario } from './scenario/types.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { Coordinator } from './coordinator.ts';
@@ -48,6 +49,8 @@ export interface Manifest {
   /** pairs changed by --repair-correlations: asked for and used */
   correlation_repair: { a: string; b: string; asked: number; repaired: number }[];
   warnings: string[];
+  /** `sim check` of the scenario, run before the trials: its draws' stream and its warnings (src/check) */
+  check: { stream: string; trials: number; warnings: string[] };
   trials: number;
   convergence?: Convergence;
   chunk_size: number;
@@ -61,7 +64,7 @@ export interface Manifest {
   store: 'memory' | 'spill';
   node: string;
   platform: string;
-  /** seconds. calibrate: the expected valuation's regressions (wall); sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase after calibration;
+  /** seconds. load: reading, resolving and checking the scenario (`check`); calibrate: the expected valuation's regressions (wall); sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase after calibration;
    * aggregate (summaries, in the workers) and write (files, in the main thread) overlap and are both measured from the end of simulation */
   timings: { load: number; calibrate: number; sample: number; simulate: number; simulate_wall: number; aggregate: number; write: number; total: number };
   /** peak resident memory of the process (all threads), MB */
@@ -116,6 +119,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   const scenario = loadScenario(req.scenarioFile, { overrides: config.overrides, repairCorrelations: config.repairCorrelations, onRepair: (rows) => (repaired = rows) });
   const plan = buildPlan(scenario);
   checkPlanLimits(config, plan);
+  const check = checkScenario(scenario, req.scenarioFile, seed);
   const selected = selectColumns(config.columns, plan.columns);
   const scenarioHash = createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
   const runId = randomUUID();
@@ -212,6 +216,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       correlations: achieved,
       correlation_repair: repaired,
       warnings,
+      check: { stream: `${seed}:check`, trials: check.trials, warnings: check.warnings },
       trials: n,
       ...(convergence && { convergence }),
       chunk_size: chunkSize,

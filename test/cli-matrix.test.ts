@@ -65,7 +65,7 @@ describe('options are never taken silently', () => {
     [['--seed', '--quiet'], "--seed needs a value, but the next argument is the option '--quiet'"],
     [['run', file, '--out', '--trials', '5'], "--out needs a value, but the next argument is the option '--trials'"],
     [['--trials', '100', 'run', file, '--trials', '200'], '--trials given twice (100 and 200); give it once'],
-    [['--set', 'h100.priceCompression.mode=1.5'], "assets[0].priceCompression.mode: a mode within [0.15, 0.5], got 1.5 (set by --set h100.priceCompression.mode=1.5)"],
+    [['--set', 'h100.priceCompression.mode=1.5'], "assets[0].priceCompression.mode: a mode within [0.08, 0.25], got 1.5 (set by --set h100.priceCompression.mode=1.5)"],
     [['--set', 'h10.units=3'], "--set h10.units=3: 'h10' is neither a scenario key"],
     [['--set', 'h100.units.max=3'], "--set h100.units.max=3: assets[0].units is number 50000, which has no key 'max'"],
     [['--set', 'discountRate'], '--set discountRate: expected PATH=VALUE'],
@@ -80,10 +80,10 @@ describe('options are never taken silently', () => {
   it('--set reaches list items, distributions and new keys, and --set is repeatable', () => {
     const out = join(root, 'sets');
     const r = sim(['--trials', '64', '--quiet', '--out', out,
-      '--set', 'h100.utilization[1].mode=0.6', '--set', 'b200.rentalPrice={dist: uniform, min: 2, max: 4}', '--set', 'policies.four-year={method: straight-line, usefulLifeMonths: 48}']);
+      '--set', 'h100.utilization[1].mode=0.7', '--set', 'b200.rentalPrice={dist: uniform, min: 2, max: 4}', '--set', 'policies.four-year={method: straight-line, usefulLifeMonths: 48}']);
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(readFileSync(join(out, 'scenario.json'), 'utf8'));
-    expect(s.assets[0].utilization[1].mode).toBe(0.6);
+    expect(s.assets[0].utilization[1].mode).toBe(0.7);
     expect(s.assets[1].rentalPrice).toEqual({ dist: 'uniform', min: 2, max: 4 });
     expect(s.policies['four-year']).toEqual({ method: 'straight-line', usefulLifeMonths: 48, salvagePct: 0, prospective: false });
     const names = tableFromIPC(readFileSync(join(out, 'trials.arrow'))).schema.fields.map((f) => f.name);

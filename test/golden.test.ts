@@ -16,8 +16,10 @@ import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 const GOLDEN = new URL('./fixtures/golden/hashes.json', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-golden-'));
 const methods = new URL('./fixtures/golden/methods.yaml', import.meta.url).pathname;
-// the pathwise runs keep their hashes from before the expected valuation existed (bar its new recoverable_m{t} columns)
+const previousDefault = new URL('./fixtures/golden/default-2026-11.yaml', import.meta.url).pathname;
+// the pathwise runs of fixed files keep their hashes from before the expected valuation existed (bar its new recoverable_m{t} columns)
 const scenarios: Record<string, { file: string; overrides: string[] }> = {
+  'default-2026-11': { file: previousDefault, overrides: ['valuation=pathwise'] },
   default: { file: DEFAULT_SCENARIO, overrides: ['valuation=pathwise'] },
   methods: { file: methods, overrides: ['valuation=pathwise'] },
   'default-expected': { file: DEFAULT_SCENARIO, overrides: ['calibrationTrials=4096'] },

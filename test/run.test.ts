@@ -55,9 +55,8 @@ describe('a run of the default scenario', async () => {
   it('writes the resolved scenario with defaults filled in', () => {
     const s = JSON.parse(readFileSync(join(one.dir, 'scenario.json'), 'utf8'));
     expect(s.assets[0].idlePowerFraction).toBe(0.3);
-    expect(s.assets[0].disposalCost).toBe(0.05);
     expect(s.assets[2].rampMonths).toBe(1);
-    expect(s.assets[0].rentalPrice).toEqual({ dist: 'pert', min: 1.5, mode: 2.2, max: 3.5, lambda: 4 });
+    expect(s.assets[0].rentalPrice).toEqual({ dist: 'pert', min: 1.5, mode: 2.2, max: 3.2, lambda: 4 });
   });
 
   it('summarises every column, in JSON and Arrow, consistently with the trials', () => {

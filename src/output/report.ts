@@ -62,6 +62,7 @@ export function riskTable(r: RunOutcome): string {
     return `${money(s.p50)} / ${money(s.p95)}`;
   })]);
   lines.push('', '"of C0": the mean write-down as a share of the mean carrying amount at t = 0 (carrying_m0).');
+  lines.push(...dayOneLines(r));
   lines.push('', 'P&L charge by year, P50 / P95: depreciation, failed units, write-downs and the result of a sale (m0: the loss on day one)');
   lines.push(...table(['charge', 'm0', ...Array.from({ length: years }, (_, k) => `year ${k + 1}`)], charges));
   lines.push('', ...tornado(r, 'portfolio.writedown', 8));
@@ -81,6 +82,27 @@ export function riskTable(r: RunOutcome): string {
   const head = `Write-down risk over ${scenario.horizonMonths} months · ${manifest.trials.toLocaleString('en-US')} trials · seed ${manifest.seed} · ${scenario.standard.toUpperCase()} · ${scenario.valuation} valuation · ${manifest.timings.total.toFixed(1)} s`;
   lines.push('', ...valuationLines(manifest.valuation));
   return [head, '', ...lines, '', `Note: ${manifest.caveat}`].join('\n');
+}
+
+/**
+ * Under the table, one line per asset whose own book loses at the first test
+ * in most trials: the loss is a gap between books and value that exists today,
+ * not a risk the future brings.
+ *
+ * @param r the run's outcome
+ * @returns the lines, none when no asset loses at its first test in most trials
+ * @example dayOneLines(outcome) // ['', 'h100: carried at $817.0M at m0, recoverable $731.0M at m0 (P50) — a day-one gap, …', …]
+ */
+export function dayOneLines(r: RunOutcome): string[] {
+  const t = r.scenario.testMonths[0];
+  if (t === undefined) return [];
+  const lines = r.scenario.assets.flatMap((a) => {
+    const loss = r.summaries.get(`${a.name}.writedown_m${t}`)!;
+    if (!(loss.p50 > 0)) return [];
+    const carried = r.summaries.get(`${a.name}.carrying_m0`)!.p50, value = r.summaries.get(`${a.name}.recoverable_m${t}`)!.p50;
+    return [`${a.name}: carried at ${money(carried)} at m0, recoverable ${money(value)} at m${t} (P50) — ${t === 0 ? 'a day-one gap, not a future risk' : 'a loss at the first test'}; ${probability(loss.prob_positive, loss.count)} of trials lose at m${t}, ${money(loss.p50)} at the median`];
+  });
+  return lines.length ? ['', ...lines, `Why: \`sim check\` compares the scenario's inputs with each other and with the books (README "Checking a scenario").`] : [];
 }
 
 /** Two decimals, without a "-0.00" for a rounding residue. */
