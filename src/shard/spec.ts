@@ -1,0 +1,63 @@
+import { InputError } from '../errors.ts';
+
+/** One shard of a split run: the index (from 0, as Kubernetes, Slurm arrays from 0 and AWS Batch count) and the number of shards. */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** Most shards a run may be split into. */
+export const MAX_SHARDS = 100_000;
+
+const whole = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : NaN);
+
+/**
+ * Read `--shard i/n`, or `--shard auto` / `auto/n` from the environment a
+ * batch system gives each task: Slurm job arrays (`SLURM_ARRAY_TASK_ID` less
+ * `SLURM_ARRAY_TASK_MIN`, `SLURM_ARRAY_TASK_COUNT`), Kubernetes Indexed Jobs
+ * (`JOB_COMPLETION_INDEX`) and AWS Batch array jobs
+ * (`AWS_BATCH_JOB_ARRAY_INDEX`); the last two do not say how many tasks
+ * there are, so the count comes from `auto/n` or `SIM_SHARD_COUNT`.
+ *
+ * @param v the option's value
+ * @param env the environment (process.env)
+ * @returns the shard
+ * @throws InputError naming what is missing or out of range
+ * @example parseShard('auto', { JOB_COMPLETION_INDEX: '2', SIM_SHARD_COUNT: '4' }) // { index: 2, count: 4 }
+ */
+export function parseShard(v: string, env: Record<string, string | undefined>): ShardSpec {
+  const m = /^(auto|\d+)(?:\/(\d+))?$/.exec(v.trim());
+  if (!m) throw new InputError(`--shard takes i/n (0 ≤ i < n), auto or auto/n, got '${v}'`);
+  let index: number, count: number;
+  if (m[1] !== 'auto') {
+    if (m[2] === undefined) throw new InputError(`--shard ${v}: say how many shards, as i/n`);
+    [index, count] = [Number(m[1]), Number(m[2])];
+  } else {
+    const slurm = whole(env.SLURM_ARRAY_TASK_ID);
+    const k8s = whole(env.JOB_COMPLETION_INDEX), aws = whole(env.AWS_BATCH_JOB_ARRAY_INDEX);
+    if (Number.isFinite(slurm)) {
+      index = slurm - (whole(env.SLURM_ARRAY_TASK_MIN) || 0);
+      count = whole(m[2] ?? env.SLURM_ARRAY_TASK_COUNT);
+    } else if (Number.isFinite(k8s) || Number.isFinite(aws)) {
+      index = Number.isFinite(k8s) ? k8s : aws;
+      count = whole(m[2] ?? env.SIM_SHARD_COUNT);
+    } else throw new InputError('--shard auto: no shard index in the environment (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX); give --shard i/n');
+    if (!Number.isFinite(count)) throw new InputError('--shard auto: the number of shards is not in the environment; give --shard auto/n or set SIM_SHARD_COUNT');
+  }
+  if (!(count >= 1 && count <= MAX_SHARDS)) throw new InputError(`--shard ${v}: the number of shards must be 1 to ${MAX_SHARDS.toLocaleString('en-US')}, got ${count}`);
+  if (!(index >= 0 && index < count)) throw new InputError(`--shard ${v}: the index must be 0 to ${count - 1} (indexes count from 0), got ${index}`);
+  return { index, count };
+}
+
+/**
+ * The chunks of one shard: a contiguous range, so merged trials stay in
+ * order, and shards differ by at most one chunk.
+ *
+ * @param chunks how many chunks the whole run has
+ * @param s the shard
+ * @returns [first, end) chunk indices
+ * @example shardChunks(10, { index: 1, count: 3 }) // [3, 6]
+ */
+export function shardChunks(chunks: number, s: ShardSpec): [number, number] {
+  return [Math.floor((s.index * chunks) / s.count), Math.floor(((s.index + 1) * chunks) / s.count)];
+}

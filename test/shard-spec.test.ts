@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { parseShard, shardChunks } from '../src/shard/spec.ts';
+
+describe('--shard', () => {
+  it('i/n counts from 0', () => {
+    expect(parseShard('0/3', {})).toEqual({ index: 0, count: 3 });
+    expect(parseShard('2/3', {})).toEqual({ index: 2, count: 3 });
+    expect(() => parseShard('3/3', {})).toThrow(/index must be 0 to 2 \(indexes count from 0\), got 3/);
+    expect(() => parseShard('1/0', {})).toThrow(/number of shards must be 1/);
+    expect(() => parseShard('2', {})).toThrow(/say how many shards/);
+    expect(() => parseShard('a/b', {})).toThrow(/takes i\/n/);
+  });
+
+  it('auto reads the index and count each scheduler sets', () => {
+    // Slurm: an array --array=1-4 numbers tasks from SLURM_ARRAY_TASK_MIN
+    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 2, count: 4 });
+    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '2' })).toEqual({ index: 0, count: 2 });
+    // Kubernetes Indexed Job and AWS Batch: the count from auto/n or SIM_SHARD_COUNT
+    expect(parseShard('auto', { JOB_COMPLETION_INDEX: '1', SIM_SHARD_COUNT: '3' })).toEqual({ index: 1, count: 3 });
+    expect(parseShard('auto/5', { AWS_BATCH_JOB_ARRAY_INDEX: '4' })).toEqual({ index: 4, count: 5 });
+    expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '1' })).toThrow(/give --shard auto\/n or set SIM_SHARD_COUNT/);
+    expect(() => parseShard('auto', {})).toThrow(/no shard index in the environment/);
+    expect(() => parseShard('auto/2', { JOB_COMPLETION_INDEX: '2' })).toThrow(/index must be 0 to 1/);
+  });
+
+  it('splits chunks into contiguous ranges that cover every chunk once, at most one apart', () => {
+    for (const chunks of [1, 2, 7, 10, 245])
+      for (const count of [1, 2, 3, 4, 9]) {
+        const ranges = Array.from({ length: count }, (_, index) => shardChunks(chunks, { index, count }));
+        expect(ranges[0][0]).toBe(0);
+        expect(ranges.at(-1)![1]).toBe(chunks);
+        for (let i = 1; i < count; i++) expect(ranges[i][0]).toBe(ranges[i - 1][1]);
+        const sizes = ranges.map(([a, b]) => b - a);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      }
+  });
+});
