@@ -1,5 +1,6 @@
 import { closeSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileError } from './output/file-error.ts';
 
 /**
  * Where the per-trial columns of a run live, shared by the coordinator and
@@ -41,7 +42,7 @@ export function createStoreSpec(kind: 'memory' | 'spill', count: number, capacit
   try {
     ftruncateSync(fd, BYTES * count * capacity);
   } catch (e) {
-    throw spillError(file, e);
+    throw fileError(file, e);
   } finally {
     closeSync(fd);
   }
@@ -71,7 +72,7 @@ export function openStore(spec: StoreSpec): ColumnStore {
       try {
         for (let done = 0; done < data.byteLength; ) done += writeSync(fd, data, done, data.byteLength - done, at(j, start) + done);
       } catch (e) {
-        throw spillError(spec.file, e); // ENOSPC, EFBIG: say which file filled the disk
+        throw fileError(spec.file, e); // ENOSPC, EFBIG: say which file filled the disk
       }
     },
     read: (j, start, count, into) => {
@@ -85,9 +86,4 @@ export function openStore(spec: StoreSpec): ColumnStore {
     },
     close: () => closeSync(fd),
   };
-}
-
-/** A failed write of the spill file, in one line naming it. */
-function spillError(file: string, e: unknown): Error {
-  return new Error(`cannot write the spilled columns to ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
 }

@@ -22,6 +22,25 @@ const TASKS_PER_THREAD = 4;
 
 const reason = (e: unknown) => (typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e));
 
+/** Bytes per trial of a worker's statistics scratch: rank space (two float64, two uint32) and three float64 columns. */
+const SCRATCH_BYTES_PER_TRIAL = 48;
+
+/**
+ * What a pool will allocate beside the column store, for checking before it starts.
+ *
+ * @param plan the run's plan
+ * @param o the run's settings; `capacity` as for the Coordinator
+ * @returns bytes of the shared path sample, and of each worker's chunk buffers and scratch
+ * @example memoryNeeds(plan, { ...config, capacity: 100_000 }).paths // 5 assets × 3 quantities × 73 months × 10,000 trials × 8 B = 87.6 MB
+ */
+export function memoryNeeds(plan: Plan, o: Pick<RunConfig, 'chunkSize' | 'pathSample'> & { capacity: number }): { paths: number; perWorker: number } {
+  const B = Float64Array.BYTES_PER_ELEMENT;
+  const pathK = Math.min(o.pathSample, o.capacity);
+  // a chunk holds every column and the sampler's uniforms of every uncertain input for min(chunkSize, trials) trials
+  const chunk = (plan.columns.length + plan.sensitivity.inputs.length) * Math.min(o.chunkSize, o.capacity) * B;
+  return { paths: plan.assets.length * PATH_QUANTITIES.length * (plan.H + 1) * pathK * B, perWorker: chunk + SCRATCH_BYTES_PER_TRIAL * o.capacity };
+}
+
 /** An error naming what failed in a worker. */
 const failed = (what: string) => (e: unknown) => new Error(`${what} failed: ${reason(e)}`);
 
@@ -73,8 +92,7 @@ export class Coordinator {
     this.store = openStore(columns);
     this.rankStore = openStore(ranks);
     this.pathK = Math.min(o.pathSample, o.capacity);
-    const pathValues = plan.assets.length * PATH_QUANTITIES.length * (plan.H + 1) * this.pathK;
-    const paths = { K: this.pathK, buffer: new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * pathValues) };
+    const paths = { K: this.pathK, buffer: new SharedArrayBuffer(memoryNeeds(plan, o).paths) };
     const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials: o.capacity, chunkSize: o.chunkSize, columns, ranks, paths };
     setMaxListeners(0, this.abort.signal); // every pending task listens to it
     this.inFlight = TASKS_PER_THREAD * o.workers;

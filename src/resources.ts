@@ -16,13 +16,18 @@ export interface ResourceNeeds {
   /** the trials table's values, once per format */
   trialsBytes: number;
   formats: Format[];
+  /** beside a memory store: the shared path sample, and the worker threads' chunk buffers and scratch */
+  paths: number;
+  workers: number;
 }
 
-const gb = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
+const MIB = 2 ** 20;
+/** Bytes as a person reads them: GiB to a tenth, MiB below one GiB. */
+const gb = (bytes: number) => (bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : `${Math.ceil(bytes / MIB)} MiB`);
 
 /**
- * Refuse, before any trial runs, a run that cannot fit: a memory store larger
- * than the machine's memory, a Parquet trials table (built whole in memory)
+ * Refuse, before any trial runs, a run that cannot fit: memory (a memory
+ * store, the path sample, the workers' buffers) beyond the machine's, a Parquet trials table (built whole in memory)
  * above MEMORY_BUDGET, or files that need more disk than is free where the
  * run is written. Found otherwise, these end a run hours in with an
  * allocation failure or ENOSPC.
@@ -30,11 +35,13 @@ const gb = (bytes: number) => `${(bytes / GIB).toFixed(1)} GiB`;
  * @param n what the run needs
  * @param free bytes free for this user at n.dir (default: the file system's count)
  * @throws InputError naming the limit, what the run needs and what to change
- * @example checkResources({ out: 'runs/x', dir: 'runs', store: 'spill', storeBytes: 141e9, trialsBytes: 1e9, formats: ['arrow'] }) // throws on a disk with 78 GB free
+ * @example checkResources({ out: 'runs/x', dir: 'runs', store: 'spill', storeBytes: 141e9, trialsBytes: 1e9, formats: ['arrow'], paths: 9e7, workers: 5e7 }) // throws on a disk with 78 GB free
  */
 export function checkResources(n: ResourceNeeds, free = freeBytes(n.dir)): void {
-  if (n.store === 'memory' && n.storeBytes > totalmem()) {
-    throw new InputError(`--store memory: the columns need ${gb(n.storeBytes)}, more than this machine's ${gb(totalmem())} of memory; use --store spill (or auto), or fewer --trials`);
+  const store = n.store === 'memory' ? n.storeBytes : 0;
+  if (store + n.paths + n.workers > totalmem()) {
+    const parts = [...(store ? [`columns ${gb(store)}`] : []), `path sample ${gb(n.paths)}`, `worker buffers ${gb(n.workers)}`].join(', ');
+    throw new InputError(`this run needs about ${gb(store + n.paths + n.workers)} of memory (${parts}), more than this machine's ${gb(totalmem())}; use ${store ? '--store spill, ' : ''}a smaller --path-sample or --chunk-size, fewer --workers or fewer --trials`);
   }
   if (n.formats.includes('parquet') && n.trialsBytes > MEMORY_BUDGET) {
     throw new InputError(`--format parquet builds the trials table in memory: ${gb(n.trialsBytes)} is above the ${gb(MEMORY_BUDGET)} limit; use --format arrow, fewer --columns or fewer --trials`);

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { loadScenario } from './scenario/load.ts';
 import type { Scenario } from './scenario/types.ts';
 import { buildPlan, type Plan } from './plan.ts';
-import { Coordinator } from './coordinator.ts';
+import { Coordinator, memoryNeeds } from './coordinator.ts';
 import { simulateTrials, type Convergence } from './convergence.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
@@ -132,7 +132,8 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     const room = capacity(config);
     const storeBytes = room * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT;
     const store = chooseStore(config.store, storeBytes);
-    checkResources({ out: req.out ?? dir.path, dir: dir.tmp, store, storeBytes, trialsBytes: room * (selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats });
+    const { paths, perWorker } = memoryNeeds(plan, { ...config, capacity: room });
+    checkResources({ out: req.out ?? dir.path, dir: dir.tmp, store, storeBytes, trialsBytes: room * (selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats, paths, workers: config.workers * perWorker });
     const spillDir = dir.file('.columns');
     coordinator = new Coordinator(plan, { ...config, capacity: room, store, spillDir });
     let done = 0;
