@@ -11,11 +11,12 @@ const HINTS: Record<string, string> = {
  *
  * @param path the file being written
  * @param e what the write threw
- * @returns the error to throw
+ * @returns the error to throw, with the same `code`
  * @example fileError('run/trials.arrow', Object.assign(new Error('x'), { code: 'ENOSPC' })).message // 'cannot write run/trials.arrow (ENOSPC: the disk is full)'
  */
 export function fileError(path: string, e: unknown): unknown {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   if (typeof code !== 'string') return e;
-  return new Error(`cannot write ${path} (${code}${HINTS[code] ? `: ${HINTS[code]}` : ''})`);
+  // the code stays on the error, for callers that tell a full disk from other failures
+  return Object.assign(new Error(`cannot write ${path} (${code}${HINTS[code] ? `: ${HINTS[code]}` : ''})`), { code });
 }
