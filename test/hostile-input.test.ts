@@ -71,6 +71,15 @@ describe('absurd numbers (item 9): refused naming the key, or a result with ever
     expect(set(0, 'cadenceMonths', 5e-324)).toThrow('assets[0].cadenceMonths: cadenceMonths ≥ 1, got 5e-324');
   });
 
+  it.each([
+    ['utilization', [{ dist: 'beta', alpha: 1e-300, beta: 1e-300 }], 'utilization[0]: a distribution whose draws are finite numbers, but this beta draws NaN at the 2⁻⁵³ quantile'],
+    ['firstSupersededAge', { dist: 'weibull', shape: 1e-3, scale: 1e10 }, 'firstSupersededAge: a distribution whose draws are finite numbers, but this weibull draws Infinity at the 1 − 2⁻⁵³ quantile'],
+    ['resaleDecay', { dist: 'lognormal', median: 1e300, sigma: 100 }, 'resaleDecay: a distribution whose draws are finite numbers, but this lognormal draws Infinity'],
+    ['rentalPrice', { dist: 'lognormal', median: 2, sigma: 5 }, 'rentalPrice: rentalPrice within [0, 1e15], but this lognormal reaches 1.34e+18 at its 1 − 2⁻⁵³ quantile'],
+  ])('a distribution of %s whose draws are not finite numbers is refused', (key, spec, expected) => {
+    expect(() => resolveScenario({ assets: [hardware({ [key]: spec })] }, 's.yaml')).toThrow(`s.yaml: assets[0].${expected}`);
+  });
+
   it('missing values are allowed only where MODEL.md defines none', () => {
     const plan = buildPlan(resolveScenario({ assets: [hardware({ ageMonths: 12 })], testMonths: [0, 12] }, 't.yaml'));
     const rules = missingRules(plan);

@@ -3,7 +3,8 @@ import { describeDomain, inDomain, type InputDomain } from './inputs.ts';
 import { describe, join, type Reader } from './reader.ts';
 import { MAX_LIST_ITEMS } from './limits.ts';
 
-/** The largest uniform a sampler draws (53-bit doubles below 1). */
+/** The smallest and largest uniforms a sampler draws (53-bit doubles in (0, 1)). */
+const SMALLEST_UNIFORM = 2 ** -53;
 const LARGEST_UNIFORM = 1 - 2 ** -53;
 
 /**
@@ -52,6 +53,11 @@ export function readInput(r: Reader, path: string, v: unknown, domain: InputDoma
   if (!loOk || !inDomain(reach, domain)) {
     const range = loOk && reach !== hi ? `reaches ${reach.toPrecision(3)} at its 1 − 2⁻⁵³ quantile` : `ranges over [${lo}, ${hi}]`;
     r.fail(path, `${domain.key} ${describeDomain(domain)}, but this ${dist} ${range}; bound it (e.g. min/max)`);
+  }
+  // parameters at the edge of a family's arithmetic (a beta with α = 1e-300, a Weibull whose tail overflows) give draws that are not numbers
+  for (const u of [SMALLEST_UNIFORM, 0.5, LARGEST_UNIFORM]) {
+    const x = d.sample(u);
+    if (!Number.isFinite(x)) r.fail(path, `a distribution whose draws are finite numbers, but this ${dist} draws ${x} at the ${u === 0.5 ? 'median' : u < 0.5 ? '2⁻⁵³ quantile' : '1 − 2⁻⁵³ quantile'}; choose parameters nearer its usual range`);
   }
   return { dist, ...d.params };
 }
