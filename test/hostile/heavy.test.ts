@@ -18,7 +18,7 @@ const root = mkdtempSync(join(tmpdir(), 'sim-heavy-'));
 
 interface Ended { code: number | null; stderr: string; ms: number }
 
-/** Start the CLI under `ulimit` settings; `started` resolves once its temporary run directory exists. */
+/** Start the CLI under `ulimit` settings; `started()` resolves once its temporary run directory exists (or it has ended). */
 function start(limits: string, args: string[], parent: string) {
   mkdirSync(parent, { recursive: true });
   const quoted = args.map((a) => `'${a}'`).join(' ');
@@ -28,9 +28,10 @@ function start(limits: string, args: string[], parent: string) {
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const ended = new Promise<Ended>((r) => child.on('exit', (code) => r({ code, stderr: stderr.trim(), ms: performance.now() - t0 })));
-  const started = (async () => {
-    while (!readdirSync(parent).some((f) => f.includes('.tmp-'))) await new Promise((r) => setTimeout(r, 20));
-  })();
+  // polled only when awaited, and only while the run lives
+  const started = async () => {
+    while (child.exitCode === null && !readdirSync(parent).some((f) => f.includes('.tmp-'))) await new Promise((r) => setTimeout(r, 20));
+  };
   return { child, ended, started };
 }
 
@@ -75,7 +76,7 @@ describe('stopping (item 3)', () => {
   it('Ctrl-C with 1,000,000 queued chunks stops within 2 s; nothing is left', async () => {
     const parent = join(root, 'million');
     const run = start('true', ['--trials', '1000000', '--chunk-size', '1', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent);
-    await run.started;
+    await run.started();
     await new Promise((r) => setTimeout(r, 2000));
     run.child.kill('SIGINT');
     const sent = performance.now();
@@ -94,7 +95,7 @@ describe('stopping (item 3)', () => {
       const delay = Math.round(rng.double() * 6000);
       const parent = join(root, `interrupt-${i}`);
       const run = start('ulimit -n 256', ['--trials', '1000000', '--chunk-size', '10', '--valuation', 'pathwise', '--store', 'spill', '--out', join(parent, 'run')], parent);
-      await run.started;
+      await run.started();
       await new Promise((r) => setTimeout(r, delay));
       run.child.kill(signal);
       const sent = performance.now();
