@@ -1,14 +1,17 @@
-import { closeSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileError } from './output/file-error.ts';
 
 /**
  * Where the per-trial columns of a run live, shared by the coordinator and
  * the workers. `memory`: one SharedArrayBuffer per column (reads are views,
- * no copy). `spill`: one file of float64 per column under `dir`, written at
- * each chunk's offset by the worker that ran it and read back one column at a
- * time, so memory stays bounded whatever the number of trials.
+ * no copy). `spill`: one sparse file of float64 for all columns, column j
+ * from byte 8·j·capacity on, written at each chunk's offset by the worker that
+ * ran it and read back one column at a time, so memory stays bounded whatever
+ * the number of trials, and each thread holds one file descriptor per store
+ * whatever the number of columns.
  */
-export type StoreSpec = { kind: 'memory'; buffers: SharedArrayBuffer[] } | { kind: 'spill'; dir: string; count: number };
+export type StoreSpec = { kind: 'memory'; buffers: SharedArrayBuffer[] } | { kind: 'spill'; file: string; capacity: number };
 
 /** An open store: the coordinator and every worker open their own from the same StoreSpec. */
 export interface ColumnStore {
@@ -22,26 +25,36 @@ export interface ColumnStore {
 const BYTES = Float64Array.BYTES_PER_ELEMENT;
 
 /**
- * Allocate a store: the shared buffers, or empty column files under `dir`.
+ * Allocate a store: the shared buffers, or the spill file (sparse, its final size at once).
  *
  * @param kind memory or spill
  * @param count columns
  * @param capacity trials each column holds
- * @param dir where spilled columns go (created); unused in memory
+ * @param file where spilled columns go (its directory is created); unused in memory
  * @returns a spec any thread can open
+ * @throws Error naming the file when it cannot be created at its size (EFBIG under a file-size limit)
+ * @example createStoreSpec('spill', 608, 1e6, 'run/.columns/columns.f64') // { kind: 'spill', file, capacity: 1e6 }
  */
-export function createStoreSpec(kind: 'memory' | 'spill', count: number, capacity: number, dir: string): StoreSpec {
+export function createStoreSpec(kind: 'memory' | 'spill', count: number, capacity: number, file: string): StoreSpec {
   if (kind === 'memory') return { kind, buffers: Array.from({ length: count }, () => new SharedArrayBuffer(BYTES * capacity)) };
-  mkdirSync(dir, { recursive: true });
-  for (let j = 0; j < count; j++) closeSync(openSync(join(dir, `${j}.f64`), 'w'));
-  return { kind, dir, count };
+  mkdirSync(dirname(file), { recursive: true });
+  const fd = openSync(file, 'w');
+  try {
+    ftruncateSync(fd, BYTES * count * capacity);
+  } catch (e) {
+    throw fileError(file, e);
+  } finally {
+    closeSync(fd);
+  }
+  return { kind, file, capacity };
 }
 
 /**
- * Open a store in this thread: views on the shared buffers, or one file descriptor per column.
+ * Open a store in this thread: views on the shared buffers, or one file descriptor on the spill file.
  *
  * @param spec from createStoreSpec
- * @returns the open store; close it to release spilled files' descriptors
+ * @returns the open store; close it to release the spill file's descriptor
+ * @example openStore(spec).read(3, 0, 4096, new Float64Array(4096))
  */
 export function openStore(spec: StoreSpec): ColumnStore {
   if (spec.kind === 'memory') {
@@ -52,20 +65,25 @@ export function openStore(spec: StoreSpec): ColumnStore {
       close: () => {},
     };
   }
-  const fds = Array.from({ length: spec.count }, (_, j) => openSync(join(spec.dir, `${j}.f64`), 'r+'));
+  const fd = openSync(spec.file, 'r+');
+  const at = (j: number, start: number) => BYTES * (j * spec.capacity + start);
   return {
     write: (j, start, data) => {
-      for (let done = 0; done < data.byteLength; ) done += writeSync(fds[j], data, done, data.byteLength - done, BYTES * start + done);
+      try {
+        for (let done = 0; done < data.byteLength; ) done += writeSync(fd, data, done, data.byteLength - done, at(j, start) + done);
+      } catch (e) {
+        throw fileError(spec.file, e); // ENOSPC, EFBIG: say which file filled the disk
+      }
     },
     read: (j, start, count, into) => {
       const out = into.subarray(0, count);
       for (let done = 0; done < out.byteLength; ) {
-        const got = readSync(fds[j], out, done, out.byteLength - done, BYTES * start + done);
-        if (got === 0) throw new Error(`column store: column ${j} ends before trial ${start + count}`);
+        const got = readSync(fd, out, done, out.byteLength - done, at(j, start) + done);
+        if (got === 0) throw new Error(`column store: ${spec.file} ends before trial ${start + count} of column ${j}`);
         done += got;
       }
       return out;
     },
-    close: () => fds.forEach((fd) => closeSync(fd)),
+    close: () => closeSync(fd),
   };
 }

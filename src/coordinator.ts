@@ -10,13 +10,36 @@ import type { RunConfig } from './run-config.ts';
 import { PATH_QUANTITIES, PQ } from './schema.ts';
 import { createStoreSpec, openStore, type ColumnStore } from './column-store.ts';
 import type { ChunkTimes, Task, TaskResults, WorkerSetup } from '../workers/run-chunk.ts';
+import { mapBounded } from './bounded.ts';
 
 const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
 
 /** How long an idle worker thread lives; a run keeps its threads busy, so this only matters between phases. */
 const IDLE_TIMEOUT_MS = 60_000;
 
+/** Tasks handed to the pool per thread at a time: enough that no thread waits for the main thread, few enough that a cancel is instant. */
+const TASKS_PER_THREAD = 4;
+
 const reason = (e: unknown) => (typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e));
+
+/** Bytes per trial of a worker's statistics scratch: rank space (two float64, two uint32) and three float64 columns. */
+const SCRATCH_BYTES_PER_TRIAL = 48;
+
+/**
+ * What a pool will allocate beside the column store, for checking before it starts.
+ *
+ * @param plan the run's plan
+ * @param o the run's settings; `capacity` as for the Coordinator
+ * @returns bytes of the shared path sample, and of each worker's chunk buffers and scratch
+ * @example memoryNeeds(plan, { ...config, capacity: 100_000 }).paths // 5 assets × 3 quantities × 73 months × 10,000 trials × 8 B = 87.6 MB
+ */
+export function memoryNeeds(plan: Plan, o: Pick<RunConfig, 'chunkSize' | 'pathSample'> & { capacity: number }): { paths: number; perWorker: number } {
+  const B = Float64Array.BYTES_PER_ELEMENT;
+  const pathK = Math.min(o.pathSample, o.capacity);
+  // a chunk holds every column and the sampler's uniforms of every uncertain input for min(chunkSize, trials) trials
+  const chunk = (plan.columns.length + plan.sensitivity.inputs.length) * Math.min(o.chunkSize, o.capacity) * B;
+  return { paths: plan.assets.length * PATH_QUANTITIES.length * (plan.H + 1) * pathK * B, perWorker: chunk + SCRATCH_BYTES_PER_TRIAL * o.capacity };
+}
 
 /** An error naming what failed in a worker. */
 const failed = (what: string) => (e: unknown) => new Error(`${what} failed: ${reason(e)}`);
@@ -37,7 +60,7 @@ export class ChunkError extends Error {
  * The worker pool and the run's column store (see column-store.ts): in
  * memory, every column is one SharedArrayBuffer sized for all trials, so
  * nothing is cloned or transferred per chunk and the main thread writes files
- * straight from the same memory; spilled, one file per column, so memory
+ * straight from the same memory; spilled, one sparse file for all columns, so memory
  * stays bounded for runs that do not fit. A pool of one thread is still a pool: every run takes
  * the same path.
  */
@@ -54,6 +77,8 @@ export class Coordinator {
   /** the expected valuation's fits once calibrate() ran; null: pathwise */
   private fits: MonthFit[][] | null = null;
   private closed?: Promise<void>;
+  /** tasks pending in the pool at most (see mapBounded) */
+  private readonly inFlight: number;
 
   /**
    * Create the stores and start the pool.
@@ -62,15 +87,15 @@ export class Coordinator {
    * @param o the run's settings; `capacity` is the most trials the run may reach, `spillDir` where spilled columns go
    */
   constructor(readonly plan: Plan, o: Pick<RunConfig, 'seed' | 'sampler' | 'workers' | 'chunkSize' | 'pathSample'> & { capacity: number; store: 'memory' | 'spill'; spillDir: string }) {
-    const columns = createStoreSpec(o.store, plan.columns.length, o.capacity, join(o.spillDir, 'columns'));
-    const ranks = createStoreSpec(o.store, plan.sensitivity.inputs.length, o.capacity, join(o.spillDir, 'ranks'));
+    const columns = createStoreSpec(o.store, plan.columns.length, o.capacity, join(o.spillDir, 'columns.f64'));
+    const ranks = createStoreSpec(o.store, plan.sensitivity.inputs.length, o.capacity, join(o.spillDir, 'ranks.f64'));
     this.store = openStore(columns);
     this.rankStore = openStore(ranks);
     this.pathK = Math.min(o.pathSample, o.capacity);
-    const pathValues = plan.assets.length * PATH_QUANTITIES.length * (plan.H + 1) * this.pathK;
-    const paths = { K: this.pathK, buffer: new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * pathValues) };
+    const paths = { K: this.pathK, buffer: new SharedArrayBuffer(memoryNeeds(plan, o).paths) };
     const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials: o.capacity, chunkSize: o.chunkSize, columns, ranks, paths };
-    setMaxListeners(0, this.abort.signal); // every queued task listens to it
+    setMaxListeners(0, this.abort.signal); // every pending task listens to it
+    this.inFlight = TASKS_PER_THREAD * o.workers;
     this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: IDLE_TIMEOUT_MS, workerData: setup });
     this.pool.on('error', (e) => this.cancel(failed('a worker')(e))); // a worker that dies outside a task
   }
@@ -99,7 +124,7 @@ export class Coordinator {
    * @returns per asset, its monthly fits and foresight figures
    */
   async calibrate(): Promise<Calibration[]> {
-    const calibrations = await Promise.all(this.plan.assets.map((a, asset) => this.run({ kind: 'calibrate', asset }, failed(`calibration of ${a.name}`))));
+    const calibrations = await this.each(this.plan.assets, (a, asset) => this.run({ kind: 'calibrate', asset }, failed(`calibration of ${a.name}`)));
     this.fits = calibrations.map((c) => c.months);
     return calibrations;
   }
@@ -113,14 +138,12 @@ export class Coordinator {
    */
   async simulate(chunks: Chunk[], onChunk?: (c: Chunk) => void): Promise<ChunkTimes> {
     const total = { sample: 0, simulate: 0 };
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        const t = await this.run({ kind: 'chunk', chunk, fits: this.fits }, (e) => new ChunkError(chunk, e));
-        total.sample += t.sample;
-        total.simulate += t.simulate;
-        onChunk?.(chunk);
-      }),
-    );
+    await this.each(chunks, async (chunk) => {
+      const t = await this.run({ kind: 'chunk', chunk, fits: this.fits }, (e) => new ChunkError(chunk, e));
+      total.sample += t.sample;
+      total.simulate += t.simulate;
+      onChunk?.(chunk);
+    });
     return total;
   }
 
@@ -131,10 +154,9 @@ export class Coordinator {
    * @returns one summary per plan column, then one per comparison
    */
   summarize(length: number): Promise<Summary[]> {
-    return Promise.all([
-      ...this.plan.columns.map((_, column) => this.summary(column, length)),
-      ...this.plan.comparisons.map((c) => this.run({ kind: 'summary', column: c.a, minus: c.b, length }, failed(`summary of ${c.name}`))),
-    ]);
+    const columns = this.plan.columns.map((_, column) => ({ column, minus: undefined as number | undefined, name: this.plan.columns[column].name }));
+    const comparisons = this.plan.comparisons.map((c) => ({ column: c.a, minus: c.b as number | undefined, name: c.name }));
+    return this.each([...columns, ...comparisons], ({ column, minus, name }) => this.run({ kind: 'summary', column, minus, length }, failed(`summary of ${name}`)));
   }
 
   /**
@@ -156,8 +178,8 @@ export class Coordinator {
    */
   async sensitivity(length: number): Promise<Float64Array[]> {
     const fail = failed('sensitivity');
-    await Promise.all(this.plan.sensitivity.inputs.map((_, slot) => this.run({ kind: 'ranks', slot, length }, fail)));
-    return Promise.all(this.plan.sensitivity.outputs.map((column) => this.run({ kind: 'spearman', column, length }, fail)));
+    await this.each(this.plan.sensitivity.inputs, (_, slot) => this.run({ kind: 'ranks', slot, length }, fail));
+    return this.each(this.plan.sensitivity.outputs, (column) => this.run({ kind: 'spearman', column, length }, fail));
   }
 
   /**
@@ -169,10 +191,8 @@ export class Coordinator {
   paths(length: number): Promise<{ series: string; q: number; bands: Float64Array }[]> {
     const all = this.plan.assets.map((_, a) => a);
     const series = [...this.plan.assets.map((a, i) => ({ name: a.name, assets: [i] })), { name: 'portfolio', assets: all }];
-    return Promise.all(series.flatMap((s) => PATH_QUANTITIES.map(async (quantity) => {
-      const q = PQ[quantity];
-      return { series: s.name, q, bands: await this.run({ kind: 'paths', q, assets: s.assets, length }, failed(`paths of ${s.name}`)) };
-    })));
+    const tasks = series.flatMap((s) => PATH_QUANTITIES.map((quantity) => ({ s, q: PQ[quantity] })));
+    return this.each(tasks, async ({ s, q }) => ({ series: s.name, q, bands: await this.run({ kind: 'paths', q, assets: s.assets, length }, failed(`paths of ${s.name}`)) }));
   }
 
   /**
@@ -186,6 +206,11 @@ export class Coordinator {
       this.rankStore.close();
     });
     return this.closed;
+  }
+
+  /** Feed tasks to the pool a few per thread at a time (mapBounded), stopping at a cancel. */
+  private each<T, R>(items: readonly T[], task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+    return mapBounded(items, this.inFlight, task, this.abort.signal);
   }
 
   /** Run one task in the pool; the first failure cancels the rest, wrapped by `wrap` to name what failed. */

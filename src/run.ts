@@ -4,19 +4,20 @@ import { loadScenario } from './scenario/load.ts';
 import { checkScenario } from './check/check.ts';
 import type { Scenario } from './scenario/types.ts';
 import { buildPlan, type Plan } from './plan.ts';
-import { Coordinator } from './coordinator.ts';
+import { Coordinator, memoryNeeds } from './coordinator.ts';
 import { simulateTrials, type Convergence } from './convergence.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type SensitivityRow } from './output/write-run.ts';
 import { SAMPLER_DESCRIPTIONS } from './sampling/sample-chunk.ts';
-import { capacity, checkPlanLimits, chooseStore, runConfig, type RunRequest } from './run-config.ts';
+import { capacity, cappedWorkers, checkPlanLimits, chooseStore, runConfig, type RunRequest } from './run-config.ts';
 import { JSON_FILES, TABLES } from './schema.ts';
 import { VALUATION_FILE, valuationFile } from './valuation/file.ts';
 import type { Calibration } from './valuation/calibrate.ts';
 import type { Valuation } from './scenario/types.ts';
 import { selectColumns } from './output/select-columns.ts';
 import { rankCorrelation } from './stats/ranks.ts';
+import { checkResources } from './resources.ts';
 import { VERSION } from './version.ts';
 
 export type { RunRequest } from './run-config.ts';
@@ -114,6 +115,8 @@ function valuationSummary(plan: Plan, calibrations: Calibration[] | null): Valua
 export async function run(req: RunRequest): Promise<RunOutcome> {
   const t0 = performance.now();
   const config = runConfig(req);
+  const { workers, note: workersNote } = cappedWorkers(config.workers);
+  config.workers = workers;
   const { sampler, seed, chunkSize, formats } = config;
   let repaired: Manifest['correlation_repair'] = [];
   const scenario = loadScenario(req.scenarioFile, { overrides: config.overrides, repairCorrelations: config.repairCorrelations, onRepair: (rows) => (repaired = rows) });
@@ -131,7 +134,10 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   try {
     req.signal?.throwIfAborted();
     const room = capacity(config);
-    const store = chooseStore(config.store, room * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT);
+    const storeBytes = room * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT;
+    const store = chooseStore(config.store, storeBytes);
+    const { paths, perWorker } = memoryNeeds(plan, { ...config, capacity: room });
+    checkResources({ out: req.out ?? dir.path, dir: dir.tmp, store, storeBytes, trialsBytes: room * (selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats, paths, workers: config.workers * perWorker });
     const spillDir = dir.file('.columns');
     coordinator = new Coordinator(plan, { ...config, capacity: room, store, spillDir });
     let done = 0;
@@ -197,7 +203,10 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       const ranks = (name: string) => coordinator!.rankStore.read(slot(name), 0, n, new Float64Array(n));
       return { a, b, target, achieved: rankCorrelation(ranks(a), ranks(b), n) };
     });
-    const warnings = sampler === 'sobol' && (n & (n - 1)) !== 0 ? [`Sobol points balance best at a power of two; ${n.toLocaleString('en-US')} trials is not one (try ${(2 ** Math.round(Math.log2(n))).toLocaleString('en-US')})`] : [];
+    const warnings = [
+      ...(workersNote ? [workersNote] : []),
+      ...(sampler === 'sobol' && (n & (n - 1)) !== 0 ? [`Sobol points balance best at a power of two; ${n.toLocaleString('en-US')} trials is not one (try ${(2 ** Math.round(Math.log2(n))).toLocaleString('en-US')})`] : []),
+    ];
     await writePaths(dir, plan.H, bands, Math.min(coordinator.pathK, n), metadata, formats);
     writeJson(dir.file('scenario.json'), scenario);
     if (calibrations) writeJson(dir.file(VALUATION_FILE), valuationFile(plan, seed, calibrations.map((c) => c.months)));

@@ -96,7 +96,7 @@ describe('a run of the default scenario', async () => {
     expect(one.sensitivity.some((s) => s.output === 'h100.npv')).toBe(false);
   });
 
-  it('a spilled column store (one file per column) gives the same files as the in-memory one', async () => {
+  it('a spilled column store (one sparse file) gives the same files as the in-memory one', async () => {
     const spilled = await run({ ...base, workers: 2, out: join(root, 'spill'), store: 'spill' });
     expect(spilled.manifest.store).toBe('spill');
     expect(one.manifest.store).toBe('memory');

@@ -9,6 +9,7 @@ import { openStore, type ColumnStore, type StoreSpec } from '../src/column-store
 import { rankCorrelation, rankInto, rankSpace, type RankSpace } from '../src/stats/ranks.ts';
 import { calibrateAsset, calibrationInputs, type Calibration } from '../src/valuation/calibrate.ts';
 import type { MonthFit } from '../src/valuation/basis.ts';
+import { firstNonFinite, missingRules, type MissingRules } from '../src/kernel/finite.ts';
 
 /** What the coordinator hands every worker once, at pool start. */
 export interface WorkerSetup {
@@ -76,7 +77,7 @@ interface Context {
   rankStore: ColumnStore;
   pathSink: PathSink;
   /** sampler, kernel state and chunk buffer: on the first chunk */
-  kernel?: { sampler: ChunkSampler; state: KernelState; buf: Float64Array };
+  kernel?: { sampler: ChunkSampler; state: KernelState; buf: Float64Array; missing: MissingRules };
   /** the calibration trials' inputs: on the first calibrate task */
   calibration?: Float64Array;
   /** sort and rank scratch for the whole run: on the first statistics task */
@@ -93,7 +94,9 @@ function open(): Context {
 
 function kernelOf(c: Context, fits: MonthFit[][] | null): NonNullable<Context['kernel']> {
   const { plan, sampler, seed, trials, chunkSize } = c.setup;
-  c.kernel ??= { sampler: createChunkSampler(plan, { kind: sampler, seed, N: trials }), state: createKernelState(plan, fits), buf: new Float64Array(plan.columns.length * chunkSize) };
+  // a chunk holds at most min(chunkSize, trials) trials: a large --chunk-size on a small run must not allocate for the size
+  const room = Math.min(chunkSize, trials);
+  c.kernel ??= { sampler: createChunkSampler(plan, { kind: sampler, seed, N: trials }), state: createKernelState(plan, fits), buf: new Float64Array(plan.columns.length * room), missing: missingRules(plan) };
   return c.kernel;
 }
 
@@ -103,8 +106,8 @@ function spaceOf(c: Context): Space {
   return c.space;
 }
 
-// Fault injection for the test suite only (never honoured outside vitest): fail chunk N by throwing or by killing the thread.
-const fault = process.env.VITEST ? /^(throw|exit):(\d+)$/.exec(process.env.SIM_FAULT ?? '') : null;
+// Fault injection for the test suite only (never honoured outside vitest): fail chunk N by throwing or by killing the thread, or poison its last column with NaN.
+const fault = process.env.VITEST ? /^(throw|exit|nan):(\d+)$/.exec(process.env.SIM_FAULT ?? '') : null;
 const EXIT_CODE_OF_INJECTED_FAULT = 3;
 const MS_PER_S = 1000;
 
@@ -114,7 +117,8 @@ export const handlers = {
   chunk({ chunk, fits }) {
     const c = open();
     const { plan } = c.setup;
-    if (fault && Number(fault[2]) === chunk.index) {
+    const faulty = fault !== null && Number(fault[2]) === chunk.index;
+    if (faulty && fault[1] !== 'nan') {
       if (fault[1] === 'exit') process.exit(EXIT_CODE_OF_INJECTED_FAULT);
       throw new Error('injected fault');
     }
@@ -125,6 +129,9 @@ export const handlers = {
     sampleChunk(k.sampler, chunk, buf);
     const t1 = performance.now();
     simulateChunk(plan, k.state, buf, chunk.count, chunk.start, c.pathSink);
+    if (faulty && fault[1] === 'nan') buf[buf.length - 1] = NaN;
+    const bad = firstNonFinite(k.missing, buf, chunk.count);
+    if (bad) throw new Error(`${plan.columns[bad.column].name} is ${bad.value} in trial ${chunk.start + bad.trial}, where MODEL.md defines a finite value: an input is beyond what the model's arithmetic holds (README "Limits")`);
     for (let j = 0; j < width; j++) c.store.write(j, chunk.start, buf.subarray(j * chunk.count, (j + 1) * chunk.count));
     const t2 = performance.now();
     return { sample: (t1 - t0) / MS_PER_S, simulate: (t2 - t1) / MS_PER_S };

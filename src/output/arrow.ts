@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { fileError } from './file-error.ts';
 import { Field, Float64, Int32, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
 
 /** A column to write: a name, its Arrow type and field metadata (unit, role). */
@@ -85,10 +86,17 @@ export class ArrowFileSink {
   private readonly pump: Promise<void>;
 
   constructor(path: string) {
-    const fd = openSync(path, 'w');
+    let fd: number;
+    try {
+      fd = openSync(path, 'w');
+    } catch (e) {
+      throw fileError(path, e);
+    }
     this.pump = (async () => {
       try {
         for await (const chunk of this.writer) writeSync(fd, chunk);
+      } catch (e) {
+        throw fileError(path, e);
       } finally {
         closeSync(fd);
       }

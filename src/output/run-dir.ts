@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 
@@ -12,9 +12,12 @@ import { InputError } from '../errors.ts';
  */
 export class RunDir {
   readonly tmp: string;
+  /** held while the run writes: a second run to the same path is refused before it starts */
+  readonly lock: string;
 
   constructor(readonly path: string) {
     this.tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    this.lock = join(dirname(path), `.${basename(path)}.lock`);
   }
 
   /**
@@ -35,13 +38,40 @@ export class RunDir {
     if (st && !st.isDirectory()) throw new InputError(`--out ${out}: expected a directory to create, but a file is there`);
     if (st && readdirSync(path).length > 0) throw new InputError(`--out ${out}: expected a new or empty directory, but it is not empty (a run never overwrites another)`);
     const dir = new RunDir(path);
+    const cannot = (e: unknown) => new InputError(`--out ${out}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      makeParents(dirname(path));
+    } catch (e) {
+      throw cannot(e);
+    }
+    dir.takeLock(out);
+    try {
       mkdirSync(dir.tmp);
     } catch (e) {
-      throw new InputError(`--out ${out}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      dir.releaseLock();
+      throw cannot(e);
     }
     return dir;
+  }
+
+  /** Create the lock file, or refuse when a live run holds it (a lock of a process that is gone is taken over). */
+  private takeLock(out: string): void {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        writeFileSync(this.lock, String(process.pid), { flag: 'wx' });
+        return;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EEXIST' || attempt > 0) throw new InputError(`--out ${out}: cannot write there (${code ?? (e as Error).message})`);
+      }
+      const holder = Number(readFileSync(this.lock, 'utf8'));
+      if (alive(holder)) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out`);
+      rmSync(this.lock, { force: true });
+    }
+  }
+
+  private releaseLock(): void {
+    rmSync(this.lock, { force: true });
   }
 
   /**
@@ -55,11 +85,50 @@ export class RunDir {
   /** Rename the finished temporary directory onto the final path. */
   commit(): void {
     renameSync(this.tmp, this.path);
+    this.releaseLock();
   }
 
   /** Remove the temporary directory and everything in it. */
   discard(): void {
     rmSync(this.tmp, { recursive: true, force: true });
+    this.releaseLock();
+  }
+}
+
+/**
+ * Create the missing directories above a run one at a time (mkdir's recursive
+ * mode spins on some pseudo file systems, such as /proc), after checking that
+ * the nearest one that exists is a writable directory.
+ *
+ * @param dir the run directory's parent
+ * @throws the file system's error (ENOTDIR, EACCES, …) when the nearest existing ancestor is not a writable directory
+ */
+function makeParents(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    try {
+      const st = statSync(at);
+      if (!st.isDirectory()) throw Object.assign(new Error(`${at} is not a directory`), { code: 'ENOTDIR' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      missing.push(at);
+      at = dirname(at);
+    }
+  }
+  accessSync(at, constants.W_OK);
+  for (const d of missing.reverse()) mkdirSync(d);
+}
+
+/** Whether a process of this id runs (a lock it holds is live). */
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { fileError } from './file-error.ts';
 import { parquetWriteFile } from 'hyparquet-writer';
 import type { BasicType } from 'hyparquet-writer';
 import type { Column, Plan } from '../plan.ts';
@@ -46,11 +47,16 @@ export async function writeTable(
   }
   if (formats.includes('parquet')) {
     const units = Object.fromEntries(fields.filter((f) => f.metadata?.unit).map((f) => [f.name, f.metadata!.unit]));
-    parquetWriteFile({
-      filename: dir.file(`${name}.parquet`),
-      columnData: fields.map((f, j) => ({ name: f.name, data: nanAsNull(data[j]) as never, type: PARQUET_TYPES[f.type], nullable: f.type !== 'int32' })),
-      kvMetadata: Object.entries({ ...metadata, units: JSON.stringify(units) }).map(([key, value]) => ({ key, value })),
-    });
+    const filename = dir.file(`${name}.parquet`);
+    try {
+      parquetWriteFile({
+        filename,
+        columnData: fields.map((f, j) => ({ name: f.name, data: nanAsNull(data[j]) as never, type: PARQUET_TYPES[f.type], nullable: f.type !== 'int32' })),
+        kvMetadata: Object.entries({ ...metadata, units: JSON.stringify(units) }).map(([key, value]) => ({ key, value })),
+      });
+    } catch (e) {
+      throw fileError(filename, e);
+    }
   }
 }
 
@@ -248,5 +254,9 @@ export async function writePaths(dir: RunDir, H: number, bands: { series: string
  * @example writeJson(dir.file('manifest.json'), manifest)
  */
 export function writeJson(path: string, value: unknown): void {
-  writeFileSync(path, JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+  try {
+    writeFileSync(path, JSON.stringify(value, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+  } catch (e) {
+    throw fileError(path, e);
+  }
 }

@@ -1,6 +1,11 @@
 import { families, DistributionError, type InputSpec } from '../../distributions/index.ts';
 import { describeDomain, inDomain, type InputDomain } from './inputs.ts';
 import { describe, join, type Reader } from './reader.ts';
+import { MAX_LIST_ITEMS } from './limits.ts';
+
+/** The smallest and largest uniforms a sampler draws (53-bit doubles in (0, 1)). */
+const SMALLEST_UNIFORM = 2 ** -53;
+const LARGEST_UNIFORM = 1 - 2 ** -53;
 
 /**
  * One sampled input: a bare number, or `{dist, ...parameters}`. The
@@ -31,7 +36,7 @@ export function readInput(r: Reader, path: string, v: unknown, domain: InputDoma
   for (const k of [...fam.required, ...fam.optional]) {
     if (o[k] === undefined) continue;
     params[k] = fam.lists.includes(k)
-      ? r.list(join(path, k), o[k], 1).map((x, i) => r.number(join(join(path, k), i), x))
+      ? r.list(join(path, k), o[k], 1, MAX_LIST_ITEMS).map((x, i) => r.number(join(join(path, k), i), x))
       : r.number(join(path, k), o[k]);
   }
   let d;
@@ -42,8 +47,17 @@ export function readInput(r: Reader, path: string, v: unknown, domain: InputDoma
     throw e;
   }
   const [lo, hi] = d.support;
-  if (!inDomain(lo, domain) || !inDomain(hi, domain)) {
-    r.fail(path, `${domain.key} ${describeDomain(domain)}, but this ${dist} ranges over [${lo}, ${hi}]; bound it (e.g. min/max)`);
+  // an unbounded tail is fine where the domain is; where it is not, what a draw can reach is the largest quantile a sampler asks for
+  const reach = hi === Infinity && domain.max < Infinity ? d.quantile(LARGEST_UNIFORM) : hi;
+  const loOk = inDomain(lo, domain);
+  if (!loOk || !inDomain(reach, domain)) {
+    const range = loOk && reach !== hi ? `reaches ${reach.toPrecision(3)} at its 1 − 2⁻⁵³ quantile` : `ranges over [${lo}, ${hi}]`;
+    r.fail(path, `${domain.key} ${describeDomain(domain)}, but this ${dist} ${range}; bound it (e.g. min/max)`);
+  }
+  // parameters at the edge of a family's arithmetic (a beta with α = 1e-300, a Weibull whose tail overflows) give draws that are not numbers
+  for (const u of [SMALLEST_UNIFORM, 0.5, LARGEST_UNIFORM]) {
+    const x = d.sample(u);
+    if (!Number.isFinite(x)) r.fail(path, `a distribution whose draws are finite numbers, but this ${dist} draws ${x} at the ${u === 0.5 ? 'median' : u < 0.5 ? '2⁻⁵³ quantile' : '1 − 2⁻⁵³ quantile'}; choose parameters nearer its usual range`);
   }
   return { dist, ...d.params };
 }

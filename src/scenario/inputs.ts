@@ -1,4 +1,6 @@
 import type { HardwareInput, ModelInput } from '../schema.ts';
+import { short } from './reader.ts';
+import { MAX_MONEY, MAX_RATIO, MIN_CADENCE_MONTHS } from './limits.ts';
 
 /** The values a sampled input may take, and its unit. */
 export interface InputDomain {
@@ -12,26 +14,28 @@ export interface InputDomain {
 
 const fraction = (unit = 'fraction') => ({ min: 0, max: 1, unit });
 const nonNegative = (unit: string) => ({ min: 0, max: Infinity, unit });
+const money = (unit: string) => ({ min: 0, max: MAX_MONEY, unit });
+const ratio = (min: number) => ({ min, max: MAX_RATIO, unit: 'ratio' });
 
 /** Domain of every sampled input of MODEL.md, keyed by its name in src/schema.ts. */
 const DOMAINS: { [K in HardwareInput | ModelInput]: Omit<InputDomain, 'key'> } = {
-  rentalPrice: nonNegative('USD per unit-hour'),
+  rentalPrice: money('USD per unit-hour'),
   priceCompression: fraction('fraction per year'),
   firstSupersededAge: nonNegative('months'),
-  cadenceMonths: { min: 0, max: Infinity, minExclusive: true, unit: 'months' },
+  cadenceMonths: { min: MIN_CADENCE_MONTHS, max: Infinity, unit: 'months' },
   generationShock: fraction(),
   utilization: fraction(),
   resaleDecay: nonNegative('per year'),
   resaleFloor: fraction(),
   resaleHaircut: fraction(),
   failureRate: fraction('fraction per year'),
-  powerPrice: nonNegative('USD per kWh'),
-  pue: { min: 1, max: Infinity, unit: 'ratio' },
+  powerPrice: money('USD per kWh'),
+  pue: ratio(1),
   lifespanMonths: nonNegative('months'),
-  peakMonthlyRevenue: nonNegative('USD per month'),
+  peakMonthlyRevenue: money('USD per month'),
   tokenPriceCompression: fraction('fraction per year'),
   tailFraction: fraction(),
-  servingCostRatio: nonNegative('ratio'),
+  servingCostRatio: ratio(0),
 };
 
 /**
@@ -39,7 +43,7 @@ const DOMAINS: { [K in HardwareInput | ModelInput]: Omit<InputDomain, 'key'> } =
  *
  * @param key the input's name
  * @returns its bounds and unit
- * @example inputDomain('pue') // { key: 'pue', min: 1, max: Infinity, unit: 'ratio' }
+ * @example inputDomain('pue') // { key: 'pue', min: 1, max: 1000, unit: 'ratio' }
  */
 export function inputDomain(key: HardwareInput | ModelInput): InputDomain {
   return { key, ...DOMAINS[key] };
@@ -48,11 +52,11 @@ export function inputDomain(key: HardwareInput | ModelInput): InputDomain {
 /**
  * @param d a domain
  * @returns the domain in words, for error messages
- * @example describeDomain(inputDomain('pue')) // '≥ 1'
+ * @example describeDomain(inputDomain('pue')) // 'within [1, 1000]'
  */
 export function describeDomain(d: InputDomain): string {
   if (d.max === Infinity) return d.minExclusive ? `> ${d.min}` : `≥ ${d.min}`;
-  return `within [${d.min}, ${d.max}]`;
+  return `within [${d.min}, ${short(d.max)}]`;
 }
 
 /**

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { ScenarioError } from '../errors.ts';
+import { duplicateJsonKey } from './json-keys.ts';
+import { MAX_YAML_ALIASES, quote } from './limits.ts';
+import { readScenarioFile } from './read-file.ts';
 import { applyOverrides } from './overrides.ts';
 import { resolveScenario, type ResolveOptions } from './resolve.ts';
 import type { Scenario } from './types.ts';
@@ -20,13 +22,7 @@ export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.y
  * @example loadScenario(DEFAULT_SCENARIO, { overrides: ['discountRate=0.1'] })
  */
 export function loadScenario(file: string, opts: ResolveOptions & { overrides?: readonly string[] } = {}): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ScenarioError(file, '', `a readable scenario file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const raw = parseScenarioText(text, file);
+  const raw = parseScenarioText(readScenarioFile(file), file);
   const applied = applyOverrides(raw, opts.overrides ?? []);
   try {
     return resolveScenario(raw, file, opts);
@@ -38,7 +34,9 @@ export function loadScenario(file: string, opts: ResolveOptions & { overrides?: 
 }
 
 /**
- * Parse scenario text: JSON for a *.json file, YAML (duplicate keys rejected) otherwise.
+ * Parse scenario text: JSON for a *.json file (a repeated key refused), YAML
+ * otherwise (repeated keys refused, `<<` merge keys supported, alias
+ * expansion bounded by MAX_YAML_ALIASES).
  *
  * @param text the file's contents
  * @param file its name, for the kind and for errors
@@ -49,21 +47,43 @@ export function loadScenario(file: string, opts: ResolveOptions & { overrides?: 
 export function parseScenarioText(text: string, file: string): unknown {
   const empty = () => new ScenarioError(file, '', 'a scenario, but the file is empty');
   if (text.trim() === '') throw empty();
-  if (file.toLowerCase().endsWith('.json')) {
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      // V8 does not always say where; JSON is YAML, so the YAML parser can point at the spot
-      const reason = (e as Error).message.split('\n')[0].replace(/, ".*$/, '');
-      throw new ScenarioError(file, yamlErrorAt(text) ?? '', `valid JSON (${reason})`);
-    }
+  try {
+    return file.toLowerCase().endsWith('.json') ? parseJson(text, file) : parseYaml(text, file, empty);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    // the parsers' own limits (nesting deeper than the stack, say): still the file's fault
+    throw new ScenarioError(file, '', `a scenario the parser can read (${quote((e as Error).message.split('\n')[0])})`);
   }
-  const doc = parseDocument(text, { uniqueKeys: true });
+}
+
+function parseJson(text: string, file: string): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    // V8 does not always say where; JSON is YAML, so the YAML parser can point at the spot
+    const reason = (e as Error).message.split('\n')[0].replace(/, ".*$/, '');
+    throw new ScenarioError(file, yamlErrorAt(text) ?? '', `valid JSON (${quote(reason)})`);
+  }
+  const repeated = duplicateJsonKey(text);
+  if (repeated !== null) throw new ScenarioError(file, repeated, 'each key once in its object, but this key is repeated (JSON would keep the last silently)');
+  return value;
+}
+
+function parseYaml(text: string, file: string, empty: () => ScenarioError): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true });
   if (doc.errors.length) {
     const err = doc.errors[0];
-    throw new ScenarioError(file, at(err.linePos?.[0]), `valid YAML (${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')})`);
+    throw new ScenarioError(file, at(err.linePos?.[0]), `valid YAML (${quote(err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''))})`);
   }
-  const value = doc.toJS();
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    // the yaml package's guard against alias bombs (or an alias to nothing)
+    throw new ScenarioError(file, '', `YAML whose aliases (*name) expand to at most ${MAX_YAML_ALIASES.toLocaleString('en-US')} nodes (README "Limits"): ${quote(e.message)}`);
+  }
   if (value === null || value === undefined) throw empty();
   return value;
 }

@@ -70,11 +70,13 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
       const slot = list ? index : key;
       path = join(path, slot);
       const record = node as Record<string | number, unknown>;
+      // own keys only, defined rather than assigned: a key such as __proto__ is data, never the object's prototype
+      const put = (v: unknown) => Object.defineProperty(record, slot, { value: v, writable: true, enumerable: true, configurable: true });
       if (last) {
-        record[slot] = value;
+        put(value);
         break;
       }
-      if (record[slot] === undefined) record[slot] = {};
+      if (!Object.hasOwn(record, slot) || record[slot] === undefined) put({});
       const next = record[slot];
       if (next === null || typeof next !== 'object') {
         fail(`${path} is ${describe(next)}, which has no key '${keys[i + 1]}'; set that key itself instead`);

@@ -1,4 +1,5 @@
 import { ScenarioError } from '../errors.ts';
+import { quote } from './limits.ts';
 
 /**
  * Reads raw parsed YAML/JSON values, failing with the file and key path.
@@ -33,7 +34,7 @@ export class Reader {
     for (const k of Object.keys(o)) {
       if (!allowed.includes(k)) {
         const hint = suggest(k, allowed);
-        this.fail(join(path, k), `unknown key${hint ? ` (did you mean '${hint}'?)` : ''}; allowed here: ${allowed.join(', ')}`);
+        this.fail(join(path, quote(k)), `unknown key${hint ? ` (did you mean '${hint}'?)` : ''}; allowed here: ${allowed.join(', ')}`);
       }
     }
     for (const k of required) if (o[k] === undefined) this.fail(join(path, k), 'this key is required');
@@ -72,26 +73,40 @@ export class Reader {
     return v as T;
   }
 
-  /** A list of at least `minLength` items (not checked themselves). */
-  list(path: string, v: unknown, minLength = 0): unknown[] {
+  /** A list of at least `minLength` and at most `maxLength` items (not checked themselves). */
+  list(path: string, v: unknown, minLength = 0, maxLength = Infinity): unknown[] {
     if (!Array.isArray(v)) this.fail(path, `a list, got ${describe(v)}`);
     if (v.length < minLength) this.fail(path, `a list of at least ${minLength} item${minLength === 1 ? '' : 's'}, got ${v.length}`);
+    if (v.length > maxLength) this.fail(path, `a list of at most ${maxLength.toLocaleString('en-US')} items (README "Limits"), got ${v.length.toLocaleString('en-US')}`);
     return Array.from(v); // holes become undefined, so every item is checked
   }
 
   /** A name that can become part of a column name. */
   name(path: string, v: unknown): string {
     const s = this.string(path, v);
-    if (!/^[A-Za-z0-9_-]+$/.test(s)) this.fail(path, `a name of letters, digits, '-' and '_' (it becomes part of column names), got '${s}'`);
+    if (!/^[A-Za-z0-9_-]+$/.test(s)) this.fail(path, `a name of letters, digits, '-' and '_' (it becomes part of column names), got '${quote(s)}'`);
     return s;
   }
 }
 
 /** The range a number must lie in, as an error message says it. */
 function describeRange(min: number, max: number, minExclusive?: boolean): string {
-  if (max === Infinity) return `${minExclusive ? '>' : '≥'} ${min}`;
-  if (min === -Infinity) return `≤ ${max}`;
-  return `within [${min}, ${max}]`;
+  if (max === Infinity) return `${minExclusive ? '>' : '≥'} ${short(min)}`;
+  if (min === -Infinity) return `≤ ${short(max)}`;
+  return `within ${minExclusive ? '(' : '['}${short(min)}, ${short(max)}]`;
+}
+
+/**
+ * A limit as a person reads it: 1e15 rather than 1000000000000000, 1e-6 rather than 0.000001.
+ *
+ * @param x a number
+ * @returns the shorter of its plain and its exponent form
+ * @example short(1e15) // '1e15'
+ */
+export function short(x: number): string {
+  const e = x.toExponential().replace('e+', 'e');
+  const far = x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3);
+  return far && e.length < String(x).length ? e : String(x);
 }
 
 /**
@@ -118,7 +133,7 @@ export function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `the string '${v}'`;
+  if (typeof v === 'string') return `the string '${quote(v)}'`;
   return `${typeof v} ${String(v)}`;
 }
 

@@ -3,9 +3,10 @@ import { METHODS, VALUATIONS, type Asset, type HardwareAsset, type ModelAsset, t
 import { inputDomain } from './inputs.ts';
 import { HARDWARE_INPUTS, MAX_MONTHS, MODEL_INPUTS, type HardwareInput, type ModelInput } from '../schema.ts';
 import { readInput } from './input-spec.ts';
-import { join, Reader } from './reader.ts';
+import { join, Reader, short } from './reader.ts';
 import { buildCopula, repairCorrelations } from '../sampling/copula.ts';
 import { InputError } from '../errors.ts';
+import { MAX_MONEY, MAX_POWER_KW, MAX_UNITS, MIN_COST, quote } from './limits.ts';
 
 export const DEFAULTS = {
   horizonMonths: 72,
@@ -53,10 +54,11 @@ export function resolveScenario(raw: unknown, file: string, opts: ResolveOptions
   const calibrationTrials = o.calibrationTrials === undefined ? DEFAULTS.calibrationTrials : r.number('calibrationTrials', o.calibrationTrials, { min: 16, max: MAX_CALIBRATION_TRIALS, integer: true });
   const testMonths = o.testMonths === undefined ? defaultTestMonths(H) : readTestMonths(r, o.testMonths, H);
 
-  const policies: Record<string, Policy> = {};
+  // names are data: a policy called __proto__ or constructor is an own key like any other
+  const policies: Record<string, Policy> = Object.create(null);
   if (o.policies !== undefined) {
     const p = r.mapping('policies', o.policies);
-    for (const [name, v] of Object.entries(p)) policies[r.name(join('policies', name), name)] = readPolicy(r, join('policies', name), v, true);
+    for (const [name, v] of Object.entries(p)) policies[r.name(join('policies', quote(name)), name)] = readPolicy(r, join('policies', name), v, true);
   }
 
   const rawAssets = r.list('assets', o.assets, 1);
@@ -134,12 +136,12 @@ function readAsset(r: Reader, path: string, v: unknown, H: number): Asset {
     const asset: Record<string, unknown> = {
       name: r.name(join(path, 'name'), o.name),
       kind,
-      units: num('units', { min: 0, minExclusive: true }),
-      unitCost: num('unitCost', { min: 0, minExclusive: true }),
+      units: num('units', { min: 0, minExclusive: true, max: MAX_UNITS }),
+      unitCost: num('unitCost', { min: MIN_COST, max: MAX_MONEY }),
       ageMonths: num('ageMonths', { min: 0, max: MAX_MONTHS, integer: true }),
-      powerKw: num('powerKw', { min: 0 }),
+      powerKw: num('powerKw', { min: 0, max: MAX_POWER_KW }),
       idlePowerFraction: num('idlePowerFraction', { min: 0, max: 1 }, DEFAULTS.idlePowerFraction),
-      opexPerUnitMonth: num('opexPerUnitMonth', { min: 0 }, DEFAULTS.opexPerUnitMonth),
+      opexPerUnitMonth: num('opexPerUnitMonth', { min: 0, max: MAX_MONEY }, DEFAULTS.opexPerUnitMonth),
       disposalCost: num('disposalCost', { min: 0, max: 1 }, DEFAULTS.disposalCost),
       policy: readPolicy(r, join(path, 'policy'), o.policy),
     };
@@ -157,7 +159,7 @@ function readAsset(r: Reader, path: string, v: unknown, H: number): Asset {
   const asset: Record<string, unknown> = {
     name: r.name(join(path, 'name'), o.name),
     kind,
-    trainingCost: r.number(join(path, 'trainingCost'), o.trainingCost, { min: 0 }),
+    trainingCost: readTrainingCost(r, join(path, 'trainingCost'), o.trainingCost),
     releaseMonth: r.number(join(path, 'releaseMonth'), o.releaseMonth, { min: -MAX_MONTHS, max: MAX_MONTHS + H, integer: true }),
     parent: o.parent === undefined || o.parent === null ? null : r.name(join(path, 'parent'), o.parent),
     rampMonths: o.rampMonths === undefined ? DEFAULTS.rampMonths : r.number(join(path, 'rampMonths'), o.rampMonths, { min: 0, minExclusive: true, max: MAX_MONTHS }),
@@ -167,6 +169,13 @@ function readAsset(r: Reader, path: string, v: unknown, H: number): Asset {
   };
   for (const key of MODEL_INPUTS) asset[key] = readInput(r, join(path, key), o[key], inputDomain(key));
   return asset as unknown as ModelAsset;
+}
+
+/** A model's training cost: nothing (0), or an amount from MIN_COST to MAX_MONEY (the expected valuation divides by it). */
+function readTrainingCost(r: Reader, path: string, v: unknown): number {
+  const x = r.number(path, v, { min: 0, max: MAX_MONEY });
+  if (x > 0 && x < MIN_COST) r.fail(path, `0 or a number within [${short(MIN_COST)}, ${short(MAX_MONEY)}], got ${x}`);
+  return x;
 }
 
 function checkNames(r: Reader, assets: Asset[]): void {
@@ -200,7 +209,7 @@ function readCorrelations(r: Reader, v: unknown, s: Scenario): [string, string, 
     for (const [k, name] of [[0, a], [1, b]] as const) {
       const n = r.string(join(path, k), name);
       if (!uncertain.has(n)) {
-        r.fail(join(path, k), `the name of an uncertain input such as '${[...uncertain][0] ?? 'asset.input'}' (fixed inputs cannot be correlated), got '${n}'`);
+        r.fail(join(path, k), `the name of an uncertain input such as '${[...uncertain][0] ?? 'asset.input'}' (fixed inputs cannot be correlated), got '${quote(n)}'`);
       }
     }
     if (a === b) r.fail(join(path, 1), `an input other than '${a}'`);

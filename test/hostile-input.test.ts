@@ -1,0 +1,211 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ScenarioError } from '../src/errors.ts';
+import { firstNonFinite, missingRules } from '../src/kernel/finite.ts';
+import { buildPlan } from '../src/plan.ts';
+import { run } from '../src/run.ts';
+import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
+import { MAX_LIST_ITEMS, MAX_QUOTED_CHARS, MAX_SCENARIO_BYTES } from '../src/scenario/limits.ts';
+import { resolveScenario } from '../src/scenario/resolve.ts';
+import { hardware, model, simulateInline } from './helpers.ts';
+
+// Issue 17: hostile but plausible input ends in one clear line (exit 2), never a hang, a crash or exit 0 with NaN.
+const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'sim-hostile-'));
+const file = (name: string, data: string | Buffer) => {
+  const path = join(root, name);
+  writeFileSync(path, data);
+  return path;
+};
+const defaultRaw = () => parse(readFileSync(DEFAULT_SCENARIO, 'utf8'));
+
+/** The CLI in a child process, so a read that blocks cannot hang the test runner. */
+function sim(args: string[], timeout = 5000) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout, killSignal: 'SIGKILL' });
+  return { code: r.status, stderr: r.stderr.trim(), ms: Date.now() - t0 };
+}
+
+describe('absurd numbers (item 9): refused naming the key, or a result with every value MODEL.md defines', () => {
+  const HARDWARE_KEYS = ['units', 'unitCost', 'ageMonths', 'powerKw', 'idlePowerFraction', 'opexPerUnitMonth', 'disposalCost', 'rentalPrice', 'priceCompression',
+    'firstSupersededAge', 'cadenceMonths', 'generationShock', 'resaleDecay', 'resaleFloor', 'resaleHaircut', 'failureRate', 'powerPrice', 'pue'];
+  const MODEL_KEYS = ['trainingCost', 'releaseMonth', 'rampMonths', 'lifespanMonths', 'peakMonthlyRevenue', 'tokenPriceCompression', 'tailFraction', 'servingCostRatio'];
+  const ABSURD = [1e308, -1e308, 5e-324, 1e-300, 1e20, 1e15, 0];
+  const cases = [
+    ...HARDWARE_KEYS.flatMap((k) => ABSURD.map((v) => ['hardware', k, v] as const)),
+    ...MODEL_KEYS.flatMap((k) => ABSURD.map((v) => ['model', k, v] as const)),
+  ];
+
+  it.each(['pathwise', 'expected'])('every numeric key of a cohort and a model (%s valuation)', (valuation) => {
+    for (const [kind, key, v] of cases) {
+      const asset = kind === 'hardware' ? hardware({ units: 50_000, unitCost: 31_250, rentalPrice: 2, powerKw: 1, powerPrice: 0.1, [key]: v }) : model({ trainingCost: 1e8, peakMonthlyRevenue: 1e7, servingCostRatio: 0.3, [key]: v });
+      const raw = { valuation, calibrationTrials: 64, horizonMonths: 60, assets: [asset] };
+      let result;
+      try {
+        result = simulateInline(raw, 16);
+      } catch (e) {
+        expect(e, `${key} = ${v}`).toBeInstanceOf(ScenarioError);
+        expect((e as Error).message, `${key} = ${v}`).toContain(`assets[0].${key}`);
+        continue;
+      }
+      const { plan, rows } = result;
+      const buf = Float64Array.from(plan.columns.flatMap((c) => rows.map((r) => r[c.name])));
+      const bad = firstNonFinite(missingRules(plan), buf, rows.length);
+      expect(bad && `${plan.columns[bad.column].name} = ${bad.value}`, `${key} = ${v}`).toBeNull();
+    }
+  });
+
+  it('the issue\'s cases are refused with the supported range', () => {
+    const set = (asset: number, key: string, v: number) => {
+      const raw = defaultRaw();
+      raw.assets[asset][key] = v;
+      return () => resolveScenario(raw, 's.yaml');
+    };
+    expect(set(0, 'units', 1e308)).toThrow('s.yaml: assets[0].units: a number within (0, 1e9], got 1e+308');
+    expect(set(0, 'unitCost', 1e308)).toThrow('assets[0].unitCost: a number within [1e-6, 1e15], got 1e+308');
+    expect(set(2, 'trainingCost', 1e308)).toThrow('assets[2].trainingCost: a number within [0, 1e15], got 1e+308');
+    expect(set(0, 'cadenceMonths', 5e-324)).toThrow('assets[0].cadenceMonths: cadenceMonths ≥ 1, got 5e-324');
+  });
+
+  it.each([
+    ['utilization', [{ dist: 'beta', alpha: 1e-300, beta: 1e-300 }], 'utilization[0]: a distribution whose draws are finite numbers, but this beta draws NaN at the 2⁻⁵³ quantile'],
+    ['firstSupersededAge', { dist: 'weibull', shape: 1e-3, scale: 1e10 }, 'firstSupersededAge: a distribution whose draws are finite numbers, but this weibull draws Infinity at the 1 − 2⁻⁵³ quantile'],
+    ['resaleDecay', { dist: 'lognormal', median: 1e300, sigma: 100 }, 'resaleDecay: a distribution whose draws are finite numbers, but this lognormal draws Infinity'],
+    ['rentalPrice', { dist: 'lognormal', median: 2, sigma: 5 }, 'rentalPrice: rentalPrice within [0, 1e15], but this lognormal reaches 1.34e+18 at its 1 − 2⁻⁵³ quantile'],
+  ])('a distribution of %s whose draws are not finite numbers is refused', (key, spec, expected) => {
+    expect(() => resolveScenario({ assets: [hardware({ [key]: spec })] }, 's.yaml')).toThrow(`s.yaml: assets[0].${expected}`);
+  });
+
+  it('missing values are allowed only where MODEL.md defines none', () => {
+    const plan = buildPlan(resolveScenario({ assets: [hardware({ ageMonths: 12 })], testMonths: [0, 12] }, 't.yaml'));
+    const rules = missingRules(plan);
+    const a = plan.assets[0];
+    const count = 2;
+    const buf = new Float64Array(plan.columns.length * count).fill(1);
+    const at = (column: number, trial: number, v: number) => (buf[column * count + trial] = v);
+    at(a.books[0].out.first_impairment_month, 0, NaN);
+    at(a.out.payback_month, 1, NaN);
+    at(a.out.npv, 0, NaN); // not acquired now
+    at(a.out.exit_month, 1, 5);
+    at(a.out.recoverable_m[1], 1, NaN); // recoverable_m12 after an exit at month 5
+    expect(firstNonFinite(rules, buf, count)).toBeNull();
+    at(a.out.recoverable_m[0], 1, NaN); // recoverable_m0 before that exit
+    expect(firstNonFinite(rules, buf, count)).toEqual({ column: a.out.recoverable_m[0], trial: 1, value: NaN });
+    at(a.out.recoverable_m[0], 1, 1);
+    at(a.books[0].out.writedown, 0, Infinity);
+    expect(firstNonFinite(rules, buf, count)).toEqual({ column: a.books[0].out.writedown, trial: 0, value: Infinity });
+  });
+
+  afterEach(() => {
+    delete process.env.SIM_FAULT;
+  });
+
+  it('a value that is still not finite fails the run naming the column (exit 1), and no run directory appears', async () => {
+    process.env.SIM_FAULT = 'nan:1';
+    const out = join(root, 'nan');
+    const err = await run({ scenarioFile: DEFAULT_SCENARIO, overrides: ['valuation=pathwise'], trials: 2000, chunkSize: 500, workers: 1, out }).catch((e) => e);
+    expect(err).not.toBeInstanceOf(ScenarioError);
+    expect(err.message).toMatch(/^chunk 1 \(trials 500–999\) failed: portfolio@\S+ is NaN in trial 999, where MODEL.md defines a finite value/);
+    expect(() => readFileSync(join(out, 'summary.json'))).toThrow();
+  });
+});
+
+describe('parsers (item 8)', () => {
+  it('a UTF-8 byte-order mark is accepted in JSON and YAML', () => {
+    const json = file('bom.json', `\ufeff${JSON.stringify(defaultRaw())}`);
+    const yaml = file('bom.yaml', `\ufeff${readFileSync(DEFAULT_SCENARIO, 'utf8')}`);
+    expect(loadScenario(json).assets).toHaveLength(5);
+    expect(loadScenario(yaml)).toEqual(loadScenario(json));
+  });
+
+  it('UTF-16 is refused with "expected UTF-8", binary as not UTF-8 text, quoting nothing', () => {
+    const text = readFileSync(DEFAULT_SCENARIO, 'utf8');
+    const le = file('utf16.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const be = file('utf16-no-bom.yaml', Buffer.from(text, 'utf16le'));
+    expect(() => loadScenario(le)).toThrow(`${le}: (top level): expected UTF-8 text, but this file looks like UTF-16; save it as UTF-8`);
+    expect(() => loadScenario(be)).toThrow('looks like UTF-16');
+    const binary = file('binary.yaml', Buffer.from([0x61, 0x3a, 0x20, 0xc3, 0x28, 0x0a]));
+    expect(() => loadScenario(binary)).toThrow('expected UTF-8 text, but this file has bytes that are not UTF-8 text');
+  });
+
+  it('YAML merge keys work', () => {
+    // JSON is a YAML flow mapping: anchor one cohort, merge it into a second that changes two keys
+    const text = `assets:\n  - &a ${JSON.stringify(hardware({ name: 'a' }))}\n  - <<: *a\n    name: b\n    units: 10\n`;
+    const s = loadScenario(file('merge.yaml', text));
+    expect(s.assets.map((a) => a.name)).toEqual(['a', 'b']);
+    expect({ ...s.assets[1], name: 'a', units: 1 }).toEqual(s.assets[0]);
+  });
+
+  it(`a file above ${MAX_SCENARIO_BYTES / 2 ** 20} MiB is refused naming the limit, without reading it`, () => {
+    const big = file('big.yaml', `# ${'x'.repeat(MAX_SCENARIO_BYTES)}\nassets: []\n`);
+    expect(() => loadScenario(big)).toThrow(/a scenario file of at most 4 MiB \(README "Limits"\), but this one has 4\.0 MiB or more$/);
+  });
+
+  it(`an empirical list of more than ${MAX_LIST_ITEMS.toLocaleString('en-US')} samples is refused`, () => {
+    const raw = defaultRaw();
+    raw.assets[2].peakMonthlyRevenue = { dist: 'empirical', samples: Array.from({ length: MAX_LIST_ITEMS + 1 }, (_, i) => 1e6 + i) };
+    const f = file('samples.json', JSON.stringify(raw));
+    expect(() => loadScenario(f)).toThrow('assets[2].peakMonthlyRevenue.samples: a list of at most 100,000 items (README "Limits"), got 100,001');
+  });
+
+  it(`a long value is quoted to ${MAX_QUOTED_CHARS} characters`, () => {
+    const raw = defaultRaw();
+    raw.standard = 'y'.repeat(1_000_000);
+    raw.assets[0]['z'.repeat(1000)] = 1;
+    const e = (() => {
+      try {
+        loadScenario(file('long.json', JSON.stringify(raw)));
+      } catch (err) {
+        return err as Error;
+      }
+    })()!;
+    expect(e.message.length).toBeLessThan(300);
+    expect(e.message).toContain(`'${'y'.repeat(MAX_QUOTED_CHARS)}…(1,000,000 characters)'`);
+  });
+});
+
+describe('special files (item 10): a clear line within 5 s, never a blocking read', () => {
+  it.each([
+    ['a FIFO with no writer', () => {
+      const fifo = join(root, 'fifo.yaml');
+      spawnSync('mkfifo', [fifo]);
+      return fifo;
+    }, 'a regular scenario file, but this is a FIFO'],
+    ['/dev/zero', () => '/dev/zero', 'a regular scenario file, but this is a device'],
+    ['a directory', () => root, 'a readable scenario file (EISDIR)'],
+  ])('%s', (_, path, expected) => {
+    const r = sim(['run', path(), '--out', join(root, 'never')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(expected);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.ms).toBeLessThan(5000);
+  });
+});
+
+describe('names are data (item 7)', () => {
+  it('policies and assets named __proto__, constructor and toString are kept, with their columns', async () => {
+    const raw = defaultRaw();
+    // written as text: an object literal's __proto__ would set its prototype
+    const policies = [['__proto__', 'six-year'], ['constructor', 'five-year'], ['toString', 'three-year']].map(([k, p]) => `  ${k}: ${JSON.stringify(raw.policies[p])}`);
+    const text = stringify({ ...raw, correlations: [], policies: {}, assets: [{ ...raw.assets[0], name: '__proto__' }, { ...raw.assets[2], name: 'constructor' }] })
+      .replace('policies: {}', `policies:\n${policies.join('\n')}`);
+    const r = await run({ scenarioFile: file('names.yaml', text), overrides: ['valuation=pathwise'], trials: 500, workers: 1, out: join(root, 'names') });
+    const scenario = JSON.parse(readFileSync(join(r.dir, 'scenario.json'), 'utf8'));
+    expect(Object.keys(scenario.policies)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(scenario.assets.map((a: { name: string }) => a.name)).toEqual(['__proto__', 'constructor']);
+    const summary = JSON.parse(readFileSync(join(r.dir, 'summary.json'), 'utf8'));
+    for (const c of ['__proto__@__proto__.writedown', '__proto__@toString.writedown', 'portfolio@constructor.writedown', 'constructor.writedown']) expect(summary.columns[c].count).toBe(500);
+  });
+
+  it('--set through a key named __proto__ sets data, never a prototype', () => {
+    const f = file('plain.json', JSON.stringify(defaultRaw()));
+    expect(() => loadScenario(f, { overrides: ['h100.__proto__.polluted=1'] })).toThrow('assets[0].__proto__: unknown key');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,0 +1,185 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mapBounded } from '../src/bounded.ts';
+import { createStoreSpec, openStore } from '../src/column-store.ts';
+import { InputError } from '../src/errors.ts';
+import { fileError } from '../src/output/file-error.ts';
+import { checkResources } from '../src/resources.ts';
+import { run } from '../src/run.ts';
+import { cappedWorkers, GIB } from '../src/run-config.ts';
+import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
+
+// Issue 17: resources do not grow with what the user cannot see, and every limit is found before a run starts.
+const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'sim-resources-'));
+const pathwise = { scenarioFile: DEFAULT_SCENARIO, overrides: ['valuation=pathwise'], workers: 2 };
+
+/** The CLI in a shell with limits set first (`ulimit …`), in `cwd`. */
+function shell(limits: string, args: string[], cwd = root) {
+  const t0 = Date.now();
+  const quoted = args.map((a) => `'${a}'`).join(' ');
+  const r = spawnSync('bash', ['-c', `${limits}; exec '${process.execPath}' '${BIN}' ${quoted}`], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stderr: r.stderr.trim(), ms: Date.now() - t0 };
+}
+const openFds = () => readdirSync('/proc/self/fd').length;
+
+describe('file descriptors (item 1)', () => {
+  it('a spilled store holds one descriptor per thread, whatever the number of columns', () => {
+    const before = openFds();
+    const spec = createStoreSpec('spill', 5000, 16, join(root, 'store', 'columns.f64'));
+    const store = openStore(spec);
+    expect(openFds()).toBe(before + 1);
+    store.write(4999, 8, Float64Array.of(1, 2));
+    expect(Array.from(store.read(4999, 7, 4, new Float64Array(4)))).toEqual([0, 1, 2, 0]);
+    store.close();
+    expect(openFds()).toBe(before);
+  });
+
+  it('the default scenario spilled runs under ulimit -n 256 (it needed ~2,000 descriptors)', () => {
+    const r = shell('ulimit -n 256', ['--trials', '3000', '--store', 'spill', '--valuation', 'pathwise', '--workers', '2', '--quiet', '--out', join(root, 'fd')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(root, 'fd', 'trials.arrow'))).toBe(true);
+  });
+});
+
+describe('disk and memory are checked before a run starts (items 1 and 5)', () => {
+  const needs = { out: 'runs/x', dir: root, store: 'spill' as const, storeBytes: 141 * GIB, trialsBytes: GIB, formats: ['arrow' as const], paths: 1e8, workers: 1e8 };
+
+  it('a run that would not fit on the disk is refused, saying what it needs', () => {
+    expect(() => checkResources(needs, 78 * GIB)).toThrow(new InputError('--out runs/x: this run needs about 142.0 GiB of disk (spilled columns 141.0 GiB, trials files 1.0 GiB) but 78.0 GiB is free there; use fewer --trials or --columns, or another --out'));
+    expect(() => checkResources(needs, 200 * GIB)).not.toThrow();
+  });
+
+  it('memory beyond the machine and a Parquet trials table above 4 GiB are refused', () => {
+    expect(() => checkResources({ ...needs, store: 'memory', storeBytes: 1e15 }, Infinity)).toThrow(/^this run needs about .* of memory \(columns .*, path sample 96 MiB, worker buffers 96 MiB\), more than this machine's/);
+    expect(() => checkResources({ ...needs, formats: ['parquet'], trialsBytes: 5 * GIB }, Infinity)).toThrow('--format parquet builds the trials table in memory: 5.0 GiB is above the 4.0 GiB limit');
+  });
+
+  it('a 50,000,000-trial run is refused at once, not after filling the disk', () => {
+    const r = shell('true', ['--trials', '50000000', '--out', join(root, 'huge')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^sim: (--out .*: this run needs about [\d.]+ GiB of disk|this run needs about [\d.]+ GiB of memory)/);
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(readdirSync(root).filter((f) => f.startsWith('.huge'))).toEqual([]);
+  });
+
+  it('a chunk buffer is sized by the trials a chunk holds, not by --chunk-size (item 5)', async () => {
+    const r = await run({ ...pathwise, trials: 300, chunkSize: 1_000_000, out: join(root, 'bigchunk') });
+    expect(r.manifest.chunks).toBe(1);
+  });
+});
+
+describe('workers (item 4)', () => {
+  it('more workers than cores are capped with a note', async () => {
+    const cores = availableParallelism();
+    expect(cappedWorkers(64, 2)).toEqual({ workers: 2, note: '--workers 64 is more than the 2 cores here; using 2 (results do not depend on it)' });
+    expect(cappedWorkers(2, 2)).toEqual({ workers: 2, note: null });
+    const r = await run({ ...pathwise, workers: 64, trials: 500, out: join(root, 'w64') });
+    expect(r.manifest.workers).toBe(cores);
+    expect(r.manifest.warnings).toContain(`--workers 64 is more than the ${cores} core${cores === 1 ? '' : 's'} here; using ${cores} (results do not depend on it)`);
+  });
+});
+
+describe('the run directory (items 10 and 11)', () => {
+  it('a second run to the same --out is refused before it runs; a lock left by a dead process is taken over', async () => {
+    const out = join(root, 'same');
+    writeFileSync(join(root, '.same.lock'), String(process.pid)); // a live run holds it
+    const err = await run({ ...pathwise, trials: 200, out }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe(`--out ${out}: another run (process ${process.pid}) is writing there; wait for it to finish or choose another --out`);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(join(root, '.same.lock'), dead);
+    await run({ ...pathwise, trials: 200, out });
+    expect(existsSync(join(root, '.same.lock'))).toBe(false);
+  });
+
+  it('two runs started together into one --out: one runs, the other is refused at once', async () => {
+    const out = join(root, 'together');
+    const go = () => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const c = spawn(process.execPath, [BIN, '--trials', '2000', '--valuation', 'pathwise', '--workers', '1', '--quiet', '--out', out], { cwd: root });
+      let stderr = '';
+      c.stderr.on('data', (d) => (stderr += d));
+      c.on('exit', (code) => resolve({ code, stderr }));
+    });
+    const results = await Promise.all([go(), go()]);
+    expect(results.map((r) => r.code).sort()).toEqual([0, 2]);
+    // refused by the lock while the other runs (or, had it already finished, by its files)
+    expect(results.find((r) => r.code === 2)!.stderr).toMatch(/another run \(process \d+\) is writing there|it is not empty/);
+  }, 60_000);
+
+  it('--out under /proc is refused at once, not retried forever', () => {
+    const r = shell('true', ['--trials', '10', '--out', '/proc/sim-no/such/run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('sim: --out /proc/sim-no/such/run: cannot write there (ENOENT)');
+    expect(r.ms).toBeLessThan(5000);
+  });
+
+  it('missing parents are created', async () => {
+    const out = join(root, 'a', 'b', 'c');
+    await run({ ...pathwise, trials: 100, out });
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+  });
+});
+
+describe('a full disk or a file-size limit while writing (item 2)', () => {
+  it('is one line naming the file', () => {
+    expect((fileError('run/trials.parquet', Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })) as Error).message).toBe('cannot write run/trials.parquet (ENOSPC: the disk is full)');
+    const plain = new Error('not a file-system error');
+    expect(fileError('x', plain)).toBe(plain);
+  });
+
+  it.each(['arrow', 'parquet'])('ulimit -f while writing %s: exit 1, one line naming the file, nothing left', (format) => {
+    mkdirSync(join(root, `efbig-${format}`));
+    const r = shell('ulimit -f 2000', ['--trials', '3000', '--valuation', 'pathwise', '--workers', '1', '--format', format, '--out', join(root, `efbig-${format}`, 'run')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^sim: cannot write \\S+/trials\\.${format} \\(EFBIG: the file is larger than this process may write \\(ulimit -f\\)\\)$`));
+    expect(readdirSync(join(root, `efbig-${format}`))).toEqual([]);
+  });
+});
+
+describe('stopping (item 3)', () => {
+  it('mapBounded keeps order, never runs more than its limit at once, and stops at an abort', async () => {
+    let running = 0, peak = 0;
+    const tick = () => new Promise((r) => setTimeout(r, 1));
+    const out = await mapBounded(Array.from({ length: 50 }, (_, i) => i), 4, async (x) => {
+      peak = Math.max(peak, ++running);
+      await tick();
+      running--;
+      return x * 2;
+    });
+    expect(out).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
+    expect(peak).toBe(4);
+    const abort = new AbortController();
+    let started = 0;
+    const err = await mapBounded(Array.from({ length: 1e6 }, (_, i) => i), 4, async (x) => {
+      started++;
+      if (x === 10) abort.abort(new Error('stop'));
+      await tick();
+    }, abort.signal).catch((e) => e);
+    expect(err.message).toBe('stop');
+    expect(started).toBeLessThan(20);
+  });
+
+  it('Ctrl-C with 250,000 queued chunks stops within 2 s', async () => {
+    const parent = join(root, 'sigint');
+    mkdirSync(parent);
+    const child = spawn(process.execPath, [BIN, '--trials', '250000', '--chunk-size', '1', '--valuation', 'pathwise', '--workers', '2', '--out', join(parent, 'run')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    while (!readdirSync(parent).some((f) => f.includes('.tmp-'))) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const sent = performance.now();
+    expect(await exited).toBe(130);
+    expect(performance.now() - sent).toBeLessThan(2000);
+    expect(stderr.trim()).toBe('sim: interrupted by SIGINT; no run directory was written');
+    expect(readdirSync(parent)).toEqual([]);
+  }, 60_000);
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
