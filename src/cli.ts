@@ -8,7 +8,10 @@ import { formatCheck } from './check/format.ts';
 import { MAX_CALIBRATION_TRIALS } from './scenario/resolve.ts';
 import { VALUATIONS, type Valuation } from './scenario/types.ts';
 import { InputError } from './errors.ts';
-import { run } from './run.ts';
+import { run, type RunOutcome } from './run.ts';
+import { merge } from './shard/merge.ts';
+import { runShard } from './shard/run-shard.ts';
+import { parseShard } from './shard/spec.ts';
 import { GIB, MEMORY_BUDGET, precisionProblem, RUN_DEFAULTS, seedProblem, wholeNumberProblem, type RunConfig, type WholeNumberSetting } from './run-config.ts';
 import { riskTable } from './output/report.ts';
 import { VERSION } from './version.ts';
@@ -56,6 +59,7 @@ function runOptions(cmd: Command): Command {
     .option('--columns <list>', "per-trial columns in the trials file: all, inputs, outputs, or names and '*' patterns, comma-separated (summaries always cover every column)", d.columns)
     .addOption(new Option('--store <kind>', `where columns live during the run: memory, spill (one file on disk; bounded memory) or auto (spill above ${MEMORY_BUDGET / GIB} GiB)`).choices(['auto', 'memory', 'spill']).default(d.store))
     .addOption(new Option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)').argParser(formatsArg).default(d.formats, d.formats.join(',')))
+    .option('--shard <i/n>', 'run only shard i of n (from 0) into the --out shard directory, for `sim merge`; auto: i and n from Slurm, Kubernetes or AWS Batch (README "Running on a cluster")')
     .option('--quiet', 'print only the run directory', false)
     .option('--debug', 'show stack traces on errors', false);
 }
@@ -67,6 +71,7 @@ interface Opts extends Omit<RunConfig, 'formats' | 'overrides'> {
   set: string[];
   valuation?: Valuation;
   calibrationTrials?: number;
+  shard?: string;
   quiet: boolean;
   debug: boolean;
 }
@@ -79,8 +84,11 @@ function scenarioFlags(o: Opts): string[] {
   ];
 }
 
-async function execute(scenarioArg: string, o: Opts): Promise<void> {
-  const scenarioFile = scenarioFileOf(scenarioArg);
+/**
+ * Run `work` with Ctrl-C and SIGTERM wired to its abort signal (a second one
+ * leaves at once) and, on a terminal, a progress bar.
+ */
+async function interruptible<T>(quiet: boolean, total: number, work: (signal: AbortSignal, onProgress?: (done: number, total: number) => void) => Promise<T>): Promise<T> {
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (abort.signal.aborted) process.exit(interruptedExit(sig)); // second Ctrl-C: leave now
@@ -88,33 +96,48 @@ async function execute(scenarioArg: string, o: Opts): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const bar = !o.quiet && process.stderr.isTTY
+  const bar = !quiet && process.stderr.isTTY
     ? new cliProgress.SingleBar({ stream: process.stderr, format: 'trials {bar} {percentage}% | {value}/{total} | eta {eta_formatted}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
     : null;
-  bar?.start(o.trials, 0);
+  bar?.start(total, 0);
   try {
-    const r = await run({
-      // run() takes the RunConfig keys of `o` and ignores the CLI's own (quiet, debug, format, set)
-      ...o, formats: o.format, overrides: [...scenarioFlags(o), ...o.set], scenarioFile,
-      command: process.argv.slice(1), signal: abort.signal,
-      onProgress: bar
-        ? (done, total) => {
-            bar.setTotal(total);
-            bar.update(done);
-          }
-        : undefined,
-    });
-    bar?.stop();
-    for (const w of r.manifest.warnings) console.error(`sim: warning: ${w}`);
-    for (const w of r.manifest.check.warnings) console.error(`sim: check: ${w}`);
-    if (r.manifest.check.warnings.length) console.error(`sim: check: details with \`sim check ${scenarioArg}\``);
-    if (o.quiet) console.log(r.dir);
-    else console.log(`${riskTable(r)}\n\nRun written to ${relative(process.cwd(), r.dir) || '.'} (${r.manifest.files.join(', ')})`);
+    return await work(abort.signal, bar
+      ? (done, all) => {
+          bar.setTotal(all);
+          bar.update(done);
+        }
+      : undefined);
   } finally {
     bar?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** A finished run (or merge) as the terminal shows it: warnings once on stderr, then the tables or, with --quiet, the directory. */
+function printRun(r: RunOutcome, quiet: boolean, checkHint: string): void {
+  for (const w of r.manifest.warnings) console.error(`sim: warning: ${w}`);
+  for (const w of r.manifest.check.warnings) console.error(`sim: check: ${w}`);
+  if (r.manifest.check.warnings.length) console.error(`sim: check: details with \`sim check ${checkHint}\``);
+  if (quiet) console.log(r.dir);
+  else console.log(`${riskTable(r)}\n\nRun written to ${relative(process.cwd(), r.dir) || '.'} (${r.manifest.files.join(', ')})`);
+}
+
+async function execute(scenarioArg: string, o: Opts): Promise<void> {
+  const scenarioFile = scenarioFileOf(scenarioArg);
+  const shard = o.shard === undefined ? undefined : parseShard(o.shard, process.env);
+  // run() takes the RunConfig keys of `o` and ignores the CLI's own (quiet, debug, format, set, shard)
+  const req = { ...o, formats: o.format, overrides: [...scenarioFlags(o), ...o.set], scenarioFile, command: process.argv.slice(1), shard: undefined };
+  if (shard) {
+    const { dir, manifest: m } = await interruptible(o.quiet, o.trials, (signal, onProgress) => runShard({ ...req, shard, signal, onProgress }));
+    if (o.quiet) console.log(dir);
+    else {
+      const share = m.count ? `trials ${m.first.toLocaleString('en-US')}–${(m.first + m.count - 1).toLocaleString('en-US')} (chunks ${m.chunks[0]}–${m.chunks[1] - 1})` : 'no trials (fewer chunks than shards)';
+      console.log(`Shard ${m.index} of ${m.key.shards}: ${share} written to ${relative(process.cwd(), dir) || '.'}; merge all ${m.key.shards} with \`sim merge\``);
+    }
+    return;
+  }
+  printRun(await interruptible(o.quiet, o.trials, (signal, onProgress) => run({ ...req, signal, onProgress })), o.quiet, scenarioArg);
 }
 
 /** Exit codes: 0 done, 1 engine failure, 2 bad input or usage, 128 + signal number when interrupted. */
@@ -155,6 +178,17 @@ export function buildProgram(): Command {
       const shown = file === arg ? relative(process.cwd(), file) || file : `${arg} (${relative(process.cwd(), file)})`;
       const report = checkScenario(loadScenario(file, { overrides: o.set }), shown, o.seed);
       console.log(o.json ? JSON.stringify(report, null, 2) : formatCheck(report));
+    });
+  program.command('merge').description('merge the shard directories of a split run into the run directory one machine would have written (README "Running on a cluster")')
+    .argument('<shards...>', 'shard directories, every index from 0 to n − 1 once')
+    .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
+    .addOption(new Option('--workers <w>', 'worker threads for the summaries').argParser(integer('workers')).default(RUN_DEFAULTS.workers, 'available cores'))
+    .addOption(new Option('--store <kind>', 'where the merged columns live: memory, spill or auto').choices(['auto', 'memory', 'spill']).default(RUN_DEFAULTS.store))
+    .option('--quiet', 'print only the run directory', false)
+    .option('--debug', 'show stack traces on errors', false)
+    .action(async (shards: string[], o: { out?: string; workers: number; store: RunConfig['store']; quiet: boolean }) => {
+      const r = await interruptible(o.quiet, 0, (signal) => merge({ shards, out: o.out, workers: o.workers, store: o.store, signal, command: process.argv.slice(1) }));
+      printRun(r, o.quiet, r.manifest.scenario_file);
     });
   program.command('scenarios').description('list the built-in scenarios, one line each: what it assumes')
     .action(() => {

@@ -33,9 +33,9 @@ const SCRATCH_BYTES_PER_TRIAL = 48;
  * @returns bytes of the shared path sample, and of each worker's chunk buffers and scratch
  * @example memoryNeeds(plan, { ...config, capacity: 100_000 }).paths // 5 assets × 3 quantities × 73 months × 10,000 trials × 8 B = 87.6 MB
  */
-export function memoryNeeds(plan: Plan, o: Pick<RunConfig, 'chunkSize' | 'pathSample'> & { capacity: number }): { paths: number; perWorker: number } {
+export function memoryNeeds(plan: Plan, o: Pick<RunConfig, 'chunkSize' | 'pathSample'> & { capacity: number; trials?: number }): { paths: number; perWorker: number } {
   const B = Float64Array.BYTES_PER_ELEMENT;
-  const pathK = Math.min(o.pathSample, o.capacity);
+  const pathK = Math.min(o.pathSample, o.trials ?? o.capacity);
   // a chunk holds every column and the sampler's uniforms of every uncertain input for min(chunkSize, trials) trials
   const chunk = (plan.columns.length + plan.sensitivity.inputs.length) * Math.min(o.chunkSize, o.capacity) * B;
   return { paths: plan.assets.length * PATH_QUANTITIES.length * (plan.H + 1) * pathK * B, perWorker: chunk + SCRATCH_BYTES_PER_TRIAL * o.capacity };
@@ -71,6 +71,8 @@ export class Coordinator {
   private readonly abort = new AbortController();
   /** trials recorded for paths */
   readonly pathK: number;
+  /** the monthly paths of the first pathK trials (PathSink layout), shared with the workers */
+  readonly pathData: Float64Array;
   /** ranks of the uncertain inputs (plan.sensitivity.inputs), filled by sensitivity() */
   readonly rankStore: ColumnStore;
   private destroyed?: Promise<void>;
@@ -84,16 +86,19 @@ export class Coordinator {
    * Create the stores and start the pool.
    *
    * @param plan the run's plan
-   * @param o the run's settings; `capacity` is the most trials the run may reach, `spillDir` where spilled columns go
+   * @param o the run's settings; `capacity` is the most trials the store holds, `spillDir` where spilled columns go;
+   *   a shard stores only its own trials: `trials` is the whole run's (the LHS strata and the path sample; default `capacity`), `first` the trial at row 0 (default 0)
    */
-  constructor(readonly plan: Plan, o: Pick<RunConfig, 'seed' | 'sampler' | 'workers' | 'chunkSize' | 'pathSample'> & { capacity: number; store: 'memory' | 'spill'; spillDir: string }) {
+  constructor(readonly plan: Plan, o: Pick<RunConfig, 'seed' | 'sampler' | 'workers' | 'chunkSize' | 'pathSample'> & { capacity: number; trials?: number; first?: number; store: 'memory' | 'spill'; spillDir: string }) {
     const columns = createStoreSpec(o.store, plan.columns.length, o.capacity, join(o.spillDir, 'columns.f64'));
     const ranks = createStoreSpec(o.store, plan.sensitivity.inputs.length, o.capacity, join(o.spillDir, 'ranks.f64'));
     this.store = openStore(columns);
     this.rankStore = openStore(ranks);
-    this.pathK = Math.min(o.pathSample, o.capacity);
+    const trials = o.trials ?? o.capacity;
+    this.pathK = Math.min(o.pathSample, trials);
     const paths = { K: this.pathK, buffer: new SharedArrayBuffer(memoryNeeds(plan, o).paths) };
-    const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials: o.capacity, chunkSize: o.chunkSize, columns, ranks, paths };
+    this.pathData = new Float64Array(paths.buffer);
+    const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials, first: o.first ?? 0, chunkSize: o.chunkSize, columns, ranks, paths };
     setMaxListeners(0, this.abort.signal); // every pending task listens to it
     this.inFlight = TASKS_PER_THREAD * o.workers;
     this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, idleTimeout: IDLE_TIMEOUT_MS, workerData: setup });

@@ -1,16 +1,17 @@
 import { rmSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { loadScenario } from './scenario/load.ts';
-import { checkScenario } from './check/check.ts';
+import { checkScenario, type CheckReport } from './check/check.ts';
 import type { Scenario } from './scenario/types.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { Coordinator, memoryNeeds } from './coordinator.ts';
 import { simulateTrials, type Convergence } from './convergence.ts';
+import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type SensitivityRow } from './output/write-run.ts';
 import { SAMPLER_DESCRIPTIONS } from './sampling/sample-chunk.ts';
-import { capacity, cappedWorkers, checkPlanLimits, chooseStore, runConfig, type RunRequest } from './run-config.ts';
+import { capacity, cappedWorkers, checkPlanLimits, chooseStore, runConfig, type RunConfig, type RunRequest } from './run-config.ts';
 import { JSON_FILES, TABLES } from './schema.ts';
 import { VALUATION_FILE, valuationFile } from './valuation/file.ts';
 import type { Calibration } from './valuation/calibrate.ts';
@@ -56,6 +57,8 @@ export interface Manifest {
   convergence?: Convergence;
   chunk_size: number;
   chunks: number;
+  /** how many shards `sim merge` put together, when it did */
+  shards?: number;
   /** trials whose monthly paths feed paths.arrow */
   path_sample: number;
   /** the --columns selection of the trials file */
@@ -90,6 +93,18 @@ export interface ValuationSummary {
   assets?: Record<string, { pathwise_v0_mean: number; expected_v0_mean: number; foresight_premium: number; r2_min: number; r2_max: number }>;
 }
 
+/**
+ * The valuation a run reports (manifest, summary.json) and the content of its valuation.json, from its calibration.
+ *
+ * @param plan the run's plan
+ * @param seed the run's seed
+ * @param calibrations per asset, from the coordinator; null under pathwise
+ * @returns the summary, and the valuation.json document (null under pathwise)
+ */
+export function valuationOf(plan: Plan, seed: string, calibrations: Calibration[] | null): { valuation: ValuationSummary; valuationDoc: unknown } {
+  return { valuation: valuationSummary(plan, calibrations), valuationDoc: calibrations && valuationFile(plan, seed, calibrations.map((c) => c.months)) };
+}
+
 function valuationSummary(plan: Plan, calibrations: Calibration[] | null): ValuationSummary {
   if (!calibrations) return { valuation: plan.valuation };
   return {
@@ -103,6 +118,69 @@ function valuationSummary(plan: Plan, calibrations: Calibration[] | null): Valua
   };
 }
 
+/** What every run reads and checks before anything is created: settings, scenario, plan, limits, the coherence check. */
+export interface Prepared {
+  t0: number;
+  config: RunConfig;
+  /** notes for the manifest's warnings (a capped --workers) */
+  notes: string[];
+  scenario: Scenario;
+  plan: Plan;
+  check: CheckReport;
+  selected: number[];
+  scenarioHash: string;
+  repaired: Manifest['correlation_repair'];
+}
+
+/**
+ * Settle a run's settings and read its scenario: nothing is created, and
+ * every refusal (InputError) comes from here or from the destination.
+ *
+ * @param req the scenario file and any settings
+ * @returns what the run needs
+ */
+export function prepare(req: RunRequest): Prepared {
+  const t0 = performance.now();
+  const config = runConfig(req);
+  const { workers, note } = cappedWorkers(config.workers);
+  config.workers = workers;
+  let repaired: Manifest['correlation_repair'] = [];
+  const scenario = loadScenario(req.scenarioFile, { overrides: config.overrides, repairCorrelations: config.repairCorrelations, onRepair: (rows) => (repaired = rows) });
+  const plan = buildPlan(scenario);
+  checkPlanLimits(config, plan);
+  const check = checkScenario(scenario, req.scenarioFile, config.seed);
+  const selected = selectColumns(config.columns, plan.columns);
+  return { t0, config, notes: note ? [note] : [], scenario, plan, check, selected, scenarioHash: scenarioHashOf(scenario), repaired };
+}
+
+/**
+ * The hash that names a resolved scenario in the manifest, the files' metadata and a shard's key.
+ *
+ * @example scenarioHashOf(scenario) // '9f2c…' (64 hex digits)
+ */
+export function scenarioHashOf(scenario: Scenario): string {
+  return createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
+}
+
+/**
+ * Check that the run fits this machine's disk and memory, then start the pool.
+ *
+ * @param p the prepared run
+ * @param dir where it writes
+ * @param out the --out given, for messages
+ * @param o the trials the store holds (`capacity`), and for a shard the run's trials and its first
+ * @returns the coordinator, the store kind and the spill directory
+ */
+export function startPool(p: Prepared, dir: RunDir, out: string, o: { capacity: number; trials?: number; first?: number }): { coordinator: Coordinator; store: 'memory' | 'spill'; spillDir: string } {
+  const { plan, config } = p;
+  const storeBytes = o.capacity * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT;
+  const store = chooseStore(config.store, storeBytes);
+  const { paths, perWorker } = memoryNeeds(plan, { ...config, ...o });
+  checkResources({ out, dir: dir.tmp, store, storeBytes, trialsBytes: o.capacity * (p.selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats: config.formats, paths, workers: config.workers * perWorker });
+  const spillDir = dir.file('.columns');
+  return { coordinator: new Coordinator(plan, { ...config, ...o, store, spillDir }), store, spillDir };
+}
+
 /**
  * scenario → plan → pool → summaries → files. Nothing is created before the
  * settings, the scenario, its limits and the destination check out; the run
@@ -113,40 +191,20 @@ function valuationSummary(plan: Plan, calibrations: Calibration[] | null): Valua
  * @throws InputError (ScenarioError for the scenario file) for anything refused before the run
  */
 export async function run(req: RunRequest): Promise<RunOutcome> {
-  const t0 = performance.now();
-  const config = runConfig(req);
-  const { workers, note: workersNote } = cappedWorkers(config.workers);
-  config.workers = workers;
-  const { sampler, seed, chunkSize, formats } = config;
-  let repaired: Manifest['correlation_repair'] = [];
-  const scenario = loadScenario(req.scenarioFile, { overrides: config.overrides, repairCorrelations: config.repairCorrelations, onRepair: (rows) => (repaired = rows) });
-  const plan = buildPlan(scenario);
-  checkPlanLimits(config, plan);
-  const check = checkScenario(scenario, req.scenarioFile, seed);
-  const selected = selectColumns(config.columns, plan.columns);
-  const scenarioHash = createHash('sha256').update(JSON.stringify(scenario)).digest('hex');
+  const p = prepare(req);
+  const { config, plan } = p;
   const runId = randomUUID();
-  const dir = RunDir.prepare(req.out ?? defaultRunPath(seed, runId));
+  const dir = RunDir.prepare(req.out ?? defaultRunPath(config.seed, runId));
   const t1 = performance.now();
-  let coordinator: Coordinator | undefined;
-  const cancel = () => coordinator?.cancel(req.signal!.reason);
-  req.signal?.addEventListener('abort', cancel, { once: true });
-  try {
-    req.signal?.throwIfAborted();
+  return withPool(dir, req.signal, async (own) => {
     const room = capacity(config);
-    const storeBytes = room * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT;
-    const store = chooseStore(config.store, storeBytes);
-    const { paths, perWorker } = memoryNeeds(plan, { ...config, capacity: room });
-    checkResources({ out: req.out ?? dir.path, dir: dir.tmp, store, storeBytes, trialsBytes: room * (selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats, paths, workers: config.workers * perWorker });
-    const spillDir = dir.file('.columns');
-    coordinator = new Coordinator(plan, { ...config, capacity: room, store, spillDir });
+    const started = startPool(p, dir, req.out ?? dir.path, { capacity: room });
+    const coordinator = own(started.coordinator);
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
     // the expected valuation's regressions come first: every chunk uses them
     const tc = performance.now();
     const calibrations = plan.valuation === 'expected' ? await coordinator.calibrate() : null;
-    const valuation = valuationSummary(plan, calibrations);
-    const caveat = calibrations ? EXPECTED_CAVEAT : PATHWISE_CAVEAT;
     const ts = performance.now();
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
       ...config, trials: Math.min(config.trials, room), watch,
@@ -155,116 +213,175 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
         req.onProgress?.(done, room);
       },
     });
-    const t2 = performance.now();
+    return finish({ ...p, ...started, dir, runId, n, chunks, ...valuationOf(plan, config.seed, calibrations), times, convergence, clock: { t1, tc, ts, t2: performance.now() }, scenarioFile: req.scenarioFile, command: req.command ?? [], signal: req.signal });
+  });
+}
 
-    const metadata = {
-      run_id: runId,
-      engine: 'sim',
-      engine_version: VERSION,
-      seed,
-      sampler: SAMPLER_DESCRIPTIONS[sampler],
-      chunk_size: String(chunkSize),
-      trials: String(n),
-      scenario_hash: scenarioHash,
-      standard: scenario.standard,
-      valuation: plan.valuation,
-      caveat,
-    };
-    // summaries and ranks run in the workers while this thread streams the trials from the same shared columns
-    let t3 = 0;
-    // both settle before going on, so nothing still writes into the directory when a failure or a signal removes it
-    const c = coordinator;
-    const trialsSource = {
-      ...c.store,
-      read: (...a: Parameters<typeof c.store.read>) => {
-        c.signal.throwIfAborted();
-        return c.store.read(...a);
-      },
-    };
-    const [stats, written] = await Promise.allSettled([
-      Promise.all([c.summarize(n), c.sensitivity(n), c.paths(n)]).then((r) => {
-        t3 = performance.now();
-        return r;
-      }),
-      writeTrials(dir, plan, trialsSource, selected, chunks, n, metadata, formats).catch((e) => {
-        c.cancel(e);
-        throw e;
-      }),
-    ]);
-    if (stats.status === 'rejected') throw stats.reason;
-    if (written.status === 'rejected') throw written.reason;
-    const [summaries, rho, bands] = stats.value;
-    req.signal?.throwIfAborted();
-    await writeSummaries(dir, plan, summaries, metadata, formats, valuation);
-    const sensitivity = sensitivityRows(plan, rho);
-    await writeSensitivity(dir, sensitivity, metadata, formats);
-    const achieved = plan.correlations.map(([a, b, target]) => {
-      const slot = (name: string) => plan.sensitivity.inputs.findIndex((j) => plan.columns[j].name === name);
-      const ranks = (name: string) => coordinator!.rankStore.read(slot(name), 0, n, new Float64Array(n));
-      return { a, b, target, achieved: rankCorrelation(ranks(a), ranks(b), n) };
-    });
-    const warnings = [
-      ...(workersNote ? [workersNote] : []),
-      ...(sampler === 'sobol' && (n & (n - 1)) !== 0 ? [`Sobol points balance best at a power of two; ${n.toLocaleString('en-US')} trials is not one (try ${(2 ** Math.round(Math.log2(n))).toLocaleString('en-US')})`] : []),
-    ];
-    await writePaths(dir, plan.H, bands, Math.min(coordinator.pathK, n), metadata, formats);
-    writeJson(dir.file('scenario.json'), scenario);
-    if (calibrations) writeJson(dir.file(VALUATION_FILE), valuationFile(plan, seed, calibrations.map((c) => c.months)));
-    const t5 = performance.now();
-    const manifest: Manifest = {
-      engine: 'sim',
-      version: VERSION,
-      run_id: runId,
-      created_at: new Date().toISOString(),
-      command: req.command ?? [],
-      scenario_file: req.scenarioFile,
-      scenario_hash: scenarioHash,
-      overrides: config.overrides,
-      seed,
-      sampler: SAMPLER_DESCRIPTIONS[sampler],
-      correlations: achieved,
-      correlation_repair: repaired,
-      warnings,
-      check: { stream: `${seed}:check`, trials: check.trials, warnings: check.warnings },
-      trials: n,
-      ...(convergence && { convergence }),
-      chunk_size: chunkSize,
-      chunks: chunks.length,
-      path_sample: Math.min(coordinator.pathK, n),
-      columns: config.columns,
-      workers: config.workers,
-      store,
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      timings: {
-        load: s(t1 - t0),
-        calibrate: s(ts - tc),
-        sample: times.sample,
-        simulate: times.simulate,
-        simulate_wall: s(t2 - ts),
-        aggregate: s(t3 - t2),
-        write: s(t5 - t2),
-        total: s(performance.now() - t0),
-      },
-      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / KIB_PER_MIB), // maxRSS is in KiB
-      valuation,
-      files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES, ...(calibrations ? [VALUATION_FILE] : [])],
-      caveat,
-    };
-    writeJson(dir.file('manifest.json'), manifest);
-    req.signal?.throwIfAborted();
-    await coordinator.close();
-    rmSync(spillDir, { recursive: true, force: true });
-    dir.commit();
-    const byName = [...plan.columns.map((c) => c.name), ...plan.comparisons.map((c) => c.name)];
-    return { dir: dir.path, scenario, plan, summaries: new Map(byName.map((name, j) => [name, summaries[j]])), sensitivity, manifest };
+/**
+ * Run `body`, which starts a pool writing into `dir`: a signal cancels the
+ * pool; on any failure the pool stops before the temporary directory goes, so
+ * nothing is left half-written.
+ *
+ * @param dir the run (or shard) directory being written
+ * @param signal Ctrl-C and SIGTERM
+ * @param body the work; it hands its coordinator to `own` as soon as it has one
+ * @returns what body returns
+ */
+export async function withPool<T>(dir: RunDir, signal: AbortSignal | undefined, body: (own: (c: Coordinator) => Coordinator) => Promise<T>): Promise<T> {
+  let coordinator: Coordinator | undefined;
+  const cancel = () => coordinator?.cancel(signal!.reason);
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    signal?.throwIfAborted();
+    return await body((c) => (coordinator = c));
   } catch (e) {
     await coordinator?.close(); // first: workers may still write into the temporary directory
     dir.discard();
     throw e;
   } finally {
-    req.signal?.removeEventListener('abort', cancel);
+    signal?.removeEventListener('abort', cancel);
   }
+}
+
+/** A run whose trials are in its coordinator's store: what finish() needs to summarise and write it. */
+export interface Simulated extends Prepared {
+  dir: RunDir;
+  runId: string;
+  coordinator: Coordinator;
+  store: 'memory' | 'spill';
+  spillDir: string;
+  /** trials run */
+  n: number;
+  chunks: Chunk[];
+  valuation: ValuationSummary;
+  /** the content of valuation.json (expected valuation), else null */
+  valuationDoc: unknown;
+  /** worker-seconds spent sampling and simulating */
+  times: { sample: number; simulate: number };
+  convergence?: Convergence;
+  /** performance.now() when the destination was ready (t1), calibration began (tc), chunks began (ts) and ended (t2) */
+  clock: { t1: number; tc: number; ts: number; t2: number };
+  scenarioFile: string;
+  command: string[];
+  signal?: AbortSignal;
+  /** shards merged into this run, if it was merged */
+  shards?: number;
+}
+
+/**
+ * Summaries, sensitivity and paths in the workers while this thread writes
+ * the trials, then every other file and the manifest; commits the directory.
+ * A whole run and a merge of shards both end here, so their files agree.
+ *
+ * @param r the simulated run
+ * @returns the run's outcome
+ */
+export async function finish(r: Simulated): Promise<RunOutcome> {
+  const { dir, plan, scenario, config, coordinator: c, n, chunks, valuation, valuationDoc, signal } = r;
+  const { sampler, seed, chunkSize, formats } = config;
+  const caveat = valuationDoc ? EXPECTED_CAVEAT : PATHWISE_CAVEAT;
+  const metadata = {
+    run_id: r.runId,
+    engine: 'sim',
+    engine_version: VERSION,
+    seed,
+    sampler: SAMPLER_DESCRIPTIONS[sampler],
+    chunk_size: String(chunkSize),
+    trials: String(n),
+    scenario_hash: r.scenarioHash,
+    standard: scenario.standard,
+    valuation: plan.valuation,
+    caveat,
+  };
+  // summaries and ranks run in the workers while this thread streams the trials from the same shared columns
+  let t3 = 0;
+  // both settle before going on, so nothing still writes into the directory when a failure or a signal removes it
+  const trialsSource = {
+    ...c.store,
+    read: (...a: Parameters<typeof c.store.read>) => {
+      c.signal.throwIfAborted();
+      return c.store.read(...a);
+    },
+  };
+  const [stats, written] = await Promise.allSettled([
+    Promise.all([c.summarize(n), c.sensitivity(n), c.paths(n)]).then((x) => {
+      t3 = performance.now();
+      return x;
+    }),
+    writeTrials(dir, plan, trialsSource, r.selected, chunks, n, metadata, formats).catch((e) => {
+      c.cancel(e);
+      throw e;
+    }),
+  ]);
+  if (stats.status === 'rejected') throw stats.reason;
+  if (written.status === 'rejected') throw written.reason;
+  const [summaries, rho, bands] = stats.value;
+  signal?.throwIfAborted();
+  await writeSummaries(dir, plan, summaries, metadata, formats, valuation);
+  const sensitivity = sensitivityRows(plan, rho);
+  await writeSensitivity(dir, sensitivity, metadata, formats);
+  const achieved = plan.correlations.map(([a, b, target]) => {
+    const slot = (name: string) => plan.sensitivity.inputs.findIndex((j) => plan.columns[j].name === name);
+    const ranks = (name: string) => c.rankStore.read(slot(name), 0, n, new Float64Array(n));
+    return { a, b, target, achieved: rankCorrelation(ranks(a), ranks(b), n) };
+  });
+  const warnings = [
+    ...r.notes,
+    ...(sampler === 'sobol' && (n & (n - 1)) !== 0 ? [`Sobol points balance best at a power of two; ${n.toLocaleString('en-US')} trials is not one (try ${(2 ** Math.round(Math.log2(n))).toLocaleString('en-US')})`] : []),
+  ];
+  await writePaths(dir, plan.H, bands, Math.min(c.pathK, n), metadata, formats);
+  writeJson(dir.file('scenario.json'), scenario);
+  if (valuationDoc) writeJson(dir.file(VALUATION_FILE), valuationDoc);
+  const t5 = performance.now();
+  const { t1, tc, ts, t2 } = r.clock;
+  const manifest: Manifest = {
+    engine: 'sim',
+    version: VERSION,
+    run_id: r.runId,
+    created_at: new Date().toISOString(),
+    command: r.command,
+    scenario_file: r.scenarioFile,
+    scenario_hash: r.scenarioHash,
+    overrides: config.overrides,
+    seed,
+    sampler: SAMPLER_DESCRIPTIONS[sampler],
+    correlations: achieved,
+    correlation_repair: r.repaired,
+    warnings,
+    check: { stream: `${seed}:check`, trials: r.check.trials, warnings: r.check.warnings },
+    trials: n,
+    ...(r.convergence && { convergence: r.convergence }),
+    chunk_size: chunkSize,
+    chunks: chunks.length,
+    ...(r.shards && { shards: r.shards }),
+    path_sample: Math.min(c.pathK, n),
+    columns: config.columns,
+    workers: config.workers,
+    store: r.store,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    timings: {
+      load: s(t1 - r.t0),
+      calibrate: s(ts - tc),
+      sample: r.times.sample,
+      simulate: r.times.simulate,
+      simulate_wall: s(t2 - ts),
+      aggregate: s(t3 - t2),
+      write: s(t5 - t2),
+      total: s(performance.now() - r.t0),
+    },
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / KIB_PER_MIB), // maxRSS is in KiB
+    valuation,
+    files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES, ...(valuationDoc ? [VALUATION_FILE] : [])],
+    caveat,
+  };
+  writeJson(dir.file('manifest.json'), manifest);
+  signal?.throwIfAborted();
+  await c.close();
+  rmSync(r.spillDir, { recursive: true, force: true });
+  dir.commit();
+  const byName = [...plan.columns.map((x) => x.name), ...plan.comparisons.map((x) => x.name)];
+  return { dir: dir.path, scenario, plan, summaries: new Map(byName.map((name, j) => [name, summaries[j]])), sensitivity, manifest };
 }
 
 const MS_PER_S = 1000;

@@ -129,7 +129,12 @@ const PY_SEED = '7';
 const pyRun = sim(['--trials', String(CAP), '--seed', PY_SEED, '--format', 'arrow,parquet', '--quiet', '--out', PY_RUN]);
 const ordered = (async () => {
   for (const s of steps) {
-    if (s.kind === 'sim') { results.set(s.cmd, sim(capped(s.cmd.args))); continue; }
+    if (s.kind === 'sim') {
+      // a command that reads earlier runs (sim merge) waits for them, as a reader of the README would
+      if (s.cmd.args.includes('merge')) await Promise.all(results.values());
+      results.set(s.cmd, sim(capped(s.cmd.args)));
+      continue;
+    }
     await Promise.all(results.values());
     const [src, dst] = s.words.slice(1);
     if (s.words.length !== 3 || !existsSync(join(dir, src))) throw new Error(`README step '${s.words.join(' ')}' cannot run here`);
@@ -190,6 +195,10 @@ describe('README commands', () => {
       if (isHelp(cmd.args)) {
         for (const o of tableOptions) expect(r.stdout, o).toContain(o);
         expect(tableOptions.length).toBeGreaterThan(10);
+        return;
+      }
+      if (cmd.args.includes('--shard')) {
+        expect(existsSync(join(dir, optionValue(cmd.args, '--out')!, 'shard.json')), r.stdout).toBe(true);
         return;
       }
       if (!isRun(cmd.args)) {

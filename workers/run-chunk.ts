@@ -18,6 +18,8 @@ export interface WorkerSetup {
   sampler: SamplerKind;
   /** trials of the run (the Latin hypercube's strata) */
   trials: number;
+  /** the trial at row 0 of the column store: a shard's first, else 0 */
+  first: number;
   chunkSize: number;
   /** the plan's columns, room for every trial of the run */
   columns: StoreSpec;
@@ -132,7 +134,8 @@ export const handlers = {
     if (faulty && fault[1] === 'nan') buf[buf.length - 1] = NaN;
     const bad = firstNonFinite(k.missing, buf, chunk.count);
     if (bad) throw new Error(`${plan.columns[bad.column].name} is ${bad.value} in trial ${chunk.start + bad.trial}, where MODEL.md defines a finite value: an input is beyond what the model's arithmetic holds (README "Limits")`);
-    for (let j = 0; j < width; j++) c.store.write(j, chunk.start, buf.subarray(j * chunk.count, (j + 1) * chunk.count));
+    const row = chunk.start - c.setup.first;
+    for (let j = 0; j < width; j++) c.store.write(j, row, buf.subarray(j * chunk.count, (j + 1) * chunk.count));
     const t2 = performance.now();
     return { sample: (t1 - t0) / MS_PER_S, simulate: (t2 - t1) / MS_PER_S };
   },

@@ -24,10 +24,11 @@ export class RunDir {
    * Check the destination before any work: it may not exist, or be an empty directory.
    *
    * @param out the `--out` path as given
+   * @param replaceable whether a non-empty destination may be replaced whole at commit (a shard rerun over its own earlier output)
    * @returns the run directory, its temporary sibling created
-   * @throws InputError when the destination is a file, not empty or not writable
+   * @throws InputError when the destination is a file, not empty (and not replaceable) or not writable
    */
-  static prepare(out: string): RunDir {
+  static prepare(out: string, replaceable: (path: string) => boolean = () => false): RunDir {
     const path = resolve(out);
     let st;
     try {
@@ -36,7 +37,7 @@ export class RunDir {
       st = null;
     }
     if (st && !st.isDirectory()) throw new InputError(`--out ${out}: expected a directory to create, but a file is there`);
-    if (st && readdirSync(path).length > 0) throw new InputError(`--out ${out}: expected a new or empty directory, but it is not empty (a run never overwrites another)`);
+    if (st && readdirSync(path).length > 0 && !replaceable(path)) throw new InputError(`--out ${out}: expected a new or empty directory, but it is not empty (a run never overwrites another)`);
     const dir = new RunDir(path);
     const cannot = (e: unknown) => new InputError(`--out ${out}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     try {
@@ -82,9 +83,20 @@ export class RunDir {
     return join(this.tmp, name);
   }
 
-  /** Rename the finished temporary directory onto the final path. */
+  /** Rename the finished temporary directory onto the final path; what a replaceable destination held goes only once the new one is in place. */
   commit(): void {
-    renameSync(this.tmp, this.path);
+    const old = `${this.tmp}.old`;
+    let replaced = false;
+    try {
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+      renameSync(this.path, old);
+      renameSync(this.tmp, this.path);
+      replaced = true;
+    }
+    if (replaced) rmSync(old, { recursive: true, force: true });
     this.releaseLock();
   }
 

@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'sim-shards-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** `sim` as a scheduler starts it: its own process, with the environment the scheduler sets. */
+function sim(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd: root, env: { ...process.env, ...env } });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Every value of every table of a run, per column, as bytes (null bitmaps included), and the JSON files but for the run's identity. */
+function contents(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of ['trials', 'summary', 'sensitivity', 'paths']) {
+    const table = tableFromIPC(readFileSync(join(dir, `${t}.arrow`)));
+    for (const f of table.schema.fields) {
+      const col = table.getChild(f.name)!;
+      out[`${t}.${f.name}`] = JSON.stringify([...col].map((v) => (typeof v === 'number' && Number.isNaN(v) ? 'NaN' : v)));
+    }
+  }
+  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+  delete summary.run_id;
+  out['summary.json'] = JSON.stringify(summary);
+  for (const f of ['scenario.json', 'valuation.json']) out[f] = existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : 'absent';
+  return out;
+}
+
+/** A run split into shards by each scheduler's environment, merged, against the same run on one machine. */
+const cases = [
+  { name: 'Slurm array, 3 shards of 7 chunks, Latin hypercube', n: 3, env: (i: number) => ({ SLURM_ARRAY_TASK_ID: String(i + 1), SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' }), shard: 'auto', run: ['critic', '--sampler', 'lhs', '--valuation', 'pathwise'] },
+  { name: 'Kubernetes Indexed Job, 4 shards of 7 chunks, expected valuation', n: 4, env: (i: number) => ({ JOB_COMPLETION_INDEX: String(i), SIM_SHARD_COUNT: '4' }), shard: 'auto', run: ['default', '--calibration-trials', '2048'] },
+  { name: 'AWS Batch array of 1', n: 1, env: (i: number) => ({ AWS_BATCH_JOB_ARRAY_INDEX: String(i) }), shard: 'auto/1', run: ['hyperscaler', '--valuation', 'pathwise'] },
+];
+const common = ['--trials', '10000', '--chunk-size', '1500', '--seed', '7', '--workers', '1', '--quiet'];
+
+describe('sim run --shard and sim merge', () => {
+  it.each(cases)('$name: merged equals one machine, column by column', async ({ name, n, env, shard, run }) => {
+    const at = join(root, name.split(',')[0].replace(/\W+/g, '-'));
+    const shards = Array.from({ length: n }, (_, i) => join(at, `shard-${i}`));
+    const [single, ...ran] = await Promise.all([
+      sim(['run', ...run, ...common, '--out', join(at, 'single')]),
+      ...shards.map((out, i) => sim(['run', ...run, ...common, '--shard', shard, '--out', out], env(i))),
+    ]);
+    for (const r of [single, ...ran]) expect(r.status, r.stderr).toBe(0);
+    // shards in any order
+    const merged = await sim(['merge', ...[...shards].reverse(), '--out', join(at, 'merged'), '--quiet']);
+    expect(merged.status, merged.stderr).toBe(0);
+    const want = contents(join(at, 'single')), got = contents(join(at, 'merged'));
+    expect(Object.keys(got)).toEqual(Object.keys(want));
+    expect(Object.keys(want).filter((k) => got[k] !== want[k]), 'differing columns').toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(at, 'merged', 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ shards: n, trials: 10_000, chunks: 7, seed: '7' });
+    // the expected valuation's calibration depends on the seed alone: every shard wrote the same valuation.json
+    if (run.includes('default')) for (const s of shards) expect(readFileSync(join(s, 'valuation.json'), 'utf8')).toBe(want['valuation.json']);
+  }, 300_000);
+
+  describe('refusals, each one line and exit 2', () => {
+    const at = join(root, 'refusals');
+    const shard = (i: number, n: number, ...extra: string[]) => sim(['run', 'critic', '--valuation', 'pathwise', '--trials', '3000', '--chunk-size', '1000', '--workers', '1', '--quiet', '--shard', `${i}/${n}`, '--out', join(at, `s${i}-${n}${extra.join('')}`), ...extra]);
+    const ready = Promise.all([shard(0, 2), shard(1, 2), shard(1, 3), shard(0, 2, '--seed', '9')]);
+    const refused = async (args: string[], message: RegExp) => {
+      await ready;
+      const r = await sim(args);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    };
+
+    it('a missing or a duplicated shard', async () => {
+      await refused(['merge', join(at, 's0-2')], /shard 1 of 2 missing/);
+      await refused(['merge', join(at, 's0-2'), join(at, 's0-2'), join(at, 's1-2')], /shard 0 of 2 is given twice/);
+    });
+
+    it('shards of another run: a different seed or shard count', async () => {
+      await refused(['merge', join(at, 's0-2--seed9'), join(at, 's1-2')], /not a shard of the same run as .*: seed "1" vs "9"/);
+      await refused(['merge', join(at, 's0-2'), join(at, 's1-3')], /shards 3 vs 2/);
+    });
+
+    it('a directory that is not a shard, a damaged one, another version', async () => {
+      await refused(['merge', root], /not a shard directory \(no shard\.json/);
+      const copy = (from: string, to: string, edit: (key: Record<string, unknown>) => void) => {
+        cpSync(join(at, from), join(at, to), { recursive: true });
+        const m = JSON.parse(readFileSync(join(at, to, 'shard.json'), 'utf8'));
+        edit(m.key);
+        writeFileSync(join(at, to, 'shard.json'), JSON.stringify(m));
+      };
+      copy('s0-2', 'old0', (k) => (k.version = '0.0.1'));
+      copy('s1-2', 'old1', (k) => (k.version = '0.0.1'));
+      await refused(['merge', join(at, 'old0'), join(at, 'old1')], /written by sim 0\.0\.1, this is /);
+      copy('s1-2', 'cut', () => undefined);
+      truncateSync(join(at, 'cut', 'columns.f64'), 800);
+      await refused(['merge', join(at, 's0-2'), join(at, 'cut')], /columns\.f64 holds 800 bytes, not the .* the shard is damaged/);
+    });
+
+    it('--shard with --precision, without --out, or out of range', async () => {
+      await refused(['run', '--trials', '2000', '--precision', '0.1', '--shard', '0/2', '--out', join(at, 'p')], /--precision cannot be split into shards/);
+      await refused(['run', '--trials', '2000', '--shard', '0/2'], /--shard needs --out/);
+      await refused(['run', '--trials', '2000', '--shard', '2/2', '--out', join(at, 'q')], /index must be 0 to 1/);
+      await refused(['run', '--trials', '2000', '--shard', 'auto', '--out', join(at, 'q')], /no shard index in the environment/);
+    });
+
+    it('rerunning a shard replaces it with the same bytes; another run\'s shard is not overwritten', async () => {
+      await ready;
+      const before = readFileSync(join(at, 's1-2', 'columns.f64'));
+      const again = await shard(1, 2);
+      expect(again.status, again.stderr).toBe(0);
+      expect(readFileSync(join(at, 's1-2', 'columns.f64')).equals(before)).toBe(true);
+      const other = await sim(['run', 'critic', '--valuation', 'pathwise', '--trials', '3000', '--chunk-size', '1000', '--seed', '2', '--quiet', '--shard', '1/2', '--out', join(at, 's1-2')]);
+      expect(other.status).toBe(2);
+      expect(other.stderr).toMatch(/not empty/);
+    });
+  });
+});
