@@ -1,7 +1,7 @@
 import type { Plan } from '../plan.ts';
 import { solveMinNorm } from '../math/least-squares.ts';
-import { planChunks } from '../sampling/chunk-plan.ts';
-import { createChunkSampler, sampleChunk } from '../sampling/sample-chunk.ts';
+import { planChunks, type Chunk } from '../sampling/chunk-plan.ts';
+import { createChunkSampler, sampleChunk, type ChunkSampler } from '../sampling/sample-chunk.ts';
 import { basisNames, FEATURES, RATE_FEATURES, type MonthFit } from './basis.ts';
 import { calibrationPaths } from './paths.ts';
 import { momentEquations } from './moments.ts';
@@ -30,24 +30,59 @@ export function calibrationSeed(seed: string): string {
 }
 
 /**
- * Draw the calibration trials' inputs: like the run's own (same
- * distributions and correlations), plain random sampling.
+ * The sampler of the calibration trials: like the run's own (same
+ * distributions and correlations), plain random sampling on their own stream.
+ *
+ * @param plan the run's plan
+ * @param seed the run's seed
+ * @returns a sampler for `sampleCalibrationChunk`
+ * @example const sampler = calibrationSampler(plan, '42');
+ */
+export function calibrationSampler(plan: Plan, seed: string): ChunkSampler {
+  return createChunkSampler(plan, { kind: 'random', seed: calibrationSeed(seed) });
+}
+
+/**
+ * The chunks the calibration trials are drawn in: each has a random stream
+ * of its own, so they can be drawn in any order, in any thread.
+ *
+ * @param plan the run's plan
+ * @returns the chunks, CALIBRATION_CHUNK trials each
+ * @example calibrationChunks(plan).length // 8 at 32,768 calibration trials
+ */
+export function calibrationChunks(plan: Plan): Chunk[] {
+  return planChunks(plan.calibrationTrials, CALIBRATION_CHUNK);
+}
+
+/**
+ * Draw one chunk of the calibration trials' inputs into their place.
+ *
+ * @param plan the run's plan
+ * @param sampler from calibrationSampler
+ * @param chunk one of calibrationChunks
+ * @param inputs every calibration trial's inputs: column j of trial i at [j·N + i]
+ * @example for (const c of calibrationChunks(plan)) sampleCalibrationChunk(plan, sampler, c, inputs);
+ */
+export function sampleCalibrationChunk(plan: Plan, sampler: ChunkSampler, chunk: Chunk, inputs: Float64Array): void {
+  const N = plan.calibrationTrials, width = plan.inputs.length;
+  const part = new Float64Array(width * chunk.count);
+  sampleChunk(sampler, chunk, part);
+  for (let j = 0; j < width; j++) inputs.set(part.subarray(j * chunk.count, (j + 1) * chunk.count), j * N + chunk.start);
+}
+
+/**
+ * Every calibration trial's inputs, drawn in this thread.
  *
  * @param plan the run's plan
  * @param seed the run's seed
  * @returns input column j of trial i at [j·N + i]
+ * @example calibrateAsset(plan, 0, calibrationInputs(plan, '42'));
  */
 export function calibrationInputs(plan: Plan, seed: string): Float64Array {
-  const N = plan.calibrationTrials, width = plan.inputs.length;
-  const out = new Float64Array(width * N);
-  const sampler = createChunkSampler(plan, { kind: 'random', seed: calibrationSeed(seed) });
-  const buf = new Float64Array(width * CALIBRATION_CHUNK);
-  for (const chunk of planChunks(N, CALIBRATION_CHUNK)) {
-    const part = buf.subarray(0, width * chunk.count);
-    sampleChunk(sampler, chunk, part);
-    for (let j = 0; j < width; j++) out.set(part.subarray(j * chunk.count, (j + 1) * chunk.count), j * N + chunk.start);
-  }
-  return out;
+  const inputs = new Float64Array(plan.inputs.length * plan.calibrationTrials);
+  const sampler = calibrationSampler(plan, seed);
+  for (const chunk of calibrationChunks(plan)) sampleCalibrationChunk(plan, sampler, chunk, inputs);
+  return inputs;
 }
 
 /**
@@ -65,46 +100,29 @@ export function calibrationInputs(plan: Plan, seed: string): Float64Array {
  */
 export function calibrateAsset(plan: Plan, ai: number, inputs: Float64Array): Calibration {
   const { H, d, usgaap } = plan;
-  const a = plan.assets[ai];
-  const T = H + 1;
-  const { N, CF, S, norm, features: featuresAt } = calibrationPaths(plan, ai, inputs);
-  const x = new Float64Array(FEATURES);
-  const Z = S.slice(H * N, T * N), Zu = Z.slice(), Vp = Z.slice();
+  const hardware = plan.assets[ai].kind === 'hardware';
+  const { N, CF, S, norm, features } = calibrationPaths(plan, ai, inputs);
+  const month = (q: Float64Array, t: number) => q.subarray(t * N, (t + 1) * N);
+  // Z[t + 1], Zu[t + 1] and the pathwise V[t + 1] of each trial, from t = H down
+  const Z = month(S, H).slice(), Zu = Z.slice(), Vp = Z.slice();
   const Y = new Float64Array(N), Yu = new Float64Array(N), C = new Float64Array(N);
   const rule = new Float64Array(MONTH_STRIDE);
+  const spreads: Spreads = new Map();
   const fits: MonthFit[] = [];
   for (let t = H - 1; t >= 0; t--) {
-    for (let i = 0; i < N; i++) {
-      Y[i] = d * (CF[(t + 1) * N + i] + Z[i]);
-      Yu[i] = CF[(t + 1) * N + i] + Zu[i];
-      // the pathwise V of the same trials, for the foresight premium
-      const hold = d * (CF[(t + 1) * N + i] + Vp[i]), s = S[t * N + i];
-      Vp[i] = s >= hold ? s : hold;
-    }
-    const features = featuresAt(t);
-    const nt = norm.subarray(t * N, (t + 1) * N);
-    const fit = fitMonth(t, nt, features, Y, usgaap ? Yu : null);
+    const St = month(S, t), nt = month(norm, t), xt = features(t);
+    continuing(d, month(CF, t + 1), St, Z, Zu, Vp, Y, Yu);
+    const fit = fitMonth(t, nt, xt, Y, usgaap ? Yu : null, spreads);
     fits.push(fit);
     // a cohort's exit rule needs Ĉ[t] of every trial; a model never exits, so only Ĉ[0] is read (the foresight figure)
-    if (a.kind === 'model' && t > 0) {
+    if (hardware || t === 0) {
+      compileMonthInto(fit, rule, 0);
+      fittedValues(rule, xt, nt, C);
+    }
+    if (hardware) exitRule(St, C, Y, Yu, Z, Zu);
+    else {
       Z.set(Y);
       Zu.set(Yu);
-      continue;
-    }
-    compileMonthInto(fit, rule, 0);
-    for (let i = 0; i < N; i++) {
-      if (nt[i] > 0) {
-        for (let f = 0; f < FEATURES; f++) x[f] = features[f][i];
-        C[i] = nt[i] * continuation(rule, 0, x, BETA);
-      } else C[i] = 0;
-      const s = S[t * N + i];
-      if (a.kind === 'hardware' && s >= C[i]) {
-        Z[i] = s;
-        Zu[i] = s;
-      } else {
-        Z[i] = Y[i];
-        Zu[i] = Yu[i];
-      }
     }
   }
   let pathwise = 0, expected = 0;
@@ -115,18 +133,51 @@ export function calibrateAsset(plan: Plan, ai: number, inputs: Float64Array): Ca
   return { months: fits.reverse(), foresight: { pathwiseV0: pathwise / N, expectedV0: expected / N } };
 }
 
+/** Y[t] = d·(CF[t+1] + Z[t+1]) and Yu[t] = CF[t+1] + Zu[t+1]; the pathwise V[t] = max(S[t], d·(CF[t+1] + V[t+1])) in place. */
+function continuing(d: number, CF: Float64Array, S: Float64Array, Z: Float64Array, Zu: Float64Array, Vp: Float64Array, Y: Float64Array, Yu: Float64Array): void {
+  for (let i = 0; i < Y.length; i++) {
+    const cf = CF[i], s = S[i];
+    Y[i] = d * (cf + Z[i]);
+    Yu[i] = cf + Zu[i];
+    const hold = d * (cf + Vp[i]);
+    Vp[i] = s >= hold ? s : hold;
+  }
+}
+
+/** Ĉ = norm·continuation(x) of every trial, 0 where the norm is not positive. */
+function fittedValues(rule: Float64Array, features: Float64Array[], norm: Float64Array, C: Float64Array): void {
+  const x = new Float64Array(FEATURES);
+  for (let i = 0; i < C.length; i++) {
+    if (!(norm[i] > 0)) {
+      C[i] = 0;
+      continue;
+    }
+    for (let f = 0; f < FEATURES; f++) x[f] = features[f][i];
+    C[i] = norm[i] * continuation(rule, 0, x, BETA);
+  }
+}
+
+/** A cohort's rule: sold where S[t] ≥ Ĉ[t] (a tie sells), Z[t] = Zu[t] = S[t]; else Z[t] = Y[t], Zu[t] = Yu[t]. */
+function exitRule(S: Float64Array, C: Float64Array, Y: Float64Array, Yu: Float64Array, Z: Float64Array, Zu: Float64Array): void {
+  for (let i = 0; i < S.length; i++) {
+    const sell = S[i] >= C[i];
+    Z[i] = sell ? S[i] : Y[i];
+    Zu[i] = sell ? S[i] : Yu[i];
+  }
+}
+
 /**
  * One month's regressions: standardize the features over the trials with a
  * positive norm, choose the basis, fit β (and βu, on the same Gram matrix) by
  * minimum-norm least squares from the moments of the standardized features.
  */
-function fitMonth(t: number, norm: Float64Array, features: Float64Array[], Y: Float64Array, Yu: Float64Array | null): MonthFit {
+function fitMonth(t: number, norm: Float64Array, features: Float64Array[], Y: Float64Array, Yu: Float64Array | null, spreads: Spreads): MonthFit {
   const N = norm.length;
   let trials = 0;
   for (let i = 0; i < N; i++) if (norm[i] > 0) trials++;
   const mean: number[] = [], scale: number[] = [], kept: boolean[] = [], binary: boolean[] = [];
   for (let f = 0; f < FEATURES; f++) {
-    const st = spread(features[f], norm, trials);
+    const st = spreadOf(features[f], norm, trials, spreads);
     const rate = t === 0 && (RATE_FEATURES as readonly number[]).includes(f);
     kept.push(!rate && trials > 0 && st.max > st.min);
     binary.push(st.twoValues);
@@ -149,6 +200,22 @@ function fitMonth(t: number, norm: Float64Array, features: Float64Array[], Y: Fl
     fit.r2U = rSquared(G, bu, betaU, yuyu, trials);
   }
   return fit;
+}
+
+/** A feature's spread over the trials in a fit (see spread). */
+type Spread = ReturnType<typeof spread>;
+/** Spreads over every trial, by feature row: a rate feature is one row for all months. */
+type Spreads = Map<Float64Array, Spread>;
+
+/** spread(), computed once per row when every trial is in the fit. */
+function spreadOf(v: Float64Array, norm: Float64Array, trials: number, spreads: Spreads): Spread {
+  const every = trials === norm.length;
+  let st = every ? spreads.get(v) : undefined;
+  if (!st) {
+    st = spread(v, norm, trials);
+    if (every) spreads.set(v, st);
+  }
+  return st;
 }
 
 /**

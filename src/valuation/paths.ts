@@ -10,6 +10,22 @@ const BLOCK = 32;
 /** Features that change with t, each a row per month; the rates hold from t = 0 on, one row each. */
 const MONTHLY = Array.from({ length: FEATURES }, (_, f) => f).filter((f) => !(RATE_FEATURES as readonly number[]).includes(f));
 
+/**
+ * The last asset's storage, held weakly: a worker calibrates its assets one
+ * after the other, and reusing the ~100 MB spares the page faults of fresh
+ * memory (about a quarter of the forward pass); a garbage collection (the
+ * run's main pass) frees it.
+ */
+let spare: WeakRef<Float64Array> | undefined;
+
+/** Storage for `length` values, every one of which the caller overwrites. */
+function storage(length: number): Float64Array {
+  const old = spare?.deref();
+  const all = old && old.length === length ? old : new Float64Array(length);
+  spare = new WeakRef(all);
+  return all;
+}
+
 /** One asset's calibration trials, month-major: each row holds one value per trial. */
 export interface CalibrationPaths {
   N: number;
@@ -44,7 +60,7 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
   const T = H + 1;
   // rows: CF, S, norm and the monthly features, T each, then one per rate
   const ROWS = (3 + MONTHLY.length) * T + RATE_FEATURES.length;
-  const all = new Float64Array(ROWS * N), block = new Float64Array(ROWS * BLOCK);
+  const all = storage(ROWS * N), block = new Float64Array(ROWS * BLOCK);
   const fl = allocateFlows(H);
   const x = new Float64Array(FEATURES);
   const sMonth = new Float64Array(plan.assets.length);
