@@ -5,7 +5,7 @@ import { createChunkSampler, sampleChunk, type ChunkSampler } from '../sampling/
 import { basisNames, FEATURES, RATE_FEATURES, type MonthFit } from './basis.ts';
 import { calibrationPaths } from './paths.ts';
 import { momentEquations } from './moments.ts';
-import { BETA, compileMonthInto, continuation, MONTH_STRIDE, termOf } from './rule.ts';
+import { BETA, compileMonthInto, continuations, MONTH_STRIDE, termOf } from './rule.ts';
 
 /** One asset's calibration: its monthly fits, and what foresight adds to V[0] on the same trials. */
 export interface Calibration {
@@ -117,7 +117,7 @@ export function calibrateAsset(plan: Plan, ai: number, inputs: Float64Array): Ca
     // a cohort's exit rule needs Ĉ[t] of every trial; a model never exits, so only Ĉ[0] is read (the foresight figure)
     if (hardware || t === 0) {
       compileMonthInto(fit, rule, 0);
-      fittedValues(rule, xt, nt, C);
+      continuations(rule, 0, xt, nt, BETA, C);
     }
     if (hardware) exitRule(St, C, Y, Yu, Z, Zu);
     else {
@@ -141,19 +141,6 @@ function continuing(d: number, CF: Float64Array, S: Float64Array, Z: Float64Arra
     Yu[i] = cf + Zu[i];
     const hold = d * (cf + Vp[i]);
     Vp[i] = s >= hold ? s : hold;
-  }
-}
-
-/** Ĉ = norm·continuation(x) of every trial, 0 where the norm is not positive. */
-function fittedValues(rule: Float64Array, features: Float64Array[], norm: Float64Array, C: Float64Array): void {
-  const x = new Float64Array(FEATURES);
-  for (let i = 0; i < C.length; i++) {
-    if (!(norm[i] > 0)) {
-      C[i] = 0;
-      continue;
-    }
-    for (let f = 0; f < FEATURES; f++) x[f] = features[f][i];
-    C[i] = norm[i] * continuation(rule, 0, x, BETA);
   }
 }
 

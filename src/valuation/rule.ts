@@ -71,9 +71,8 @@ export function compileRule(fits: MonthFit[]): Float64Array {
 
 /**
  * The fitted continuation value per unit of the norm, Σ_k β_k·φ_k(z) with
- * z_i = (x_i − mean_i)·(1 / scale_i), nested by feature (20 multiply-adds, no
- * branch). A dropped feature has mean and inverse scale 0, so its z is 0
- * (the features are finite) and its terms vanish.
+ * z_i = (x_i − mean_i)·(1 / scale_i). A dropped feature has mean and inverse
+ * scale 0, so its z is 0 (the features are finite) and its terms vanish.
  *
  * @param rule a compiled rule
  * @param o the month's offset, t·MONTH_STRIDE
@@ -83,15 +82,41 @@ export function compileRule(fits: MonthFit[]): Float64Array {
  * @example continuation(rule, t * MONTH_STRIDE, x, BETA) * norm // Ĉ[t]
  */
 export function continuation(rule: Float64Array, o: number, x: Float64Array, beta: number): number {
+  const s = o + FEATURES;
+  return quadratic(rule, o + beta, (x[0] - rule[o]) * rule[s], (x[1] - rule[o + 1]) * rule[s + 1], (x[2] - rule[o + 2]) * rule[s + 2], (x[3] - rule[o + 3]) * rule[s + 3], (x[4] - rule[o + 4]) * rule[s + 4]);
+}
+
+/**
+ * continuation() of every trial of one month at once, times its norm: Ĉ,
+ * 0 where the norm is not positive.
+ *
+ * @param rule a compiled rule
+ * @param o the month's offset, t·MONTH_STRIDE
+ * @param features the five features, one value per trial each
+ * @param norm n[t]·unitCost, or trainingCost, per trial
+ * @param beta BETA or BETA_U
+ * @param out Ĉ per trial
+ * @example continuations(rule, t * MONTH_STRIDE, paths.features(t), norm, BETA, C);
+ */
+export function continuations(rule: Float64Array, o: number, features: Float64Array[], norm: Float64Array, beta: number, out: Float64Array): void {
+  const [x0, x1, x2, x3, x4] = features;
   const s = o + FEATURES, b = o + beta;
-  const z0 = (x[0] - rule[o]) * rule[s], z1 = (x[1] - rule[o + 1]) * rule[s + 1], z2 = (x[2] - rule[o + 2]) * rule[s + 2];
-  const z3 = (x[3] - rule[o + 3]) * rule[s + 3], z4 = (x[4] - rule[o + 4]) * rule[s + 4];
+  const m0 = rule[o], m1 = rule[o + 1], m2 = rule[o + 2], m3 = rule[o + 3], m4 = rule[o + 4];
+  const v0 = rule[s], v1 = rule[s + 1], v2 = rule[s + 2], v3 = rule[s + 3], v4 = rule[s + 4];
+  for (let i = 0; i < out.length; i++) {
+    const w = norm[i];
+    out[i] = w > 0 ? w * quadratic(rule, b, (x0[i] - m0) * v0, (x1[i] - m1) * v1, (x2[i] - m2) * v2, (x3[i] - m3) * v3, (x4[i] - m4) * v4) : 0;
+  }
+}
+
+/** Σ_k β_k·φ_k(z) for the coefficients at b, nested by feature: 20 multiply-adds, no branch. */
+function quadratic(r: Float64Array, b: number, z0: number, z1: number, z2: number, z3: number, z4: number): number {
   return (
-    rule[b] +
-    z0 * (rule[b + 1] + z0 * rule[b + 6] + z1 * rule[b + 7] + z2 * rule[b + 8] + z3 * rule[b + 9] + z4 * rule[b + 10]) +
-    z1 * (rule[b + 2] + z1 * rule[b + 11] + z2 * rule[b + 12] + z3 * rule[b + 13] + z4 * rule[b + 14]) +
-    z2 * (rule[b + 3] + z2 * rule[b + 15] + z3 * rule[b + 16] + z4 * rule[b + 17]) +
-    z3 * (rule[b + 4] + z3 * rule[b + 18] + z4 * rule[b + 19]) +
-    z4 * (rule[b + 5] + z4 * rule[b + 20])
+    r[b] +
+    z0 * (r[b + 1] + z0 * r[b + 6] + z1 * r[b + 7] + z2 * r[b + 8] + z3 * r[b + 9] + z4 * r[b + 10]) +
+    z1 * (r[b + 2] + z1 * r[b + 11] + z2 * r[b + 12] + z3 * r[b + 13] + z4 * r[b + 14]) +
+    z2 * (r[b + 3] + z2 * r[b + 15] + z3 * r[b + 16] + z4 * r[b + 17]) +
+    z3 * (r[b + 4] + z3 * r[b + 18] + z4 * r[b + 19]) +
+    z4 * (r[b + 5] + z4 * r[b + 20])
   );
 }
