@@ -18,6 +18,8 @@ import { loadScenario, DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { buildPlan, type Plan } from '../src/plan.ts';
 import { createChunkSampler, sampleChunk } from '../src/sampling/sample-chunk.ts';
 import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
+import { calibrateAsset, calibrationInputs } from '../src/valuation/calibrate.ts';
+import type { MonthFit } from '../src/valuation/basis.ts';
 import { chunkStream } from '../src/sampling/stream.ts';
 import { families } from '../distributions/index.ts';
 
@@ -48,20 +50,29 @@ const oneModel = {
   assets: [{ name: 'llm', kind: 'model', trainingCost: 2e8, releaseMonth: -3, accounting: { treatment: 'capitalized', amortizationMonths: 36 }, lifespanMonths: pert(4, 9, 18), peakMonthlyRevenue: { dist: 'lognormal', median: 3e7, sigma: 0.5 }, tokenPriceCompression: { dist: 'uniform', min: 0.5, max: 0.8 }, tailFraction: { dist: 'uniform', min: 0.05, max: 0.2 }, servingCostRatio: { dist: 'uniform', min: 0.3, max: 0.6 } }],
 };
 
-/** Single-thread kernel throughput on pre-sampled inputs, in trial-months per second. */
-function kernel(plan: Plan, n: number) {
+/**
+ * Single-thread kernel throughput on pre-sampled inputs, in trial-months per
+ * second, for each set of fits (null: pathwise; else the expected valuation).
+ * Several sets are timed in turn (A B A B …), so that the drift of a shared
+ * machine hits each alike.
+ */
+function kernel(plan: Plan, n: number, fitSets: (MonthFit[][] | null)[] = [null]) {
   const buf = new Float64Array(plan.columns.length * n);
   sampleChunk(createChunkSampler(plan, { seed: 'bench' }), { index: 0, start: 0, count: n }, buf);
-  const state = createKernelState(plan);
+  const states = fitSets.map((fits) => createKernelState(plan, fits));
   const inputs = buf.slice(0, plan.inputs.length * n);
-  for (let w = 0; w < (smoke ? 1 : 3); w++) simulateChunk(plan, state, buf, n); // warm-up: let V8 settle
-  const times = Array.from({ length: runs }, () => {
-    const t = performance.now();
-    simulateChunk(plan, state, buf, n);
-    return (performance.now() - t) / 1000;
-  });
-  const s = median(times);
-  return { seconds: s, trialMonthsPerSecond: (n * plan.H) / s, buf, inputs };
+  for (const state of states) for (let w = 0; w < (smoke ? 1 : 3); w++) simulateChunk(plan, state, buf, n); // warm-up: let V8 settle
+  const times = states.map((): number[] => []);
+  for (let r = 0; r < runs; r++) {
+    states.forEach((state, k) => {
+      const t = performance.now();
+      simulateChunk(plan, state, buf, n);
+      times[k].push((performance.now() - t) / 1000);
+    });
+  }
+  // the last state's outputs are left in buf
+  const rates = times.map((ts) => (n * plan.H) / median(ts));
+  return { trialMonthsPerSecond: rates[0], rates, buf, inputs };
 }
 
 function cLoop(plan: Plan, inputs: Float64Array, n: number, jsSum: number) {
@@ -106,16 +117,41 @@ function sampling() {
   return out;
 }
 
-function endToEnd(trials: number, workers: number) {
+/**
+ * The expected valuation's calibration of the default scenario in this
+ * thread, asset by asset (the run spreads the assets over its workers).
+ */
+function calibration(plan: Plan) {
+  const t0 = performance.now();
+  const inputs = calibrationInputs(plan, 'bench');
+  const t1 = performance.now();
+  const assets: Record<string, number> = {};
+  const fits = plan.assets.map((a, ai) => {
+    const t = performance.now();
+    const { months } = calibrateAsset(plan, ai, inputs);
+    assets[a.name] = (performance.now() - t) / 1000;
+    return months;
+  });
+  return { figures: { calibrationTrials: plan.calibrationTrials, drawSeconds: (t1 - t0) / 1000, assetSeconds: assets, totalSeconds: (performance.now() - t0) / 1000 }, fits };
+}
+
+/** One end-to-end run's figures. */
+type EndToEnd = { trialsPerSecond: number; wallSeconds: number; calibrateSeconds: number; mainPassTrialsPerSecond: number; phases: { simulate_wall: number } };
+
+function endToEnd(trials: number, workers: number, valuation?: 'expected' | 'pathwise') {
   const dir = mkdtempSync(join(tmpdir(), 'sim-bench-'));
   try {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [join(root, 'bin/sim.mjs'), '--trials', String(trials), '--workers', String(workers), '--quiet', '--out', join(dir, 'run')], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(root, 'bin/sim.mjs'), '--trials', String(trials), '--workers', String(workers), ...(valuation ? ['--valuation', valuation] : []), '--quiet', '--out', join(dir, 'run')], { encoding: 'utf8' });
     const wall = (performance.now() - t) / 1000;
     if (r.status !== 0) return { error: r.stderr.trim() };
     const m = JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8'));
     const bytes = readdirSync(join(dir, 'run')).reduce((s, f) => s + statSync(join(dir, 'run', f)).size, 0);
-    return { trials, workers, wallSeconds: wall, trialsPerSecond: trials / wall, phases: m.timings, peakRssMb: m.peak_rss_mb, outputMb: Math.round(bytes / 1e6) };
+    const phases = m.timings;
+    return {
+      trials, workers, valuation: m.valuation.valuation, wallSeconds: wall, trialsPerSecond: trials / wall, calibrateSeconds: phases.calibrate,
+      mainPassTrialsPerSecond: trials / phases.simulate_wall, phases, peakRssMb: m.peak_rss_mb, outputMb: Math.round(bytes / 1e6),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -128,7 +164,14 @@ const wdCol = hwPlan.columns.findIndex((c) => c.name === 'gpu.writedown');
 const jsSum = hw.buf.subarray(wdCol * n, (wdCol + 1) * n).reduce((a, b) => a + b, 0);
 const c = cLoop(hwPlan, hw.inputs, n, jsSum);
 const md = kernel(buildPlan(resolveScenario(oneModel, 'bench:model')), n);
-const df = kernel(buildPlan(loadScenario(DEFAULT_SCENARIO)), smoke ? 1024 : 16_384);
+const defaultPlan = buildPlan(loadScenario(DEFAULT_SCENARIO));
+const dfTrials = smoke ? 1024 : 16_384;
+const cal = calibration(defaultPlan);
+const df = kernel(defaultPlan, dfTrials, [null, cal.fits]);
+const [pathwiseRate, expectedRate] = df.rates;
+// the default run at its default size, two workers: what the calibration adds, and the main pass under each valuation
+const valuationTrials = smoke ? 2000 : 100_000;
+const [runExpected, runPathwise] = (['expected', 'pathwise'] as const).map((v) => endToEnd(valuationTrials, 2, v)) as EndToEnd[];
 const e2eTrials = smoke ? 2000 : 1_000_000;
 const figures = {
   kernel: {
@@ -136,11 +179,20 @@ const figures = {
     modelAsset: { trialMonthsPerSecond: md.trialMonthsPerSecond },
     defaultScenario: { trialMonthsPerSecond: df.trialMonthsPerSecond, trialsPerSecond: df.trialMonthsPerSecond / 72 },
   },
+  valuation: {
+    calibrationInThread: cal.figures,
+    mainPassOneThread: { pathwiseTrialsPerSecond: pathwiseRate / 72, expectedTrialsPerSecond: expectedRate / 72, ratio: expectedRate / pathwiseRate },
+    endToEnd: {
+      expected: runExpected, pathwise: runPathwise,
+      calibrateSeconds: runExpected.calibrateSeconds, addedWallSeconds: runExpected.wallSeconds - runPathwise.wallSeconds,
+      mainPassRatio: runExpected.mainPassTrialsPerSecond / runPathwise.mainPassTrialsPerSecond,
+    },
+  },
   samplingDrawsPerSecond: sampling(),
   endToEnd: [endToEnd(e2eTrials, 1), endToEnd(e2eTrials, 2)],
   scale: scale ? endToEnd(10_000_000, 2) : 'not run (pass --scale)',
 };
-const [w1, w2] = figures.endToEnd as { trialsPerSecond: number; phases: { simulate_wall: number } }[];
+const [w1, w2] = figures.endToEnd as EndToEnd[];
 const scaling = { endToEnd: w2.trialsPerSecond / w1.trialsPerSecond, simulatePhase: w1.phases.simulate_wall / w2.phases.simulate_wall };
 let commit = 'unknown';
 try {
@@ -153,6 +205,10 @@ console.log(`sim benchmarks (${result.mode}) · ${result.machine.model} × ${res
 console.log(`kernel, hardware cohort (H = 72):   ${M(hw.trialMonthsPerSecond)} trial-months/s   C -O3 loop: ${M(c.trialMonthsPerSecond)}   ours/C = ${(hw.trialMonthsPerSecond / c.trialMonthsPerSecond).toFixed(2)}   (same write-downs: ${c.agreesWithKernel})`);
 console.log(`kernel, one model asset:            ${M(md.trialMonthsPerSecond)} trial-months/s`);
 console.log(`kernel, default scenario:           ${M(df.trialMonthsPerSecond)} trial-months/s (${Math.round(df.trialMonthsPerSecond / 72).toLocaleString('en-US')} trials/s)`);
+const v = figures.valuation, k = (x: number) => Math.round(x).toLocaleString('en-US');
+console.log(`calibration, default scenario, ${k(cal.figures.calibrationTrials)} trials, one thread: ${cal.figures.totalSeconds.toFixed(2)} s (draws ${cal.figures.drawSeconds.toFixed(2)} s; ${Object.entries(cal.figures.assetSeconds).map(([a, x]) => `${a} ${x.toFixed(2)} s`).join(', ')})`);
+console.log(`main pass, one thread: expected ${k(v.mainPassOneThread.expectedTrialsPerSecond)} trials/s, pathwise ${k(v.mainPassOneThread.pathwiseTrialsPerSecond)} trials/s, ratio ${v.mainPassOneThread.ratio.toFixed(2)}`);
+console.log(`default run, ${k(valuationTrials)} trials, 2 workers: calibrate phase ${runExpected.calibrateSeconds.toFixed(2)} s; run ${runExpected.wallSeconds.toFixed(2)} s expected vs ${runPathwise.wallSeconds.toFixed(2)} s pathwise (+${v.endToEnd.addedWallSeconds.toFixed(2)} s); main pass ${k(runExpected.mainPassTrialsPerSecond)} vs ${k(runPathwise.mainPassTrialsPerSecond)} trials/s (ratio ${v.endToEnd.mainPassRatio.toFixed(2)})`);
 console.log('sampling (draws/s):');
 for (const [k, v] of Object.entries(figures.samplingDrawsPerSecond)) console.log(`  ${M(v).padStart(9)}  ${k}`);
 for (const e of figures.endToEnd as any[]) console.log(e.error ? `end to end: ${e.error}` : `end to end, ${e.trials.toLocaleString('en-US')} trials, ${e.workers} worker(s): ${e.wallSeconds.toFixed(2)} s, ${Math.round(e.trialsPerSecond).toLocaleString('en-US')} trials/s, peak RSS ${e.peakRssMb} MB, files ${e.outputMb} MB; phases ${JSON.stringify(e.phases)}`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Plan } from './plan.ts';
 import type { MonthFit } from './valuation/basis.ts';
-import type { Calibration } from './valuation/calibrate.ts';
+import { calibrationChunks, type Calibration } from './valuation/calibrate.ts';
 import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import type { RunConfig } from './run-config.ts';
@@ -122,14 +122,24 @@ export class Coordinator {
   }
 
   /**
-   * The expected valuation's regressions, one asset per task (they run in
-   * parallel; each worker draws the calibration trials once, from the seed
-   * alone). Chunks simulated afterwards use them.
+   * The expected valuation's regressions. The calibration trials are drawn
+   * once (from the seed alone), chunk by chunk across the workers into shared
+   * memory; then one task per asset, cohorts first: a cohort's regressions
+   * take about twice a model's, and starting the longest first lets the
+   * workers finish together. Chunks simulated afterwards use the fits.
    *
    * @returns per asset, its monthly fits and foresight figures
    */
   async calibrate(): Promise<Calibration[]> {
-    const calibrations = await this.each(this.plan.assets, (a, asset) => this.run({ kind: 'calibrate', asset }, failed(`calibration of ${a.name}`)));
+    const { plan } = this;
+    const inputs = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * plan.inputs.length * plan.calibrationTrials);
+    await this.each(calibrationChunks(plan), (chunk) => this.run({ kind: 'calibrationInputs', chunk, inputs }, failed('calibration sampling')));
+    // cohorts first: they take longest, and the models fill in behind them
+    const longestFirst = plan.assets.map((_, i) => i).sort((i, j) => Number(plan.assets[j].kind === 'hardware') - Number(plan.assets[i].kind === 'hardware') || i - j);
+    const calibrations: Calibration[] = [];
+    await this.each(longestFirst, async (asset) => {
+      calibrations[asset] = await this.run({ kind: 'calibrate', asset, inputs }, failed(`calibration of ${plan.assets[asset].name}`));
+    });
     this.fits = calibrations.map((c) => c.months);
     return calibrations;
   }

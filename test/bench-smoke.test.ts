@@ -22,7 +22,7 @@ function smoke(script: string) {
 describe('benchmarks, smoke mode', () => {
   it('npm run bench runs every section and writes its JSON', () => {
     const result = smoke('bench.ts');
-    expect(Object.keys(result.figures)).toEqual(['kernel', 'samplingDrawsPerSecond', 'endToEnd', 'scale', 'scaling']);
+    expect(Object.keys(result.figures)).toEqual(['kernel', 'valuation', 'samplingDrawsPerSecond', 'endToEnd', 'scale', 'scaling']);
     expect(result.figures.kernel.hardwareCohort.cAgreesWithKernel).toBe(true); // the C loop computes the same write-downs
     expect(result.figures.endToEnd).toHaveLength(2);
     expect(result.figures.endToEnd[0].phases.simulate).toBeGreaterThan(0);

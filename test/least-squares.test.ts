@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { normalEquations, solveMinNorm } from '../src/math/least-squares.ts';
+import { solveMinNorm } from '../src/math/least-squares.ts';
+import { momentEquations } from '../src/valuation/moments.ts';
+import { termOf } from '../src/valuation/rule.ts';
 
-/** The normal equations row by row (the definition), to build test systems and to check normalEquations against. */
+/** The normal equations row by row (the definition), to build test systems and to check momentEquations against. */
 function accumulateGram(G: Float64Array, b: Float64Array, row: Float64Array, y: number, p: number): void {
   for (let i = 0; i < p; i++) {
     for (let j = i; j < p; j++) G[i * p + j] += row[i] * row[j];
@@ -72,20 +74,41 @@ function gaussSolve(A0: Float64Array, b0: Float64Array, p: number): Float64Array
 
 const N = 2000;
 
-describe('normalEquations', () => {
-  it('fills the upper triangle of XᵀX and Xᵀy for each target from the columns, as adding the rows one by one does', () => {
-    const cols = [Float64Array.of(1, 1, 1), Float64Array.of(0.5, -2, 3), Float64Array.of(4, 0, -1)];
-    const ys = [Float64Array.of(1, 2, 3), Float64Array.of(-1, 0, 5)];
-    const G = new Float64Array(9).fill(7), b = [new Float64Array(3), new Float64Array(3)];
-    normalEquations(cols, ys, 3, G, b);
-    const want = new Float64Array(9), wb = [new Float64Array(3), new Float64Array(3)];
-    for (let i = 0; i < 3; i++) {
-      const row = Float64Array.from(cols, (c) => c[i]);
-      accumulateGram(want, wb[0], row, ys[0][i], 3);
-      accumulateGram(new Float64Array(9), wb[1], row, ys[1][i], 3);
+describe('momentEquations', () => {
+  it('G = ΦᵀΦ (upper triangle), Φᵀy, Φᵀyu, yᵀy and yuᵀyu over the trials with a positive norm, as adding the rows one by one does', () => {
+    // five features, the third dropped (inverse scale 0), the second two-valued so its square is left out of the basis
+    const n = 500, u = uniform(7);
+    const features = Array.from({ length: 5 }, (_, f) => Float64Array.from({ length: n }, () => (f === 1 ? (u() < 0.4 ? 0 : 1) : f === 2 ? 3 : 2 * u() - 0.5)));
+    const norm = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 1 + u()));
+    const Y = Float64Array.from({ length: n }, () => 10 * u()), Yu = Float64Array.from({ length: n }, () => 20 * u());
+    const mean = Float64Array.of(0.4, 0.6, 0, 0.5, 0.45), inv = Float64Array.of(2, 1 / 0.49, 0, 1.7, 1.8);
+    const names = ['1', 'x1', 'x2', 'x4', 'x5', 'x1*x1', 'x1*x2', 'x1*x4', 'x1*x5', 'x2*x4', 'x2*x5', 'x4*x4', 'x4*x5', 'x5*x5'];
+    const p = names.length;
+    const basis = Int32Array.from(names, termOf);
+    const G = new Float64Array(p * p).fill(7), b = new Float64Array(p), bu = new Float64Array(p);
+    const { yy, yuyu } = momentEquations({ features, norm, mean, inv, basis }, Y, Yu, G, b, bu);
+    const want = new Float64Array(p * p), wb = new Float64Array(p), wbu = new Float64Array(p), row = new Float64Array(p);
+    let wyy = 0, wyuyu = 0;
+    for (let i = 0; i < n; i++) {
+      if (!(norm[i] > 0)) continue;
+      const z = Array.from({ length: 5 }, (_, f) => (features[f][i] - mean[f]) * inv[f]);
+      names.forEach((name, k) => (row[k] = name === '1' ? 1 : name.split('*').reduce((v, x) => v * z[Number(x.slice(1)) - 1], 1)));
+      const y = Y[i] / norm[i], yu = Yu[i] / norm[i];
+      accumulateGram(want, wb, row, y, p);
+      accumulateGram(new Float64Array(p * p), wbu, row, yu, p);
+      wyy += y * y;
+      wyuyu += yu * yu;
     }
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(G[i * 3 + j]).toBeCloseTo(j >= i ? want[i * 3 + j] : 7, 12); // lower triangle untouched
-    for (let r = 0; r < 2; r++) for (let i = 0; i < 3; i++) expect(b[r][i]).toBeCloseTo(wb[r][i], 12);
+    for (let i = 0; i < p; i++) {
+      for (let j = 0; j < p; j++) {
+        if (j >= i) expect(Math.abs(G[i * p + j] - want[i * p + j]), `G[${names[i]}, ${names[j]}]`).toBeLessThan(1e-11 * n);
+        else expect(G[i * p + j]).toBe(7); // lower triangle untouched
+      }
+      expect(Math.abs(b[i] - wb[i]), `b[${names[i]}]`).toBeLessThan(1e-11 * n);
+      expect(Math.abs(bu[i] - wbu[i]), `bu[${names[i]}]`).toBeLessThan(1e-11 * n);
+    }
+    expect(Math.abs(yy - wyy)).toBeLessThan(1e-12 * wyy);
+    expect(Math.abs(yuyu - wyuyu)).toBeLessThan(1e-12 * wyuyu);
   });
 });
 

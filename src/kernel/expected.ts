@@ -1,46 +1,58 @@
 import type { AssetPlan } from '../plan.ts';
-import { fitted, observe, standardize, type CompiledMonth } from '../valuation/basis.ts';
+import { observe } from '../valuation/basis.ts';
+import { BETA, BETA_U, continuation, MONTH_STRIDE } from '../valuation/rule.ts';
 import type { Flows } from './flows.ts';
-
-/** Scratch for the features of one month. */
-export interface ObserveSpace {
-  x: Float64Array;
-  z: Float64Array;
-}
 
 /**
  * Recoverable amounts when the holder knows only what is observable
- * (MODEL.md "`expected`"), month by month with the fitted coefficients:
+ * (MODEL.md "`expected`"), month by month with the compiled rule:
  * Ĉ[t] = norm·β[t]·φ(x[t]) (0 where nothing is left in service),
- * V[t] = max(S[t], Ĉ[t]), W[t] = max(S[t], Ĉu[t]) (US GAAP; else W = V),
- * and a cohort is sold at the first t < H with S[t] ≥ Ĉ[t]. Months after the
- * sale are left as they are (nothing reads them).
+ * V[t] = max(S[t], Ĉ[t]), W[t] = max(S[t], Ĉu[t]) (US GAAP), and a cohort is
+ * sold at the first t < H with S[t] ≥ Ĉ[t].
+ *
+ * Only what is read afterwards is filled, since the rule costs a fit per
+ * month: a cohort's V up to its exit (the rule needs every Ĉ), a model's V at
+ * the valued months (it never exits), every month of V when `everyMonth`
+ * (paths), W at the valued months under US GAAP, and V[H], W[H]. Other
+ * months are left as they are.
  *
  * @param a the asset's plan
- * @param months its compiled fits, t = 0..H − 1
+ * @param rule its compiled rule (compileRule), t = 0..H − 1
  * @param fl the trial's flows
  * @param draws the trial's draws (HW or MD offsets)
  * @param s a model's supersession month
  * @param H horizon in months
  * @param usgaap fill W from the undiscounted fit
- * @param sp feature scratch
+ * @param valued the valued months, increasing (t = 0 and the test months)
+ * @param everyMonth fill V at every month (a trial whose paths are recorded)
+ * @param x feature scratch, length FEATURES
  * @returns exitMonth
+ * @example const e = expectedValues(a, compileRule(fits), fl, draws, s, plan.H, plan.usgaap, plan.valuedMonths, false, x); // fl.V[0..e]
  */
-export function expectedValues(a: AssetPlan, months: CompiledMonth[], fl: Flows, draws: Float64Array, s: number, H: number, usgaap: boolean, sp: ObserveSpace): number {
+export function expectedValues(
+  a: AssetPlan, rule: Float64Array, fl: Flows, draws: Float64Array, s: number, H: number,
+  usgaap: boolean, valued: Int32Array, everyMonth: boolean, x: Float64Array,
+): number {
   const { S, V, W } = fl;
+  const hardware = a.kind === 'hardware';
+  let k = 0; // next valued month
   for (let t = 0; t < H; t++) {
-    const norm = a.kind === 'hardware' ? fl.n[t] * a.fixed.unitCost : a.K;
-    let c = 0, cu = 0;
+    const shown = k < valued.length && valued[k] === t;
+    if (shown) k++;
+    if (!hardware && !shown && !everyMonth) continue;
+    const norm = hardware ? fl.n[t] * a.fixed.unitCost : a.K;
+    const o = t * MONTH_STRIDE;
+    let c = 0;
     if (norm > 0) {
-      const m = months[t];
-      observe(a, fl, draws, s, t, sp.x);
-      standardize(m, sp.x, sp.z);
-      c = norm * fitted(m, m.beta, sp.z);
-      cu = usgaap ? norm * fitted(m, m.betaU!, sp.z) : c;
+      observe(a, fl, draws, s, t, x);
+      c = norm * continuation(rule, o, x, BETA);
     }
     V[t] = S[t] >= c ? S[t] : c;
-    W[t] = S[t] >= cu ? S[t] : cu;
-    if (a.kind === 'hardware' && S[t] >= c) return t;
+    if (usgaap && shown) {
+      const cu = norm > 0 ? norm * continuation(rule, o, x, BETA_U) : 0;
+      W[t] = S[t] >= cu ? S[t] : cu;
+    }
+    if (hardware && S[t] >= c) return t;
   }
   V[H] = S[H];
   W[H] = S[H];
@@ -56,6 +68,7 @@ export function expectedValues(a: AssetPlan, months: CompiledMonth[], fl: Flows,
  * @param d monthly discount factor
  * @param e exit month
  * @returns the value at t = 0
+ * @example realizedValue(Float64Array.of(0, 10, 10), Float64Array.of(0, 5, 0), 0.5, 1) // 0.5·10 + 0.5·5 = 7.5
  */
 export function realizedValue(CF: Float64Array, S: Float64Array, d: number, e: number): number {
   let v = 0, df = 1;

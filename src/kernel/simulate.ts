@@ -6,8 +6,9 @@ import { hardwareFlows } from './hardware.ts';
 import { createBookResult, impairment, type BookResult } from './impairment.ts';
 import { modelFlows, supersession } from './model.ts';
 import { paybackMonth, recoverable } from './recoverable.ts';
-import { expectedValues, realizedValue, type ObserveSpace } from './expected.ts';
-import { compileMonth, FEATURES, type CompiledMonth, type MonthFit } from '../valuation/basis.ts';
+import { expectedValues, realizedValue } from './expected.ts';
+import { FEATURES, type MonthFit } from '../valuation/basis.ts';
+import { compileRule } from '../valuation/rule.ts';
 
 /** One trial's draws of an asset: scalars at the offsets of HW or MD, and a cohort's utilization per tier. */
 interface Draws {
@@ -26,9 +27,10 @@ export interface KernelState {
   carrying: Float64Array;
   /** exit month of the asset just finished */
   exit: number;
-  /** expected valuation: each asset's fitted months (null: pathwise) */
-  fits: CompiledMonth[][] | null;
-  observe: ObserveSpace;
+  /** expected valuation: each asset's compiled rule (null: pathwise) */
+  rules: Float64Array[] | null;
+  /** the observed features of one month */
+  x: Float64Array;
 }
 
 /**
@@ -72,8 +74,8 @@ export function createKernelState(plan: Plan, fits: MonthFit[][] | null = null):
     s: new Float64Array(plan.assets.length).fill(NaN),
     carrying: new Float64Array(plan.H + 1),
     exit: 0,
-    fits: fits && fits.map((asset) => asset.map(compileMonth)),
-    observe: { x: new Float64Array(FEATURES), z: new Float64Array(FEATURES) },
+    rules: fits && fits.map(compileRule),
+    x: new Float64Array(FEATURES),
   };
 }
 
@@ -132,9 +134,9 @@ function finishAsset(plan: Plan, ai: number, st: KernelState, buf: Float64Array,
   const a = plan.assets[ai];
   const { H, testMonths } = plan;
   const fl = st.flows;
-  const months = st.fits?.[ai];
-  const e = months
-    ? expectedValues(a, months, fl, st.draws[ai].x, st.s[ai], H, plan.usgaap, st.observe)
+  const rule = st.rules?.[ai];
+  const e = rule
+    ? expectedValues(a, rule, fl, st.draws[ai].x, st.s[ai], H, plan.usgaap, plan.valuedMonths, record, st.x)
     : recoverable(fl.CF, fl.S, plan.d, H, a.kind === 'hardware', fl.V, fl.W);
   const out = a.out;
   for (let k = 0; k < plan.valuedMonths.length; k++) {
@@ -143,7 +145,7 @@ function finishAsset(plan: Plan, ai: number, st: KernelState, buf: Float64Array,
   }
   buf[out.exit_month * count + i] = e;
   // expected: what the holder's rule realizes on this path; pathwise: V[0], the same under foresight
-  const value = months ? realizedValue(fl.CF, fl.S, plan.d, e) : fl.V[0];
+  const value = rule ? realizedValue(fl.CF, fl.S, plan.d, e) : fl.V[0];
   buf[out.npv * count + i] = a.acquiredNow ? value - a.K : NaN;
   buf[out.payback_month * count + i] = a.acquiredNow ? paybackMonth(fl.CF, fl.S, a.K, H) : NaN;
   // the books carry the units in service at t = 0 (K0), and only the share f[t] of them later

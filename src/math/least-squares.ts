@@ -3,9 +3,10 @@
  * valuation's regressions (MODEL.md, "`expected`"): up to 21 basis functions
  * of standardized features over ~32,768 calibration trials, per asset and
  * month. An SVD of the full design is too slow there; the p × p Gram matrix
- * XᵀX is cheap to accumulate, and its pseudo-inverse applied to Xᵀy is the
- * same minimum-norm β (pinv(XᵀX)·Xᵀy = pinv(X)·y). Forming XᵀX squares the
- * condition number, which is acceptable for standardized features.
+ * XᵀX is cheap to accumulate (src/valuation/moments.ts), and its
+ * pseudo-inverse applied to Xᵀy is the same minimum-norm β
+ * (pinv(XᵀX)·Xᵀy = pinv(X)·y). Forming XᵀX squares the condition number,
+ * which is acceptable for standardized features.
  */
 
 /** Largest order the solver takes; its scratch space is sized once for this. */
@@ -22,50 +23,6 @@ const HUGE_THETA = 1e150;
 const work = new Float64Array(MAX_ORDER * MAX_ORDER);
 const vecs = new Float64Array(MAX_ORDER * MAX_ORDER);
 const proj = new Float64Array(MAX_ORDER);
-
-/**
- * The normal equations of a design given by its columns: G = XᵀX (upper
- * triangle, j ≥ i; the lower triangle is left as it is) and b_r = Xᵀy_r for
- * each target. Column by column, each entry is one dot product over
- * contiguous values: several times faster than adding rows one by one.
- *
- * @param columns the design's p columns, each of length n (a row left out of the fit is 0 in every column)
- * @param targets the responses, each of length n
- * @param n the number of rows
- * @param G the p × p Gram matrix, row-major, overwritten
- * @param b one vector of length p per target, overwritten
- * @example
- * const G = new Float64Array(4), b = [new Float64Array(2)];
- * normalEquations([Float64Array.of(1, 1), Float64Array.of(0, 2)], [Float64Array.of(1, 3)], 2, G, b); // G = [2, 2, ·, 4], b[0] = [4, 6]
- */
-export function normalEquations(columns: Float64Array[], targets: Float64Array[], n: number, G: Float64Array, b: Float64Array[]): void {
-  const p = columns.length;
-  for (let i = 0; i < p; i++) {
-    const ci = columns[i];
-    for (let j = i; j < p; j++) G[i * p + j] = dot(ci, columns[j], n);
-    for (let r = 0; r < targets.length; r++) b[r][i] = dot(ci, targets[r], n);
-  }
-}
-
-/**
- * @param x a vector
- * @param y a vector
- * @param n the length to use
- * @returns Σ x_i·y_i over i < n
- */
-export function dot(x: Float64Array, y: Float64Array, n: number): number {
-  // four independent sums: the loop is bound by the latency of one running sum otherwise
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 += x[i] * y[i];
-    s1 += x[i + 1] * y[i + 1];
-    s2 += x[i + 2] * y[i + 2];
-    s3 += x[i + 3] * y[i + 3];
-  }
-  for (; i < n; i++) s0 += x[i] * y[i];
-  return s0 + s1 + (s2 + s3);
-}
 
 /**
  * Minimum-norm solution of G·β = b for a symmetric positive semidefinite G

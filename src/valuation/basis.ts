@@ -40,6 +40,7 @@ export interface MonthFit {
  * @param s the model's supersession month (unused for hardware)
  * @param t the month
  * @param x the five features, filled
+ * @example observe(a, fl, draws, s, 12, x); // x[0]: a cohort's S[12] per surviving unit, relative to unitCost
  */
 export function observe(a: AssetPlan, fl: Flows, draws: Float64Array, s: number, t: number, x: Float64Array): void {
   if (a.kind === 'hardware') {
@@ -75,60 +76,4 @@ export function basisNames(kept: boolean[], binary: boolean[]): string[] {
     for (let j = i; j < FEATURES; j++) if (kept[i] && kept[j] && !(i === j && binary[i])) names.push(`x${i + 1}*x${j + 1}`);
   }
   return names;
-}
-
-/** One month's fit compiled for evaluation: feature indices of each function's two factors (−1: none). */
-export interface CompiledMonth {
-  mean: Float64Array;
-  scale: Float64Array;
-  fa: Int8Array;
-  fb: Int8Array;
-  beta: Float64Array;
-  betaU: Float64Array | null;
-}
-
-/**
- * @param fit a month's fit
- * @returns it compiled for `continuation`
- */
-export function compileMonth(fit: MonthFit): CompiledMonth {
-  const factor = (name: string | undefined) => (name === undefined ? -1 : Number(name.slice(1)) - 1);
-  const pairs = fit.basis.map((name) => (name === '1' ? [] : name.split('*')));
-  return {
-    mean: Float64Array.from(fit.mean),
-    scale: Float64Array.from(fit.scale),
-    fa: Int8Array.from(pairs, (p) => factor(p[0])),
-    fb: Int8Array.from(pairs, (p) => factor(p[1])),
-    beta: Float64Array.from(fit.beta),
-    betaU: fit.betaU ? Float64Array.from(fit.betaU) : null,
-  };
-}
-
-/**
- * Standardize the features into z (0 for a dropped feature).
- *
- * @param m the month's compiled fit
- * @param x the features
- * @param z the standardized features, filled
- */
-export function standardize(m: CompiledMonth, x: Float64Array, z: Float64Array): void {
-  for (let i = 0; i < FEATURES; i++) z[i] = m.scale[i] > 0 ? (x[i] - m.mean[i]) / m.scale[i] : 0;
-}
-
-/**
- * Σ_k β_k φ_k(z): the fitted continuation value per unit of the norm.
- *
- * @param m the month's compiled fit
- * @param beta its coefficients (m.beta or m.betaU)
- * @param z standardized features
- * @returns the fitted value
- */
-export function fitted(m: CompiledMonth, beta: Float64Array, z: Float64Array): number {
-  let sum = 0;
-  for (let k = 0; k < beta.length; k++) {
-    const a = m.fa[k], b = m.fb[k];
-    // β_k·(φ_k): the product formed as the calibration forms its basis column
-    sum += beta[k] * ((a < 0 ? 1 : z[a]) * (b < 0 ? 1 : z[b]));
-  }
-  return sum;
 }

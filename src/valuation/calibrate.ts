@@ -1,12 +1,11 @@
 import type { Plan } from '../plan.ts';
-import { allocateFlows } from '../kernel/flows.ts';
-import { hardwareFlows } from '../kernel/hardware.ts';
-import { modelFlows, supersession } from '../kernel/model.ts';
-import { normalEquations, solveMinNorm } from '../math/least-squares.ts';
-import { planChunks } from '../sampling/chunk-plan.ts';
-import { createChunkSampler, sampleChunk } from '../sampling/sample-chunk.ts';
-import { HARDWARE_SCALARS, MD, MODEL_INPUTS } from '../schema.ts';
-import { basisNames, compileMonth, FEATURES, observe, RATE_FEATURES, type MonthFit } from './basis.ts';
+import { solveMinNorm } from '../math/least-squares.ts';
+import { planChunks, type Chunk } from '../sampling/chunk-plan.ts';
+import { createChunkSampler, sampleChunk, type ChunkSampler } from '../sampling/sample-chunk.ts';
+import { basisNames, FEATURES, RATE_FEATURES, type MonthFit } from './basis.ts';
+import { calibrationPaths } from './paths.ts';
+import { momentEquations } from './moments.ts';
+import { BETA, compileMonthInto, continuations, MONTH_STRIDE, termOf } from './rule.ts';
 
 /** One asset's calibration: its monthly fits, and what foresight adds to V[0] on the same trials. */
 export interface Calibration {
@@ -31,24 +30,59 @@ export function calibrationSeed(seed: string): string {
 }
 
 /**
- * Draw the calibration trials' inputs: like the run's own (same
- * distributions and correlations), plain random sampling.
+ * The sampler of the calibration trials: like the run's own (same
+ * distributions and correlations), plain random sampling on their own stream.
+ *
+ * @param plan the run's plan
+ * @param seed the run's seed
+ * @returns a sampler for `sampleCalibrationChunk`
+ * @example const sampler = calibrationSampler(plan, '42');
+ */
+export function calibrationSampler(plan: Plan, seed: string): ChunkSampler {
+  return createChunkSampler(plan, { kind: 'random', seed: calibrationSeed(seed) });
+}
+
+/**
+ * The chunks the calibration trials are drawn in: each has a random stream
+ * of its own, so they can be drawn in any order, in any thread.
+ *
+ * @param plan the run's plan
+ * @returns the chunks, CALIBRATION_CHUNK trials each
+ * @example calibrationChunks(plan).length // 8 at 32,768 calibration trials
+ */
+export function calibrationChunks(plan: Plan): Chunk[] {
+  return planChunks(plan.calibrationTrials, CALIBRATION_CHUNK);
+}
+
+/**
+ * Draw one chunk of the calibration trials' inputs into their place.
+ *
+ * @param plan the run's plan
+ * @param sampler from calibrationSampler
+ * @param chunk one of calibrationChunks
+ * @param inputs every calibration trial's inputs: column j of trial i at [j·N + i]
+ * @example for (const c of calibrationChunks(plan)) sampleCalibrationChunk(plan, sampler, c, inputs);
+ */
+export function sampleCalibrationChunk(plan: Plan, sampler: ChunkSampler, chunk: Chunk, inputs: Float64Array): void {
+  const N = plan.calibrationTrials, width = plan.inputs.length;
+  const part = new Float64Array(width * chunk.count);
+  sampleChunk(sampler, chunk, part);
+  for (let j = 0; j < width; j++) inputs.set(part.subarray(j * chunk.count, (j + 1) * chunk.count), j * N + chunk.start);
+}
+
+/**
+ * Every calibration trial's inputs, drawn in this thread.
  *
  * @param plan the run's plan
  * @param seed the run's seed
  * @returns input column j of trial i at [j·N + i]
+ * @example calibrateAsset(plan, 0, calibrationInputs(plan, '42'));
  */
 export function calibrationInputs(plan: Plan, seed: string): Float64Array {
-  const N = plan.calibrationTrials, width = plan.inputs.length;
-  const out = new Float64Array(width * N);
-  const sampler = createChunkSampler(plan, { kind: 'random', seed: calibrationSeed(seed) });
-  const buf = new Float64Array(width * CALIBRATION_CHUNK);
-  for (const chunk of planChunks(N, CALIBRATION_CHUNK)) {
-    const part = buf.subarray(0, width * chunk.count);
-    sampleChunk(sampler, chunk, part);
-    for (let j = 0; j < width; j++) out.set(part.subarray(j * chunk.count, (j + 1) * chunk.count), j * N + chunk.start);
-  }
-  return out;
+  const inputs = new Float64Array(plan.inputs.length * plan.calibrationTrials);
+  const sampler = calibrationSampler(plan, seed);
+  for (const chunk of calibrationChunks(plan)) sampleCalibrationChunk(plan, sampler, chunk, inputs);
+  return inputs;
 }
 
 /**
@@ -66,67 +100,29 @@ export function calibrationInputs(plan: Plan, seed: string): Float64Array {
  */
 export function calibrateAsset(plan: Plan, ai: number, inputs: Float64Array): Calibration {
   const { H, d, usgaap } = plan;
-  const N = plan.calibrationTrials;
-  const a = plan.assets[ai];
-  const T = H + 1;
-  // per month t, trial i at [t·N + i]: what the backward pass reads
-  const CF = new Float64Array(T * N), S = new Float64Array(T * N), norm = new Float64Array(T * N), X = new Float64Array(FEATURES * T * N);
-  const fl = allocateFlows(H);
-  const x = new Float64Array(FEATURES);
-  const sMonth = new Float64Array(plan.assets.length);
-  const draws = plan.assets.map((b) => new Float64Array(b.kind === 'hardware' ? HARDWARE_SCALARS.length : MODEL_INPUTS.length));
-  const read = (columns: Int32Array, into: Float64Array, i: number) => {
-    for (let j = 0; j < columns.length; j++) into[j] = inputs[columns[j] * N + i];
-  };
-  const util = a.kind === 'hardware' ? new Float64Array(a.utilization.length) : new Float64Array(0);
-  for (let i = 0; i < N; i++) {
-    // a model's supersession is capped by its parent's: evaluate the models before this one in plan order
-    for (const bi of plan.order) {
-      const b = plan.assets[bi];
-      if (b.kind === 'model') {
-        read(b.in, draws[bi], i);
-        sMonth[bi] = supersession(b.fixed.releaseMonth, draws[bi][MD.lifespanMonths], b.parent >= 0 ? sMonth[b.parent] : Infinity);
-      }
-      if (bi === ai) break;
-    }
-    if (a.kind === 'hardware') {
-      read(a.in, draws[ai], i);
-      read(a.utilization, util, i);
-      hardwareFlows(a.fixed, draws[ai], util, H, fl);
-    } else modelFlows(a.fixed, draws[ai], sMonth[ai], H, fl);
-    for (let t = 0; t <= H; t++) {
-      CF[t * N + i] = fl.CF[t];
-      S[t * N + i] = fl.S[t];
-      norm[t * N + i] = a.kind === 'hardware' ? fl.n[t] * a.fixed.unitCost : a.K;
-      observe(a, fl, draws[ai], sMonth[ai], t, x);
-      for (let f = 0; f < FEATURES; f++) X[(f * T + t) * N + i] = x[f];
-    }
-  }
-
-  const Z = S.slice(H * N, T * N), Zu = Z.slice(), Vp = Z.slice();
+  const hardware = plan.assets[ai].kind === 'hardware';
+  const { N, CF, S, norm, features } = calibrationPaths(plan, ai, inputs);
+  const month = (q: Float64Array, t: number) => q.subarray(t * N, (t + 1) * N);
+  // Z[t + 1], Zu[t + 1] and the pathwise V[t + 1] of each trial, from t = H down
+  const Z = month(S, H).slice(), Zu = Z.slice(), Vp = Z.slice();
   const Y = new Float64Array(N), Yu = new Float64Array(N), C = new Float64Array(N);
-  const design = createDesign(N);
+  const rule = new Float64Array(MONTH_STRIDE);
+  const spreads: Spreads = new Map();
   const fits: MonthFit[] = [];
   for (let t = H - 1; t >= 0; t--) {
-    for (let i = 0; i < N; i++) {
-      Y[i] = d * (CF[(t + 1) * N + i] + Z[i]);
-      Yu[i] = CF[(t + 1) * N + i] + Zu[i];
-      // the pathwise V of the same trials, for the foresight premium
-      const hold = d * (CF[(t + 1) * N + i] + Vp[i]), s = S[t * N + i];
-      Vp[i] = s >= hold ? s : hold;
-    }
-    const features = Array.from({ length: FEATURES }, (_, f) => X.subarray((f * T + t) * N, (f * T + t + 1) * N));
-    const fit = fitMonth(t, N, norm.subarray(t * N, (t + 1) * N), features, Y, usgaap ? Yu : null, design, C);
+    const St = month(S, t), nt = month(norm, t), xt = features(t);
+    continuing(d, month(CF, t + 1), St, Z, Zu, Vp, Y, Yu);
+    const fit = fitMonth(t, nt, xt, Y, usgaap ? Yu : null, spreads);
     fits.push(fit);
-    for (let i = 0; i < N; i++) {
-      const s = S[t * N + i];
-      if (a.kind === 'hardware' && s >= C[i]) {
-        Z[i] = s;
-        Zu[i] = s;
-      } else {
-        Z[i] = Y[i];
-        Zu[i] = Yu[i];
-      }
+    // a cohort's exit rule needs Ĉ[t] of every trial; a model never exits, so only Ĉ[0] is read (the foresight figure)
+    if (hardware || t === 0) {
+      compileMonthInto(fit, rule, 0);
+      continuations(rule, 0, xt, nt, BETA, C);
+    }
+    if (hardware) exitRule(St, C, Y, Yu, Z, Zu);
+    else {
+      Z.set(Y);
+      Zu.set(Yu);
     }
   }
   let pathwise = 0, expected = 0;
@@ -137,113 +133,123 @@ export function calibrateAsset(plan: Plan, ai: number, inputs: Float64Array): Ca
   return { months: fits.reverse(), foresight: { pathwiseV0: pathwise / N, expectedV0: expected / N } };
 }
 
-/** Columns reused month after month: standardized features, basis functions and targets, one value per calibration trial. */
-interface Design {
-  z: Float64Array[];
-  basis: Float64Array[];
-  y: Float64Array;
-  yu: Float64Array;
-  yhat: Float64Array;
+/** Y[t] = d·(CF[t+1] + Z[t+1]) and Yu[t] = CF[t+1] + Zu[t+1]; the pathwise V[t] = max(S[t], d·(CF[t+1] + V[t+1])) in place. */
+function continuing(d: number, CF: Float64Array, S: Float64Array, Z: Float64Array, Zu: Float64Array, Vp: Float64Array, Y: Float64Array, Yu: Float64Array): void {
+  for (let i = 0; i < Y.length; i++) {
+    const cf = CF[i], s = S[i];
+    Y[i] = d * (cf + Z[i]);
+    Yu[i] = cf + Zu[i];
+    const hold = d * (cf + Vp[i]);
+    Vp[i] = s >= hold ? s : hold;
+  }
 }
 
-function createDesign(N: number): Design {
-  const col = () => new Float64Array(N);
-  return { z: Array.from({ length: FEATURES }, col), basis: Array.from({ length: MAX_BASIS }, col), y: col(), yu: col(), yhat: col() };
+/** A cohort's rule: sold where S[t] ≥ Ĉ[t] (a tie sells), Z[t] = Zu[t] = S[t]; else Z[t] = Y[t], Zu[t] = Yu[t]. */
+function exitRule(S: Float64Array, C: Float64Array, Y: Float64Array, Yu: Float64Array, Z: Float64Array, Zu: Float64Array): void {
+  for (let i = 0; i < S.length; i++) {
+    const sell = S[i] >= C[i];
+    Z[i] = sell ? S[i] : Y[i];
+    Zu[i] = sell ? S[i] : Yu[i];
+  }
 }
-
-/** 1, five features, their squares and pairwise products. */
-const MAX_BASIS = 1 + FEATURES + (FEATURES * (FEATURES + 1)) / 2;
 
 /**
  * One month's regressions: standardize the features over the trials with a
  * positive norm, choose the basis, fit β (and βu, on the same Gram matrix) by
- * minimum-norm least squares, and leave the fitted continuation value Ĉ of
- * every trial in C (0 where the norm is 0). Column by column: a trial left
- * out of the fit is 0 in every column.
+ * minimum-norm least squares from the moments of the standardized features.
  */
-function fitMonth(t: number, N: number, norm: Float64Array, features: Float64Array[], Y: Float64Array, Yu: Float64Array | null, D: Design, C: Float64Array): MonthFit {
+function fitMonth(t: number, norm: Float64Array, features: Float64Array[], Y: Float64Array, Yu: Float64Array | null, spreads: Spreads): MonthFit {
+  const N = norm.length;
   let trials = 0;
   for (let i = 0; i < N; i++) if (norm[i] > 0) trials++;
   const mean: number[] = [], scale: number[] = [], kept: boolean[] = [], binary: boolean[] = [];
   for (let f = 0; f < FEATURES; f++) {
-    const v = features[f];
-    // the first two distinct values seen: a third means the feature is not two-valued
-    let sum = 0, min = Infinity, max = -Infinity, first = NaN, second = NaN, twoValues = true;
-    for (let i = 0; i < N; i++) {
-      if (!(norm[i] > 0)) continue;
-      const x = v[i];
-      sum += x;
-      if (x < min) min = x;
-      if (x > max) max = x;
-      if (Number.isNaN(first)) first = x;
-      else if (x !== first) {
-        if (Number.isNaN(second)) second = x;
-        else if (x !== second) twoValues = false;
-      }
-    }
-    const m = trials > 0 ? sum / trials : 0;
-    let ss = 0;
-    for (let i = 0; i < N; i++) if (norm[i] > 0) ss += (v[i] - m) ** 2;
+    const st = spreadOf(features[f], norm, trials, spreads);
     const rate = t === 0 && (RATE_FEATURES as readonly number[]).includes(f);
-    kept.push(!rate && trials > 0 && max > min);
-    binary.push(twoValues);
-    mean.push(kept[f] ? m : 0);
-    scale.push(kept[f] ? Math.sqrt(ss / trials) : 0);
+    kept.push(!rate && trials > 0 && st.max > st.min);
+    binary.push(st.twoValues);
+    mean.push(kept[f] ? st.mean : 0);
+    scale.push(kept[f] ? Math.sqrt(st.ss / trials) : 0);
   }
   const basis = basisNames(kept, binary);
   const p = basis.length;
-  const month = compileMonth({ t, trials, mean, scale, basis, beta: new Array(p).fill(0), r2: NaN });
-
-  // standardized features as standardize() forms them, then each basis column as fitted() multiplies it
-  for (let f = 0; f < FEATURES; f++) {
-    const v = features[f], z = D.z[f];
-    for (let i = 0; i < N; i++) z[i] = norm[i] > 0 && scale[f] > 0 ? (v[i] - mean[f]) / scale[f] : 0;
-  }
-  const ones = D.yhat; // borrowed until the fit: the constant column
-  for (let i = 0; i < N; i++) ones[i] = norm[i] > 0 ? 1 : 0;
-  const columns = D.basis.slice(0, p);
-  for (let k = 0; k < p; k++) {
-    const fa = month.fa[k], fb = month.fb[k], col = columns[k];
-    const A = fa < 0 ? ones : D.z[fa], B = fb < 0 ? ones : D.z[fb];
-    for (let i = 0; i < N; i++) col[i] = A[i] * B[i];
-  }
-  for (let i = 0; i < N; i++) {
-    const include = norm[i] > 0;
-    D.y[i] = include ? Y[i] / norm[i] : 0;
-    D.yu[i] = include && Yu ? Yu[i] / norm[i] : 0;
-  }
   const G = new Float64Array(p * p), b = new Float64Array(p), bu = new Float64Array(p);
-  normalEquations(columns, Yu ? [D.y, D.yu] : [D.y], N, G, [b, bu]);
+  const design = { features, norm, mean: Float64Array.from(mean), inv: Float64Array.from(scale, (s) => (s > 0 ? 1 / s : 0)), basis: Int32Array.from(basis, termOf) };
+  const { yy, yuyu } = momentEquations(design, Y, Yu, G, b, bu);
   const beta = new Float64Array(p), betaU = new Float64Array(p);
   if (trials > 0) {
     solveMinNorm(G, b, p, beta);
     if (Yu) solveMinNorm(G, bu, p, betaU);
   }
-  const fit: MonthFit = { t, trials, mean, scale, basis, beta: Array.from(beta), r2: rSquared(columns, beta, D.y, norm, trials, D.yhat) };
-  for (let i = 0; i < N; i++) C[i] = norm[i] > 0 ? norm[i] * D.yhat[i] : 0;
+  const fit: MonthFit = { t, trials, mean, scale, basis, beta: Array.from(beta), r2: rSquared(G, b, beta, yy, trials) };
   if (Yu) {
     fit.betaU = Array.from(betaU);
-    fit.r2U = rSquared(columns, betaU, D.yu, norm, trials, D.yhat);
-    // yhat now holds the undiscounted fit; C keeps Ĉ for the exit rule
+    fit.r2U = rSquared(G, bu, betaU, yuyu, trials);
   }
   return fit;
 }
 
-/** R² of y on the fitted Σ_k β_k·column_k (left in yhat), over the trials with a positive norm; 1 when y does not vary. */
-function rSquared(columns: Float64Array[], beta: Float64Array, y: Float64Array, norm: Float64Array, trials: number, yhat: Float64Array): number {
-  const N = y.length;
-  yhat.fill(0);
-  for (let k = 0; k < columns.length; k++) {
-    const col = columns[k], bk = beta[k];
-    for (let i = 0; i < N; i++) yhat[i] += bk * col[i];
+/** A feature's spread over the trials in a fit (see spread). */
+type Spread = ReturnType<typeof spread>;
+/** Spreads over every trial, by feature row: a rate feature is one row for all months. */
+type Spreads = Map<Float64Array, Spread>;
+
+/** spread(), computed once per row when every trial is in the fit. */
+function spreadOf(v: Float64Array, norm: Float64Array, trials: number, spreads: Spreads): Spread {
+  const every = trials === norm.length;
+  let st = every ? spreads.get(v) : undefined;
+  if (!st) {
+    st = spread(v, norm, trials);
+    if (every) spreads.set(v, st);
   }
-  let sy = 0, syy = 0, sse = 0;
-  for (let i = 0; i < N; i++) {
-    if (!(norm[i] > 0)) continue;
-    sy += y[i];
-    syy += y[i] * y[i];
-    sse += (y[i] - yhat[i]) ** 2;
-  }
-  const sst = syy - (sy * sy) / Math.max(trials, 1);
-  return sst > 0 ? 1 - sse / sst : 1;
+  return st;
 }
+
+/**
+ * A feature's mean, range and sum of squared deviations over the trials
+ * with a positive norm, and whether it takes at most two values (every
+ * value its min or its max).
+ */
+function spread(v: Float64Array, norm: Float64Array, trials: number): { mean: number; min: number; max: number; ss: number; twoValues: boolean } {
+  let sum = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    if (!(norm[i] > 0)) continue;
+    const x = v[i];
+    sum += x;
+    min = x < min ? x : min;
+    max = x > max ? x : max;
+  }
+  const mean = trials > 0 ? sum / trials : 0;
+  let ss = 0, others = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (!(norm[i] > 0)) continue;
+    const x = v[i];
+    ss += (x - mean) ** 2;
+    if (x !== min && x !== max) others++;
+  }
+  return { mean, min, max, ss, twoValues: others === 0 };
+}
+
+/**
+ * R² of the fit over the trials in it, from the normal equations:
+ * SSE = yᵀy − 2βᵀb + βᵀGβ, SST = yᵀy − (Σy)²/n with Σy = b[0] (the basis
+ * starts with 1); 1 when y does not vary (beyond rounding: SST ≤ 1e-12·yᵀy).
+ */
+function rSquared(G: Float64Array, b: Float64Array, beta: Float64Array, yy: number, trials: number): number {
+  const p = b.length;
+  let bb = 0, gbb = 0;
+  for (let i = 0; i < p; i++) {
+    bb += beta[i] * b[i];
+    // βᵀGβ from the upper triangle
+    let row = G[i * p + i] * beta[i];
+    for (let j = i + 1; j < p; j++) row += 2 * G[i * p + j] * beta[j];
+    gbb += beta[i] * row;
+  }
+  const sst = yy - (b[0] * b[0]) / Math.max(trials, 1);
+  if (!(sst > SST_FLOOR * yy)) return 1;
+  const sse = Math.max(0, yy - 2 * bb + gbb);
+  return 1 - sse / sst;
+}
+
+/** Below this share of yᵀy, the spread of y is rounding, not data. */
+const SST_FLOOR = 1e-12;
