@@ -8,7 +8,7 @@ import { simulateTrials, type Convergence } from './convergence.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type SensitivityRow } from './output/write-run.ts';
-import { SAMPLER_DESCRIPTIONS } from './sampling/sample-chunk.ts';
+import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
 import { capacity, checkPlanLimits, chooseStore, runConfig, type RunRequest } from './run-config.ts';
 import { JSON_FILES, TABLES } from './schema.ts';
 import { VALUATION_FILE, valuationFile } from './valuation/file.ts';
@@ -43,6 +43,8 @@ export interface Manifest {
   overrides: string[];
   seed: string;
   sampler: string;
+  /** what decides each trial's draws: runs with equal sampler, seed, chunk_size and trials draw the same numbers for every input name they share (random, lhs), or for identical input lists (sobol) */
+  draws: Draws;
   /** rank correlation asked for and achieved, per correlated pair */
   correlations: { a: string; b: string; target: number; achieved: number }[];
   /** pairs changed by --repair-correlations: asked for and used */
@@ -69,6 +71,18 @@ export interface Manifest {
   files: string[];
   valuation: ValuationSummary;
   caveat: string;
+}
+
+/** manifest.draws: the key of every uniform a run drew, so `sim compare` can tell whether two runs share draws. */
+export interface Draws {
+  sampler: SamplerKind;
+  /** how a uniform stream is keyed: per input column name (random, lhs) or per dimension index (sobol) */
+  keyed_by: 'seed, chunk, input name' | 'seed, dimension';
+  seed: string;
+  chunk_size: number;
+  trials: number;
+  /** the uncertain inputs, in column order */
+  inputs: string[];
 }
 
 /** The model's one known bias, printed with every result. */
@@ -209,6 +223,10 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       overrides: config.overrides,
       seed,
       sampler: SAMPLER_DESCRIPTIONS[sampler],
+      draws: {
+        sampler, keyed_by: sampler === 'sobol' ? 'seed, dimension' : 'seed, chunk, input name', seed, chunk_size: chunkSize, trials: n,
+        inputs: plan.sensitivity.inputs.map((j) => plan.columns[j].name),
+      },
       correlations: achieved,
       correlation_repair: repaired,
       warnings,
