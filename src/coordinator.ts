@@ -10,6 +10,7 @@ import type { RunConfig } from './run-config.ts';
 import { PATH_QUANTITIES, PQ } from './schema.ts';
 import { createStoreSpec, openStore, type ColumnStore } from './column-store.ts';
 import type { ChunkTimes, Task, TaskResults, WorkerSetup } from '../workers/run-chunk.ts';
+import type { InputEffects } from './stats/ranks.ts';
 
 const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
 
@@ -149,12 +150,12 @@ export class Coordinator {
   }
 
   /**
-   * Spearman correlations of the sensitivity outputs with the uncertain inputs; fills the rank store.
+   * Spearman correlations of the sensitivity outputs with the uncertain inputs, and each output's mean in every input's bottom and top decile; fills the rank store.
    *
    * @param length trials to rank (the first `length`)
    * @returns one row per plan.sensitivity.outputs, one value per plan.sensitivity.inputs
    */
-  async sensitivity(length: number): Promise<Float64Array[]> {
+  async sensitivity(length: number): Promise<InputEffects[]> {
     const fail = failed('sensitivity');
     await Promise.all(this.plan.sensitivity.inputs.map((_, slot) => this.run({ kind: 'ranks', slot, length }, fail)));
     return Promise.all(this.plan.sensitivity.outputs.map((column) => this.run({ kind: 'spearman', column, length }, fail)));
