@@ -35,6 +35,8 @@ export interface RunConfig {
   overrides: string[];
   /** replace impossible rank correlations by the nearest valid set (reported in the manifest) */
   repairCorrelations: boolean;
+  /** write report.html (`--no-report`: skip it) */
+  report: boolean;
 }
 
 /** The defaults of every run setting. */
@@ -52,6 +54,7 @@ export const RUN_DEFAULTS: Readonly<RunConfig> = Object.freeze<RunConfig>({
   formats: ['arrow'],
   overrides: [],
   repairCorrelations: false,
+  report: true,
 });
 
 /** Inclusive ranges of the whole-number settings, checked by the CLI's parsers and by `run()` alike. */

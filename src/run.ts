@@ -17,6 +17,8 @@ import type { Valuation } from './scenario/types.ts';
 import { selectColumns } from './output/select-columns.ts';
 import { rankCorrelation } from './stats/ranks.ts';
 import { VERSION } from './version.ts';
+import { scenarioCitations } from './scenario/citations.ts';
+import { REPORT_FILE, writeRunReport } from './report/build.ts';
 
 export type { RunRequest } from './run-config.ts';
 
@@ -50,6 +52,8 @@ export interface Manifest {
   /** pairs changed by --repair-correlations: asked for and used */
   correlation_repair: { a: string; b: string; asked: number; repaired: number }[];
   warnings: string[];
+  /** per uncertain input, the figure the scenario file cites beside it (its YAML comment) */
+  citations: Record<string, string>;
   trials: number;
   convergence?: Convergence;
   chunk_size: number;
@@ -230,6 +234,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       correlations: achieved,
       correlation_repair: repaired,
       warnings,
+      citations: scenarioCitations(req.scenarioFile, config.overrides),
       trials: n,
       ...(convergence && { convergence }),
       chunk_size: chunkSize,
@@ -252,13 +257,16 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       },
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / KIB_PER_MIB), // maxRSS is in KiB
       valuation,
-      files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES, ...(calibrations ? [VALUATION_FILE] : [])],
+      files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES, ...(calibrations ? [VALUATION_FILE] : []), ...(config.report ? [REPORT_FILE] : [])],
       caveat,
     };
     writeJson(dir.file('manifest.json'), manifest);
     req.signal?.throwIfAborted();
     await coordinator.close();
     rmSync(spillDir, { recursive: true, force: true });
+    // from the files just written, as `sim report` would: the page shows what the run directory holds
+    if (config.report) await writeRunReport(dir.tmp);
+    req.signal?.throwIfAborted();
     dir.commit();
     const byName = [...plan.columns.map((c) => c.name), ...plan.comparisons.map((c) => c.name)];
     return { dir: dir.path, scenario, plan, summaries: new Map(byName.map((name, j) => [name, summaries[j]])), sensitivity, manifest };
