@@ -45,7 +45,7 @@ interface SimCommand { text: string; args: string[]; exit: number; where: number
 type Step = { kind: 'sim'; cmd: SimCommand } | { kind: 'cp'; words: string[] };
 
 // Repository maintenance, not a use of `sim`: listed so that any other command fails the test below.
-const NOT_RUN = [/^npm (ci|test|run)\b/, /^(\w+=\S*\s+)*npx vitest\b/];
+const NOT_RUN = [/^npm (ci|test|run)\b/, /^(\w+=\S*\s+)*npx vitest\b/, /^(sudo )?apt-get\b/];
 const steps: Step[] = [];
 const uncovered: string[] = [];
 const sims = new Map<string, SimCommand>();
@@ -79,10 +79,12 @@ const optionValue = (args: string[], o: string) => {
   return i < 0 ? undefined : args[i].startsWith(`${o}=`) ? args[i].slice(o.length + 1) : args[i + 1];
 };
 const isHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
+/** `sim report` and `sim compare` read run directories the README wrote before them: they take no --trials. */
+const readsRuns = (args: string[]) => args[0] === 'report' || args[0] === 'compare';
 
 /** The command as run: the documented cap on --trials, nothing else changed. */
 function capped(args: string[]): string[] {
-  if (isHelp(args)) return args;
+  if (isHelp(args) || readsRuns(args)) return args;
   const i = args.findIndex((a) => a === '--trials' || a.startsWith('--trials='));
   if (i < 0) return [...args, '--trials', String(CAP)];
   const n = String(Math.min(num(optionValue(args, '--trials')!), CAP));
@@ -125,6 +127,7 @@ const PY_SEED = '7';
 const pyRun = sim(['--trials', String(CAP), '--seed', PY_SEED, '--format', 'arrow,parquet', '--quiet', '--out', PY_RUN]);
 const ordered = (async () => {
   for (const s of steps) {
+    if (s.kind === 'sim' && readsRuns(s.cmd.args)) await Promise.all(results.values()); // the runs it reads are written first
     if (s.kind === 'sim') { results.set(s.cmd, sim(capped(s.cmd.args))); continue; }
     await Promise.all(results.values());
     const [src, dst] = s.words.slice(1);
@@ -183,6 +186,11 @@ describe('README commands', () => {
       const r = await results.get(cmd)!;
       expect(r.status, `${capped(cmd.args).join(' ')}\n${r.stderr}`).toBe(cmd.exit);
       if (cmd.exit !== 0) return;
+      if (readsRuns(cmd.args)) {
+        const page = cmd.args[0] === 'report' ? join(cmd.args[1], 'report.html') : (optionValue(cmd.args, '--out') ?? 'compare.html');
+        expect(statSync(resolvePath(dir, page)).size, page).toBeGreaterThan(0);
+        return;
+      }
       if (isHelp(cmd.args)) {
         for (const o of tableOptions) expect(r.stdout, o).toContain(o);
         expect(tableOptions.length).toBeGreaterThan(10);
