@@ -2,7 +2,7 @@
 // .ci/run installs it) driven by playwright-core. The pages load from file://
 // with no console error and no request other than file://, every chart draws
 // marks, and the headline table shows summary.json's numbers.
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,9 +29,12 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM });
 }, 60_000);
+/** Run directories to remove at the end (a 100,000-trial trials.arrow is 500 MB); the pages and screenshots stay for a look. */
+const runs: string[] = [];
 afterAll(async () => {
   await browser?.close();
-  console.log(`report screenshots in ${root}`); // kept for a look; the OS cleans tmp
+  for (const d of runs) rmSync(d, { recursive: true, force: true });
+  console.log(`report screenshots in ${root}`);
 });
 
 /** Open a page from file:// with every non-file request refused and recorded, and console errors recorded. */
@@ -57,6 +60,7 @@ describe('report.html of a default run', () => {
   let dir: string;
   beforeAll(async () => {
     dir = (await run({ scenarioFile: DEFAULT_SCENARIO, trials: TRIALS, out: join(root, 'default') })).dir;
+    runs.push(dir);
   }, 600_000);
 
   it('is one file under 3 MB that loads from file:// with no console error and no network request', async () => {
@@ -68,6 +72,7 @@ describe('report.html of a default run', () => {
     expect(await page.$$eval('[data-chart]', (e) => e.length)).toBeGreaterThan(40);
     expect(await chartsWithoutMarks(page)).toEqual([]);
     await page.screenshot({ path: join(root, 'report.png'), fullPage: true });
+    writeFileSync(join(root, 'report.html'), readFileSync(file));
     await page.close();
   }, 120_000);
 
@@ -104,6 +109,7 @@ describe('sim compare of two scenario variants', () => {
     const pair = { scenarioFile: DEFAULT_SCENARIO, trials: PAIR_TRIALS, seed: '5' };
     const a = await run({ ...pair, out: join(root, 'base'), report: false });
     const b = await run({ ...pair, out: join(root, 'dearer'), overrides: ['h100.rentalPrice.mode=2.6'], report: false });
+    runs.push(a.dir, b.dir);
     const file = join(root, 'compare.html');
     const { notes } = await writeComparison([a.dir, b.dir], file);
     expect(notes).toEqual(['dearer shares draws with base: differences are paired trial by trial.']);

@@ -13,13 +13,15 @@
   const FORMATS = { money, percent: (x) => `${+(100 * x).toPrecision(3)}%`, month: (x) => `m${x}`, number: (x) => x.toLocaleString('en-US') };
   const axis = (a) => ({ label: a.label, tickFormat: FORMATS[a.format], grid: true });
   const width = (el) => Math.max(320, Math.min(960, el.clientWidth || 720));
+  // room for tick labels such as "$140.0M"
+  const marginLeft = (a) => (a.format === 'money' ? 72 : 56);
 
   const draw = {
     lines(c, el) {
       const rows = c.series.flatMap((s) => s.points.map(([x, y]) => ({ series: s.name, x, y })));
       const marks = (c.marks || []).filter((m) => Number.isFinite(m.x) && Number.isFinite(m.y));
       return Plot.plot({
-        width: width(el), height: 320, x: axis(c.x), y: axis(c.y), color: { legend: c.series.length > 1 },
+        width: width(el), height: 320, marginLeft: marginLeft(c.y), x: axis(c.x), y: axis(c.y), color: { legend: c.series.length > 1 },
         marks: [
           Plot.line(rows, { x: 'x', y: 'y', stroke: 'series', tip: true }),
           Plot.dot(marks, { x: 'x', y: 'y', stroke: 'series', fill: 'white', symbol: (m) => (m.label === 'P95' ? 'circle' : 'diamond'), r: 4 }),
@@ -30,7 +32,7 @@
     bands(c, el) {
       const rows = c.series.flatMap((s) => s.points.map(([x, lo, mid, hi]) => ({ series: s.name, x, lo, mid, hi })));
       return Plot.plot({
-        width: width(el), height: 320, x: axis(c.x), y: axis(c.y), color: { legend: true },
+        width: width(el), height: 320, marginLeft: marginLeft(c.y), x: axis(c.x), y: axis(c.y), color: { legend: true },
         marks: [
           Plot.areaY(rows, { x: 'x', y1: 'lo', y2: 'hi', fill: 'series', fillOpacity: 0.15 }),
           Plot.line(rows, { x: 'x', y: 'mid', stroke: 'series', tip: true }),
