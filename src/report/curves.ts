@@ -13,8 +13,10 @@ const TAIL_STEPS_PER_DECADE = 12;
  * @example sortedValues(Float64Array.of(3, NaN, 1)) // [1, 3]
  */
 export function sortedValues(values: Float64Array): Float64Array {
-  const v = values.filter((x) => !Number.isNaN(x));
-  return radixSort(v, new Float64Array(v.length));
+  const v = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) v[n++] = values[i];
+  return radixSort(v.subarray(0, n), new Float64Array(n));
 }
 
 /**
@@ -67,11 +69,21 @@ export type Bin = [from: number, to: number, share: number];
  */
 export function histogram(values: Float64Array, count: number, range?: [number, number]): Bin[] {
   let [from, to] = range ?? [Infinity, -Infinity];
-  if (!range) for (const x of values) if (!Number.isNaN(x)) [from, to] = [Math.min(from, x), Math.max(to, x)];
-  if (!Number.isFinite(from) || values.length === 0) return [];
+  const n = values.length;
+  if (!range) {
+    for (let i = 0; i < n; i++) {
+      const x = values[i];
+      if (x < from) from = x;
+      if (x > to) to = x;
+    }
+  }
+  if (!Number.isFinite(from) || n === 0) return [];
   if (to === from) to = from + 1;
   const width = (to - from) / count, counts = new Float64Array(count);
-  for (const x of values) if (!Number.isNaN(x) && x >= from && x <= to) counts[Math.min(count - 1, Math.floor((x - from) / width))]++;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (x >= from && x <= to) counts[Math.min(count - 1, Math.floor((x - from) / width))]++; // NaN fails both tests
+  }
   return Array.from(counts, (c, k) => [from + k * width, from + (k + 1) * width, c / values.length]);
 }
 
@@ -87,7 +99,7 @@ export function histogram(values: Float64Array, count: number, range?: [number, 
  */
 export function holdingShare(exitMonths: Float64Array, H: number): number[] {
   const sold = new Float64Array(H + 1);
-  for (const e of exitMonths) if (e < H) sold[Math.max(0, e)]++;
+  for (let i = 0; i < exitMonths.length; i++) if (exitMonths[i] < H) sold[Math.max(0, exitMonths[i])]++;
   const out: number[] = [];
   let gone = 0;
   for (let t = 0; t <= H; t++) {
