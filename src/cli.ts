@@ -55,7 +55,7 @@ function runOptions(cmd: Command): Command {
     .option('--columns <list>', "per-trial columns in the trials file: all, inputs, outputs, or names and '*' patterns, comma-separated (summaries always cover every column)", d.columns)
     .addOption(new Option('--store <kind>', `where columns live during the run: memory, spill (a file per column; bounded memory) or auto (spill above ${MEMORY_BUDGET / GIB} GiB)`).choices(['auto', 'memory', 'spill']).default(d.store))
     .addOption(new Option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)').argParser(formatsArg).default(d.formats, d.formats.join(',')))
-    .option('--no-report', 'do not write report.html (sim report RUN_DIR writes it later)')
+    .option('--no-report', 'do not write report.html (sim report RUN_DIR writes it later)', d.report)
     .option('--quiet', 'print only the run directory', false)
     .option('--debug', 'show stack traces on errors', false);
 }

@@ -106,14 +106,15 @@ export interface RunRequest extends Partial<RunConfig> {
 }
 
 /**
- * The option a setting is given by on the command line, for messages.
+ * The option a setting is given by on the command line, for messages; a
+ * switch that is on by default is turned off by `--no-<name>`.
  *
  * @param key a RunConfig key
  * @returns its flag
- * @example flag('chunkSize') // '--chunk-size'
+ * @example flag('chunkSize') // '--chunk-size'; flag('report') // '--no-report'
  */
 export function flag(key: keyof RunConfig): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return `--${RUN_DEFAULTS[key] === true ? 'no-' : ''}${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /**
