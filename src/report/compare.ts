@@ -95,6 +95,7 @@ function curvesSection(runs: RunFiles[], series: string[]): Section {
       return x ? [{ run: label(r), sorted: sortedValues(x), w: r.summary.columns[`${s}.writedown`] }] : [];
     });
     if (curves.length === 0) return '';
+    if (curves.every((c) => !(c.sorted[c.sorted.length - 1] > 0))) return `<p class="note">${esc(s)}: no write-down in any trial of any run.</p>`;
     charts[id] = {
       kind: 'lines', x: { label: 'write-down x', format: 'money' }, y: { label: 'P(write-down > x)', format: 'percent' },
       series: curves.map((c) => ({ name: c.run, points: exceedance(c.sorted) })),

@@ -1,7 +1,7 @@
 import { money, probability } from '../output/report.ts';
 import type { BandsChart, BarsChart, Chart, LinesChart, Section } from './charts.ts';
 import { exceedance, histogram, sortedValues } from './curves.ts';
-import { figure, section, table, type Cell } from './html.ts';
+import { esc, figure, section, table, type Cell } from './html.ts';
 import type { RunFiles } from './run-files.ts';
 
 /** Exceedance probabilities the curve tables list. */
@@ -44,6 +44,10 @@ export function lossesSection(f: RunFiles): Section {
     const sort = sortedOnce();
     const curves = books.map((b) => ({ ...b, sorted: f.trials?.columns.get(`${b.prefix}.writedown`) })).filter((b) => b.sorted).map((b) => ({ ...b, sorted: sort(b.sorted!) }));
     if (curves.length === 0) continue;
+    if (curves.every((c) => !(c.sorted[c.sorted.length - 1] > 0))) {
+      figures.push(`<p class="note">${esc(series)}: no write-down in any of the ${n.toLocaleString('en-US')} trials, under any policy.</p>`);
+      continue;
+    }
     const chart: LinesChart = {
       kind: 'lines', x: { label: 'write-down x', format: 'money' }, y: { label: 'P(write-down > x)', format: 'percent' },
       series: curves.map((c) => ({ name: c.policy, points: exceedance(c.sorted) })),

@@ -9,8 +9,8 @@ import { bookRows } from '../output/report.ts';
 import { InputError } from '../errors.ts';
 import { readTrialColumns, type TrialColumns } from './arrow-columns.ts';
 
-/** Trials the report reads from trials.arrow at most: its histograms and curves need no more, and reading stays well under a second. */
-export const REPORT_TRIALS = 200_000;
+/** Trials the report reads from trials.arrow at most (a default run's all): curves and histograms need no more, and the report's cost stays bounded for any run size. */
+export const REPORT_TRIALS = 100_000;
 
 /** A summary.json entry: a column's summary with its role and unit. */
 export type SummaryEntry = Summary & { role: string; unit: string };
