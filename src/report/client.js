@@ -42,7 +42,7 @@
     bars(c, el) {
       const rows = c.series.flatMap((s) => s.bins.map(([x1, x2, y]) => ({ series: s.name, x1, x2, y })));
       return Plot.plot({
-        width: width(el), height: 90 * c.series.length + 40, x: axis(c.x), y: { ...axis(c.y), grid: false, ticks: 2 }, fy: { label: null },
+        width: width(el), height: 90 * c.series.length + 40, marginRight: 110, x: axis(c.x), y: { ...axis(c.y), grid: false, ticks: 2 }, fy: { label: null },
         marks: [Plot.rectY(rows, { x1: 'x1', x2: 'x2', y: 'y', fy: 'series', fill: 'steelblue', tip: true }), Plot.ruleY([0])],
       });
     },
