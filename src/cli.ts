@@ -17,6 +17,8 @@ import { riskTable } from './output/report.ts';
 import { VERSION } from './version.ts';
 import type { Format } from './output/write-run.ts';
 import { SAMPLERS } from './sampling/sample-chunk.ts';
+import { writeRunReport } from './report/build.ts';
+import { writeComparison } from './report/compare.ts';
 
 /** A commander parser that refuses what `problem` complains about, with the same message run() would give. */
 const checked = <T>(parse: (v: string) => T, problem: (v: string) => string | null) => (v: string): T => {
@@ -60,6 +62,7 @@ function runOptions(cmd: Command): Command {
     .addOption(new Option('--store <kind>', `where columns live during the run: memory, spill (one file on disk; bounded memory) or auto (spill above ${MEMORY_BUDGET / GIB} GiB)`).choices(['auto', 'memory', 'spill']).default(d.store))
     .addOption(new Option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)').argParser(formatsArg).default(d.formats, d.formats.join(',')))
     .option('--shard <i/n>', 'run only shard i of n (from 0) into the --out shard directory, for `sim merge`; auto: i and n from Slurm, Kubernetes or AWS Batch (README "Running on a cluster")')
+    .option('--no-report', 'do not write report.html (sim report RUN_DIR writes it later)', d.report)
     .option('--quiet', 'print only the run directory', false)
     .option('--debug', 'show stack traces on errors', false);
 }
@@ -195,6 +198,18 @@ export function buildProgram(): Command {
       const rows = describePresets();
       const w = Math.max(...rows.map(([name]) => name.length));
       for (const [name, what, file] of rows) console.log(`${name.padEnd(w)}  ${what}  (${relative(process.cwd(), file)})`);
+      });
+  program.command('report').description('(re)build report.html of a run directory from its files alone')
+    .argument('<run-dir>', 'a run directory')
+    .action(async (dir: string) => console.log(relative(process.cwd(), await writeRunReport(dir))));
+  program.command('compare').description('one page setting runs side by side, with paired per-trial differences when they share draws')
+    .argument('<run-dirs...>', 'two or more run directories (the first is the baseline)')
+    .option('--out <file>', 'the page to write', 'compare.html')
+    .action(async (dirs: string[], o: { out: string }) => {
+      if (dirs.length < 2) throw new InputError(`sim compare needs two or more run directories, got ${dirs.length}`);
+      const r = await writeComparison(dirs, o.out);
+      for (const line of r.notes) console.log(line);
+      console.log(`Comparison written to ${relative(process.cwd(), r.path)}`);
     });
   program.addHelpText('after', () => `\n${runCmd.helpInformation()}`);
   return program;

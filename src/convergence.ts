@@ -11,6 +11,8 @@ export interface Convergence {
   p95: number;
   mean: number;
   stopped: 'converged' | 'max-trials';
+  /** the half-widths after each round of trials, for the report's convergence chart */
+  trace: { trials: number; p95: number; mean: number }[];
 }
 
 /**
@@ -53,13 +55,15 @@ export async function simulateTrials(
   const whole = (k: number) => Math.min(maxTrials, Math.ceil(k / o.chunkSize) * o.chunkSize);
   let n = whole(o.trials);
   let done: Chunk[] = [];
+  const trace: Convergence['trace'] = [];
   for (;;) {
     const chunks = planChunks(n, o.chunkSize);
     await step(chunks.slice(done.length));
     done = chunks;
     const h = relativeHalfWidths(await c.summary(o.watch, n));
+    trace.push({ trials: n, ...h });
     const converged = h.p95 <= precision && h.mean <= precision;
-    if (converged || n >= maxTrials) return { n, chunks, times, convergence: { target: precision, ...h, stopped: converged ? 'converged' : 'max-trials' } };
+    if (converged || n >= maxTrials) return { n, chunks, times, convergence: { target: precision, ...h, stopped: converged ? 'converged' : 'max-trials', trace } };
     n = whole(2 * n);
   }
 }

@@ -11,6 +11,7 @@ import { PATH_QUANTITIES, PQ } from './schema.ts';
 import { createStoreSpec, openStore, type ColumnStore } from './column-store.ts';
 import type { ChunkTimes, Task, TaskResults, WorkerSetup } from '../workers/run-chunk.ts';
 import { mapBounded } from './bounded.ts';
+import type { InputEffects } from './stats/ranks.ts';
 
 const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
 
@@ -186,12 +187,12 @@ export class Coordinator {
   }
 
   /**
-   * Spearman correlations of the sensitivity outputs with the uncertain inputs; fills the rank store.
+   * Spearman correlations of the sensitivity outputs with the uncertain inputs, and each output's mean in every input's bottom and top decile; fills the rank store.
    *
    * @param length trials to rank (the first `length`)
    * @returns one row per plan.sensitivity.outputs, one value per plan.sensitivity.inputs
    */
-  async sensitivity(length: number): Promise<Float64Array[]> {
+  async sensitivity(length: number): Promise<InputEffects[]> {
     const fail = failed('sensitivity');
     await this.each(this.plan.sensitivity.inputs, (_, slot) => this.run({ kind: 'ranks', slot, length }, fail));
     return this.each(this.plan.sensitivity.outputs, (column) => this.run({ kind: 'spearman', column, length }, fail));

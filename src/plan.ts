@@ -186,7 +186,11 @@ export function buildPlan(s: Scenario): Plan {
     Object.keys(s.policies).map((p) => ({ name: `${x}@${p}.writedown_vs_own`, a: col(`${x}@${p}.writedown`), b: col(`${x}.writedown`) })),
   );
   const sensitivity = {
-    outputs: [col('portfolio.writedown'), ...assets.map((a) => a.books[0].out.writedown), ...assets.filter((a) => a.acquiredNow).map((a) => a.out.npv)],
+    // every book's write-down (own policy, then each named policy), so the report's tornado can be drawn per asset and policy
+    outputs: [
+      col('portfolio.writedown'), ...Object.keys(s.policies).map((p) => col(`portfolio@${p}.writedown`)),
+      ...assets.flatMap((a) => a.books.map((b) => b.out.writedown)), ...assets.filter((a) => a.acquiredNow).map((a) => a.out.npv),
+    ],
     inputs: inputs.flatMap((inp, j) => (typeof inp.spec === 'number' ? [] : [j])),
   };
 

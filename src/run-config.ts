@@ -35,6 +35,8 @@ export interface RunConfig {
   overrides: string[];
   /** replace impossible rank correlations by the nearest valid set (reported in the manifest) */
   repairCorrelations: boolean;
+  /** write report.html (`--no-report`: skip it) */
+  report: boolean;
 }
 
 /** The defaults of every run setting. */
@@ -52,6 +54,7 @@ export const RUN_DEFAULTS: Readonly<RunConfig> = Object.freeze<RunConfig>({
   formats: ['arrow'],
   overrides: [],
   repairCorrelations: false,
+  report: true,
 });
 
 /** Inclusive ranges of the whole-number settings, checked by the CLI's parsers and by `run()` alike. */
@@ -103,14 +106,15 @@ export interface RunRequest extends Partial<RunConfig> {
 }
 
 /**
- * The option a setting is given by on the command line, for messages.
+ * The option a setting is given by on the command line, for messages; a
+ * switch that is on by default is turned off by `--no-<name>`.
  *
  * @param key a RunConfig key
  * @returns its flag
- * @example flag('chunkSize') // '--chunk-size'
+ * @example flag('chunkSize') // '--chunk-size'; flag('report') // '--no-report'
  */
 export function flag(key: keyof RunConfig): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return `--${RUN_DEFAULTS[key] === true ? 'no-' : ''}${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type SensitivityRow } from './output/write-run.ts';
-import { SAMPLER_DESCRIPTIONS } from './sampling/sample-chunk.ts';
+import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
 import { capacity, cappedWorkers, checkPlanLimits, chooseStore, runConfig, type RunConfig, type RunRequest } from './run-config.ts';
 import { JSON_FILES, TABLES } from './schema.ts';
 import { VALUATION_FILE, valuationFile } from './valuation/file.ts';
@@ -20,6 +20,8 @@ import { selectColumns } from './output/select-columns.ts';
 import { rankCorrelation } from './stats/ranks.ts';
 import { checkResources } from './resources.ts';
 import { VERSION } from './version.ts';
+import { scenarioCitations } from './scenario/citations.ts';
+import { REPORT_FILE, writeRunReport } from './report/build.ts';
 
 export type { RunRequest } from './run-config.ts';
 
@@ -46,6 +48,8 @@ export interface Manifest {
   overrides: string[];
   seed: string;
   sampler: string;
+  /** what decides each trial's draws: runs with equal sampler, seed, chunk_size and trials draw the same numbers for every input name they share (random, lhs), or for identical input lists (sobol) */
+  draws: Draws;
   /** rank correlation asked for and achieved, per correlated pair */
   correlations: { a: string; b: string; target: number; achieved: number }[];
   /** pairs changed by --repair-correlations: asked for and used */
@@ -53,6 +57,8 @@ export interface Manifest {
   warnings: string[];
   /** `sim check` of the scenario, run before the trials: its draws' stream and its warnings (src/check) */
   check: { stream: string; trials: number; warnings: string[] };
+  /** per uncertain input, the figure the scenario file cites beside it (its YAML comment) */
+  citations: Record<string, string>;
   trials: number;
   convergence?: Convergence;
   chunk_size: number;
@@ -76,6 +82,18 @@ export interface Manifest {
   files: string[];
   valuation: ValuationSummary;
   caveat: string;
+}
+
+/** manifest.draws: the key of every uniform a run drew, so `sim compare` can tell whether two runs share draws. */
+export interface Draws {
+  sampler: SamplerKind;
+  /** how a uniform stream is keyed: per input column name (random, lhs) or per dimension index (sobol) */
+  keyed_by: 'seed, chunk, input name' | 'seed, dimension';
+  seed: string;
+  chunk_size: number;
+  trials: number;
+  /** the uncertain inputs, in column order */
+  inputs: string[];
 }
 
 /** The model's one known bias, printed with every result. */
@@ -130,6 +148,8 @@ export interface Prepared {
   selected: number[];
   scenarioHash: string;
   repaired: Manifest['correlation_repair'];
+  /** the figure each input cites in the scenario file, read with it */
+  citations: Record<string, string>;
 }
 
 /**
@@ -150,7 +170,8 @@ export function prepare(req: RunRequest): Prepared {
   checkPlanLimits(config, plan);
   const check = checkScenario(scenario, req.scenarioFile, config.seed);
   const selected = selectColumns(config.columns, plan.columns);
-  return { t0, config, notes: note ? [note] : [], scenario, plan, check, selected, scenarioHash: scenarioHashOf(scenario), repaired };
+  const citations = scenarioCitations(req.scenarioFile, config.overrides);
+  return { t0, config, notes: note ? [note] : [], scenario, plan, check, selected, scenarioHash: scenarioHashOf(scenario), repaired, citations };
 }
 
 /**
@@ -345,10 +366,15 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
     overrides: config.overrides,
     seed,
     sampler: SAMPLER_DESCRIPTIONS[sampler],
+    draws: {
+      sampler, keyed_by: sampler === 'sobol' ? 'seed, dimension' : 'seed, chunk, input name', seed, chunk_size: chunkSize, trials: n,
+      inputs: plan.sensitivity.inputs.map((j) => plan.columns[j].name),
+    },
     correlations: achieved,
     correlation_repair: r.repaired,
     warnings,
     check: { stream: `${seed}:check`, trials: r.check.trials, warnings: r.check.warnings },
+    citations: r.citations,
     trials: n,
     ...(r.convergence && { convergence: r.convergence }),
     chunk_size: chunkSize,
@@ -372,13 +398,16 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
     },
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / KIB_PER_MIB), // maxRSS is in KiB
     valuation,
-    files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES, ...(valuationDoc ? [VALUATION_FILE] : [])],
+    files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES, ...(valuationDoc ? [VALUATION_FILE] : []), ...(config.report ? [REPORT_FILE] : [])],
     caveat,
   };
   writeJson(dir.file('manifest.json'), manifest);
   signal?.throwIfAborted();
   await c.close();
   rmSync(r.spillDir, { recursive: true, force: true });
+  // from the files just written, as `sim report` would: the page shows what the run directory holds
+  if (config.report) await writeRunReport(dir.tmp);
+  signal?.throwIfAborted();
   dir.commit();
   const byName = [...plan.columns.map((x) => x.name), ...plan.comparisons.map((x) => x.name)];
   return { dir: dir.path, scenario, plan, summaries: new Map(byName.map((name, j) => [name, summaries[j]])), sensitivity, manifest };

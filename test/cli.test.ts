@@ -28,7 +28,7 @@ describe('sim command line', () => {
     expect(r.stdout).toMatch(/Run written to runs\//);
     const runs = readdirSync(join(root, 'runs'));
     expect(runs).toHaveLength(1);
-    expect(readdirSync(join(root, 'runs', runs[0])).sort()).toEqual(['manifest.json', 'paths.arrow', 'scenario.json', 'sensitivity.arrow', 'summary.arrow', 'summary.json', 'trials.arrow', 'valuation.json']);
+    expect(readdirSync(join(root, 'runs', runs[0])).sort()).toEqual(['manifest.json', 'paths.arrow', 'report.html', 'scenario.json', 'sensitivity.arrow', 'summary.arrow', 'summary.json', 'trials.arrow', 'valuation.json']);
     expect(r.stderr).toBe(''); // no progress bar when stderr is not a terminal
   });
 

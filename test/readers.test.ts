@@ -123,7 +123,7 @@ describe('outputs in DuckDB and polars', async () => {
 
   it('polars reads summary.arrow and sensitivity.arrow', () => {
     expect(pl.readIPC(readFileSync(join(r.dir, 'summary.arrow'))).height).toBe(r.plan.columns.length + r.plan.comparisons.length);
-    expect(pl.readIPC(readFileSync(join(r.dir, 'sensitivity.arrow'))).columns).toEqual(['output', 'input', 'spearman', 'variance_share']);
+    expect(pl.readIPC(readFileSync(join(r.dir, 'sensitivity.arrow'))).columns).toEqual(['output', 'input', 'spearman', 'variance_share', 'mean_bottom_decile', 'mean_top_decile', 'swing']);
   });
 });
 

@@ -46,7 +46,7 @@ interface SimCommand { text: string; args: string[]; exit: number; where: number
 type Step = { kind: 'sim'; cmd: SimCommand } | { kind: 'cp'; words: string[] };
 
 // Repository maintenance, not a use of `sim`: listed so that any other command fails the test below.
-const NOT_RUN = [/^npm (ci|test|run)\b/, /^(\w+=\S*\s+)*npx vitest\b/];
+const NOT_RUN = [/^npm (ci|test|run)\b/, /^(\w+=\S*\s+)*npx vitest\b/, /^(sudo )?apt-get\b/];
 const steps: Step[] = [];
 const uncovered: string[] = [];
 const sims = new Map<string, SimCommand>();
@@ -80,9 +80,11 @@ const optionValue = (args: string[], o: string) => {
   return i < 0 ? undefined : args[i].startsWith(`${o}=`) ? args[i].slice(o.length + 1) : args[i + 1];
 };
 const isHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
-/** Commands other than `run` (`sim check`, `sim scenarios`, …): they take no --trials and write no run. */
+/** Commands other than `run` (`sim check`, `sim merge`, `sim report`, …): they take no --trials. */
 const OTHER_COMMANDS = buildProgram().commands.map((c) => c.name()).filter((n) => n !== 'run');
 const isRun = (args: string[]) => !args.some((a) => OTHER_COMMANDS.includes(a));
+/** `sim merge`, `sim report` and `sim compare` read run or shard directories the README wrote before them. */
+const readsRuns = (args: string[]) => ['merge', 'report', 'compare'].includes(args[0]);
 
 /** The command as run: the documented cap on --trials, nothing else changed. */
 function capped(args: string[]): string[] {
@@ -129,12 +131,8 @@ const PY_SEED = '7';
 const pyRun = sim(['--trials', String(CAP), '--seed', PY_SEED, '--format', 'arrow,parquet', '--quiet', '--out', PY_RUN]);
 const ordered = (async () => {
   for (const s of steps) {
-    if (s.kind === 'sim') {
-      // a command that reads earlier runs (sim merge) waits for them, as a reader of the README would
-      if (s.cmd.args.includes('merge')) await Promise.all(results.values());
-      results.set(s.cmd, sim(capped(s.cmd.args)));
-      continue;
-    }
+    if (s.kind === 'sim' && readsRuns(s.cmd.args)) await Promise.all(results.values()); // the runs it reads are written first
+    if (s.kind === 'sim') { results.set(s.cmd, sim(capped(s.cmd.args))); continue; }
     await Promise.all(results.values());
     const [src, dst] = s.words.slice(1);
     if (s.words.length !== 3 || !existsSync(join(dir, src))) throw new Error(`README step '${s.words.join(' ')}' cannot run here`);
@@ -192,6 +190,11 @@ describe('README commands', () => {
       const r = await results.get(cmd)!;
       expect(r.status, `${capped(cmd.args).join(' ')}\n${r.stderr}`).toBe(cmd.exit);
       if (cmd.exit !== 0) return;
+      if (readsRuns(cmd.args)) {
+        const page = cmd.args[0] === 'report' ? join(cmd.args[1], 'report.html') : (optionValue(cmd.args, '--out') ?? 'compare.html');
+        expect(statSync(resolvePath(dir, page)).size, page).toBeGreaterThan(0);
+        return;
+      }
       if (isHelp(cmd.args)) {
         for (const o of tableOptions) expect(r.stdout, o).toContain(o);
         expect(tableOptions.length).toBeGreaterThan(10);

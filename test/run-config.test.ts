@@ -10,7 +10,7 @@ describe('RunConfig', () => {
   it('fills every default of a run', () => {
     expect(runConfig({})).toEqual({
       trials: 100_000, seed: '1', workers: availableParallelism(), chunkSize: 4096, sampler: 'random', precision: undefined,
-      maxTrials: 1_000_000, pathSample: 10_000, columns: 'all', store: 'auto', formats: ['arrow'], overrides: [], repairCorrelations: false,
+      maxTrials: 1_000_000, pathSample: 10_000, columns: 'all', store: 'auto', formats: ['arrow'], overrides: [], repairCorrelations: false, report: true,
     });
   });
 

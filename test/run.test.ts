@@ -16,7 +16,7 @@ describe('a run of the default scenario', async () => {
   const two = await run({ ...base, workers: 2, out: join(root, 'w2') });
 
   it('writes every file', () => {
-    expect(readdirSync(one.dir).sort()).toEqual(['manifest.json', 'paths.arrow', 'scenario.json', 'sensitivity.arrow', 'summary.arrow', 'summary.json', 'trials.arrow', 'valuation.json']);
+    expect(readdirSync(one.dir).sort()).toEqual(['manifest.json', 'paths.arrow', 'report.html', 'scenario.json', 'sensitivity.arrow', 'summary.arrow', 'summary.json', 'trials.arrow', 'valuation.json']);
   });
 
   it('gives bit-identical trials with 1 and 2 workers', () => {

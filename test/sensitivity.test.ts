@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { tableFromIPC } from 'apache-arrow';
 import { run } from '../src/run.ts';
+import { decileMeans } from '../src/stats/ranks.ts';
 import { hardware } from './helpers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sim-sens-'));
@@ -13,12 +15,29 @@ describe('sensitivity', () => {
     // only the rental price is uncertain (resale fixed at 10 % of cost after disposal); a higher price raises V and lowers the loss at t = 0
     const file = join(root, 'one-driver.yaml');
     writeFileSync(file, stringify({ horizonMonths: 36, testMonths: [0], assets: [hardware({ units: 10, ageMonths: 12, disposalCost: 0.9, resaleFloor: 1, rentalPrice: { dist: 'uniform', min: 0.001, max: 0.015 }, pue: { dist: 'uniform', min: 1, max: 1.000001 }, policy: { method: 'straight-line', usefulLifeMonths: 72 } })] }));
-    const r = await run({ scenarioFile: file, trials: 2000, seed: '1', workers: 2, chunkSize: 256, out: join(root, 'run') });
+    // the other uncertain inputs are noise with ρ² ≈ 1/n each: 8000 trials keep their share well under 0.1 %
+    const r = await run({ scenarioFile: file, trials: 8000, seed: '1', workers: 2, chunkSize: 256, out: join(root, 'run') });
     const rows = r.sensitivity.filter((s) => s.output === 'portfolio.writedown');
     expect(rows[0].input).toBe('gpu.rentalPrice');
     expect(rows[0].spearman).toBeLessThan(-0.9999);
     expect(rows[0].variance_share).toBeGreaterThan(0.999);
+    // the tornado swing: mean write-down over the 800 trials with the lowest and the highest price, from the trials file
+    const t = tableFromIPC(readFileSync(join(r.dir, 'trials.arrow')));
+    const price = Array.from(t.getChild('gpu.rentalPrice')!.toArray() as Float64Array), loss = t.getChild('portfolio.writedown')!.toArray() as Float64Array;
+    const order = price.map((_, i) => i).sort((a, b) => price[a] - price[b]);
+    const mean = (idx: number[]) => idx.reduce((s, i) => s + loss[i], 0) / idx.length;
+    expect(rows[0].mean_bottom_decile).toBeCloseTo(mean(order.slice(0, 800)), 6);
+    expect(rows[0].mean_top_decile).toBeCloseTo(mean(order.slice(-800)), 6);
+    expect(rows[0].swing).toBeLessThan(0);
   }, 60_000);
+
+  it('decile means: ties at a cut fall on one side; NaN values are skipped', () => {
+    const ranks = Float64Array.of(1, 2.5, 2.5, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20);
+    const values = Float64Array.from(ranks, (r) => r * 10);
+    expect(decileMeans(values, ranks)).toEqual([10, 195]); // cut = 2: rank 1 only (2.5 > 2); top: ranks 19 and 20
+    values[19] = NaN;
+    expect(decileMeans(values, ranks)).toEqual([10, 190]);
+  });
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

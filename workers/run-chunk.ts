@@ -6,7 +6,7 @@ import { createKernelState, simulateChunk, type KernelState, type PathSink } fro
 import { summarize, type Summary } from '../src/stats/summarize.ts';
 import { pathBands } from '../src/stats/path-bands.ts';
 import { openStore, type ColumnStore, type StoreSpec } from '../src/column-store.ts';
-import { rankCorrelation, rankInto, rankSpace, type RankSpace } from '../src/stats/ranks.ts';
+import { decileMeans, rankCorrelation, rankInto, rankSpace, type InputEffects, type RankSpace } from '../src/stats/ranks.ts';
 import { calibrateAsset, calibrationSampler, sampleCalibrationChunk, type Calibration } from '../src/valuation/calibrate.ts';
 import type { MonthFit } from '../src/valuation/basis.ts';
 import { firstNonFinite, missingRules, type MissingRules } from '../src/kernel/finite.ts';
@@ -41,7 +41,7 @@ interface TaskFields {
   summary: { column: number; minus?: number; length: number };
   /** rank the uncertain input in sensitivity slot `slot` into the rank store */
   ranks: { slot: number; length: number };
-  /** Spearman correlation of a column with every ranked input */
+  /** Spearman correlation of a column with every ranked input, and its mean in each input's bottom and top decile */
   spearman: { column: number; length: number };
   /** percentile bands of path quantity q (PQ) summed over `assets`, month by month, over the path sample */
   paths: { q: number; assets: number[]; length: number };
@@ -65,8 +65,8 @@ export interface TaskResults {
   summary: Summary;
   /** ranks land in the rank store */
   ranks: null;
-  /** one correlation per uncertain input, in plan.sensitivity.inputs order */
-  spearman: Float64Array;
+  /** per uncertain input, in plan.sensitivity.inputs order */
+  spearman: InputEffects;
   /** BANDS × (H + 1) values, band by band */
   paths: Float64Array;
 }
@@ -179,8 +179,16 @@ export const handlers = {
   spearman({ column, length }) {
     const c = open();
     const space = spaceOf(c);
-    const r = rankInto(c.store.read(column, 0, length, space.x), space.ranks.subarray(0, length), space);
-    return Float64Array.from(c.setup.plan.sensitivity.inputs, (_, slot) => rankCorrelation(r, c.rankStore.read(slot, 0, length, space.y), length));
+    const x = c.store.read(column, 0, length, space.x);
+    const r = rankInto(x, space.ranks.subarray(0, length), space);
+    const d = c.setup.plan.sensitivity.inputs.length;
+    const out: InputEffects = { rho: new Float64Array(d), bottom: new Float64Array(d), top: new Float64Array(d) };
+    for (let slot = 0; slot < d; slot++) {
+      const ranks = c.rankStore.read(slot, 0, length, space.y);
+      out.rho[slot] = rankCorrelation(r, ranks, length);
+      [out.bottom[slot], out.top[slot]] = decileMeans(x, ranks, length);
+    }
+    return out;
   },
 
   paths({ q, assets, length }) {

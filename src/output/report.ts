@@ -1,4 +1,5 @@
 import type { RunOutcome, ValuationSummary } from '../run.ts';
+import type { Scenario } from '../scenario/types.ts';
 
 /** Below this a probability shown to one decimal of a percent would read 0.0 % (and above 1 − it, 100.0 %). */
 const ROUNDS_TO_ZERO = 0.0005;
@@ -48,7 +49,7 @@ export function probability(x: number, n: number): string {
  */
 export function riskTable(r: RunOutcome): string {
   const { scenario, summaries, manifest } = r;
-  const books = bookRows(r);
+  const books = bookRows(scenario);
   const writedowns = books.map(({ label, prefix }) => {
     const w = summaries.get(`${prefix}.writedown`)!;
     const first = summaries.get(`${prefix}.first_impairment_month`);
@@ -121,15 +122,21 @@ function valuationLines(v: ValuationSummary): string[] {
   return lines;
 }
 
-/** Each book the tables show: every asset (hardware under each policy too), then the portfolio (own, then each policy). */
-function bookRows(r: RunOutcome): { label: string; prefix: string }[] {
-  const policies = Object.keys(r.scenario.policies);
+/**
+ * Each book the tables show: every asset (hardware under each policy too), then the portfolio (own, then each policy).
+ *
+ * @param scenario the resolved scenario (scenario.json)
+ * @returns per book its label (`  @policy` under its asset) and column prefix (`h100@five-year`)
+ * @example bookRows(scenario)[0] // { label: 'h100', prefix: 'h100' }
+ */
+export function bookRows(scenario: Pick<Scenario, 'policies' | 'assets'>): { label: string; prefix: string }[] {
+  const policies = Object.keys(scenario.policies);
   const rows: { label: string; prefix: string }[] = [];
   const withPolicies = (name: string, hardware: boolean) => {
     rows.push({ label: name, prefix: name });
     if (hardware) for (const p of policies) rows.push({ label: `  @${p}`, prefix: `${name}@${p}` });
   };
-  for (const a of r.scenario.assets) withPolicies(a.name, a.kind === 'hardware');
+  for (const a of scenario.assets) withPolicies(a.name, a.kind === 'hardware');
   withPolicies('portfolio', true);
   return rows;
 }

@@ -11,6 +11,7 @@ import { BANDS } from '../stats/path-bands.ts';
 import { ArrowFileSink, makeBatch, makeSchema, type FieldSpec } from './arrow.ts';
 import type { RunDir } from './run-dir.ts';
 import type { ColumnStore } from '../column-store.ts';
+import type { InputEffects } from '../stats/ranks.ts';
 
 /** A `--format` a run can write its tables in. */
 export type Format = 'arrow' | 'parquet';
@@ -170,20 +171,32 @@ export interface SensitivityRow {
   input: string;
   spearman: number;
   variance_share: number;
+  /** mean of the output over the trials whose input sits in its bottom decile */
+  mean_bottom_decile: number;
+  /** … and in its top decile */
+  mean_top_decile: number;
+  /** mean_top_decile − mean_bottom_decile: the tornado bar, in the output's unit */
+  swing: number;
 }
 
 /**
- * Spearman ρ of every uncertain input with each key output, and ρ² normalised over the inputs.
+ * Spearman ρ of every uncertain input with each key output, ρ² normalised over
+ * the inputs, and the output's mean in each input's bottom and top decile.
  *
  * @param plan the run's plan (which outputs and inputs)
- * @param rho per sensitivity output, ρ of each sensitivity input
+ * @param effects per sensitivity output, ρ and decile means of each sensitivity input
  * @returns the rows, per output by falling variance share
+ * @example sensitivityRows(plan, await coordinator.sensitivity(n))
  */
-export function sensitivityRows(plan: Plan, rho: Float64Array[]): SensitivityRow[] {
+export function sensitivityRows(plan: Plan, effects: InputEffects[]): SensitivityRow[] {
   return plan.sensitivity.outputs.flatMap((o, k) => {
-    const total = rho[k].reduce((s, r) => s + (Number.isNaN(r) ? 0 : r * r), 0);
+    const { rho, bottom, top } = effects[k];
+    const total = rho.reduce((s, r) => s + (Number.isNaN(r) ? 0 : r * r), 0);
     return plan.sensitivity.inputs
-      .map((i, slot) => ({ output: plan.columns[o].name, input: plan.columns[i].name, spearman: rho[k][slot], variance_share: total > 0 ? (rho[k][slot] ** 2 || 0) / total : NaN }))
+      .map((i, slot) => ({
+        output: plan.columns[o].name, input: plan.columns[i].name, spearman: rho[slot], variance_share: total > 0 ? (rho[slot] ** 2 || 0) / total : NaN,
+        mean_bottom_decile: bottom[slot], mean_top_decile: top[slot], swing: top[slot] - bottom[slot],
+      }))
       .sort((a, b) => (b.variance_share || 0) - (a.variance_share || 0));
   });
 }
@@ -198,14 +211,23 @@ export function sensitivityRows(plan: Plan, rho: Float64Array[]): SensitivityRow
  * @returns when sensitivity.<format> are written
  */
 export async function writeSensitivity(dir: RunDir, rows: SensitivityRow[], metadata: Record<string, string>, formats: Format[]): Promise<void> {
+  const asOutput = { unit: 'as output' };
   const fields: FieldSpec[] = [
     { name: 'output', type: 'utf8' },
     { name: 'input', type: 'utf8' },
     { name: 'spearman', type: 'float64', metadata: { unit: 'correlation' } },
     { name: 'variance_share', type: 'float64', metadata: { unit: 'fraction' } },
+    { name: 'mean_bottom_decile', type: 'float64', metadata: asOutput },
+    { name: 'mean_top_decile', type: 'float64', metadata: asOutput },
+    { name: 'swing', type: 'float64', metadata: asOutput },
   ];
-  const data: Data[] = [rows.map((r) => r.output), rows.map((r) => r.input), Float64Array.from(rows, (r) => r.spearman), Float64Array.from(rows, (r) => r.variance_share)];
-  await writeTable(dir, 'sensitivity', fields, data, { ...metadata, method: 'Spearman rank correlation (average ranks for ties) of each uncertain input with the output; variance_share = rho^2 / sum of rho^2 over inputs' }, formats);
+  const num = (k: 'spearman' | 'variance_share' | 'mean_bottom_decile' | 'mean_top_decile' | 'swing') => Float64Array.from(rows, (r) => r[k]);
+  const data: Data[] = [rows.map((r) => r.output), rows.map((r) => r.input), num('spearman'), num('variance_share'), num('mean_bottom_decile'), num('mean_top_decile'), num('swing')];
+  await writeTable(dir, 'sensitivity', fields, data, {
+    ...metadata,
+    method: 'Spearman rank correlation (average ranks for ties) of each uncertain input with the output; variance_share = rho^2 / sum of rho^2 over inputs; '
+      + 'mean_bottom_decile / mean_top_decile = mean of the output over the trials whose input rank is <= n/10 / > n - n/10 (the tornado swing, in the output\'s unit); swing = top - bottom',
+  }, formats);
 }
 
 /**

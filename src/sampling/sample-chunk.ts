@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { fromSpec, type Distribution } from '../../distributions/index.ts';
 import type { Plan } from '../plan.ts';
 import { applyCopula, buildCopula, type Copula } from './copula.ts';
-import { chunkStream } from './stream.ts';
+import { inputStream } from './stream.ts';
 import { halfBits, stratum } from './lhs.ts';
 import { fillSobol, sobolDirections } from './sobol.ts';
 import type { Chunk } from './chunk-plan.ts';
@@ -13,8 +13,8 @@ export type SamplerKind = (typeof SAMPLERS)[number];
 
 /** How each sampler draws, recorded in every run. */
 export const SAMPLER_DESCRIPTIONS: Record<SamplerKind, string> = {
-  random: 'random: seedrandom xor4096 .double(), one stream per chunk keyed "<seed>:<chunk index>", uniforms drawn trial by trial, input by input',
-  lhs: 'lhs: Latin hypercube over all N trials; input j of trial i in stratum pi_j(i) (keyed Feistel permutation), jittered by the chunk stream of the random sampler; copula applied after stratification',
+  random: 'random: seedrandom xor4096 .double(), one stream per chunk and input keyed "<seed>:<chunk index>:<input column name>", drawn trial by trial (other inputs do not change an input\'s draws)',
+  lhs: 'lhs: Latin hypercube over all N trials; input j of trial i in stratum pi_j(i) (Feistel permutation keyed by seedrandom xor4096 "<seed>:lhs-key:<input column name>"), jittered by the per-input stream of the random sampler; copula applied after stratification',
   sobol: 'sobol: Joe-Kuo direction numbers, Gray-code order, random digital shift per dimension from seedrandom xor4096 keyed "<seed>:sobol-shift"; copula applied to the points',
 };
 
@@ -27,6 +27,8 @@ export interface ChunkSampler {
   dists: Distribution[];
   /** buffer column of each uncertain input */
   columns: number[];
+  /** column name of each uncertain input: the key of its streams */
+  names: string[];
   fixed: { column: number; value: number }[];
   copula: Copula | null;
   U: Float64Array;
@@ -59,24 +61,25 @@ export function createChunkSampler(plan: Plan, o: { kind?: SamplerKind; seed?: s
   });
   const kind = o.kind ?? 'random', seed = o.seed ?? '1';
   const copula = buildCopula(names, plan.correlations);
-  const keyStream = seedrandom.xor4096(`${seed}:lhs-keys`);
   const shiftStream = seedrandom.xor4096(`${seed}:sobol-shift`);
   return {
-    kind, seed, N: o.N ?? 0, dists, columns, fixed, copula,
+    kind, seed, N: o.N ?? 0, dists, columns, names, fixed, copula,
     U: new Float64Array(0),
     z: new Float64Array(copula?.members.length ?? 0),
-    keys: Uint32Array.from(dists, () => keyStream.int32() >>> 0),
+    keys: Uint32Array.from(names, (name) => seedrandom.xor4096(`${seed}:lhs-key:${name}`).int32() >>> 0),
     sobol: kind === 'sobol' ? { v: sobolDirections(dists.length), shift: Uint32Array.from(dists, () => shiftStream.int32() >>> 0) } : null,
   };
 }
 
-/** Fill U (column j of the chunk at U[j·count + i]) with the sampler's uniforms. */
+/** Fill U (column j of the chunk at U[j·count + i]) with the sampler's uniforms; random and LHS draw each input from its own named stream. */
 function fillUniforms(s: ChunkSampler, chunk: Chunk, U: Float64Array): void {
   const { count, start } = chunk;
   const d = s.dists.length;
   if (s.sobol) return fillSobol(s.sobol.v, s.sobol.shift, start, count, U);
-  const next = chunkStream(s.seed, chunk.index);
-  for (let i = 0; i < count; i++) for (let j = 0; j < d; j++) U[j * count + i] = next();
+  for (let j = 0; j < d; j++) {
+    const next = inputStream(s.seed, chunk.index, s.names[j]);
+    for (let i = 0; i < count; i++) U[j * count + i] = next();
+  }
   if (s.kind === 'lhs') {
     const h = halfBits(s.N);
     for (let j = 0; j < d; j++) {

@@ -45,6 +45,7 @@ export interface ShardManifest {
   scenario_file: string;
   overrides: string[];
   correlation_repair: Manifest['correlation_repair'];
+  citations: Record<string, string>;
   valuation: ValuationSummary;
   /** worker-seconds spent sampling and simulating this shard's chunks */
   times: { sample: number; simulate: number };

@@ -81,7 +81,7 @@ export async function merge(req: MergeRequest): Promise<RunOutcome> {
   const plan = buildPlan(scenario);
   const p: Prepared = {
     t0, config, notes: [], scenario, plan, check: checkScenario(scenario, head.m.scenario_file, config.seed),
-    selected: selectColumns(config.columns, plan.columns), scenarioHash: key.scenario_hash, repaired: head.m.correlation_repair,
+    selected: selectColumns(config.columns, plan.columns), scenarioHash: key.scenario_hash, repaired: head.m.correlation_repair, citations: head.m.citations,
   };
   const runId = randomUUID();
   const dir = RunDir.prepare(req.out ?? defaultRunPath(config.seed, runId));

@@ -70,7 +70,7 @@ export async function runShard(req: RunRequest & { shard: ShardSpec }): Promise<
     if (valuationDoc) writeJson(dir.file(VALUATION_FILE), valuationDoc);
     const manifest: ShardManifest = {
       key, index: req.shard.index, chunks: [a, b], first, count, plan_columns: plan.columns.length, path_k: coordinator.pathK,
-      scenario_file: req.scenarioFile, overrides: config.overrides, correlation_repair: p.repaired, valuation, times,
+      scenario_file: req.scenarioFile, overrides: config.overrides, correlation_repair: p.repaired, citations: p.citations, valuation, times,
       created_at: new Date().toISOString(), command: req.command ?? [],
     };
     writeJson(dir.file(SHARD_FILES.key), manifest); // last: a directory with shard.json is complete

@@ -66,3 +66,39 @@ export function rankCorrelation(a: Float64Array, b: Float64Array, n = a.length):
   }
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
 }
+
+/** An output's Spearman ρ with each input, and its mean when the input sits in its bottom and top decile (the tornado's swing), in input order. */
+export interface InputEffects { rho: Float64Array; bottom: Float64Array; top: Float64Array }
+
+/** The share of trials in each tail of a tornado: deciles, as @RISK draws it. */
+const DECILE = 0.1;
+
+/**
+ * Mean of `values` over the trials whose input sits in its bottom decile
+ * (rank ≤ n/10) and in its top decile (rank > n − n/10), read from the input's
+ * ranks so no second sort is needed: the two ends of a tornado bar, in the
+ * output's own unit. Ties share their average rank, so a tie straddling a
+ * cut falls wholly on one side.
+ *
+ * @param values the output, trial by trial (NaN skipped)
+ * @param ranks the input's ranks 1..n
+ * @param n trials
+ * @returns [bottom-decile mean, top-decile mean], NaN for an empty side
+ * @example decileMeans(Float64Array.from({ length: 10 }, (_, i) => i), Float64Array.from({ length: 10 }, (_, i) => i + 1), 10) // [0, 9]
+ */
+export function decileMeans(values: Float64Array, ranks: Float64Array, n = values.length): [number, number] {
+  const cut = n * DECILE;
+  let lo = 0, nlo = 0, hi = 0, nhi = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (Number.isNaN(v)) continue;
+    if (ranks[i] <= cut) {
+      lo += v;
+      nlo++;
+    } else if (ranks[i] > n - cut) {
+      hi += v;
+      nhi++;
+    }
+  }
+  return [nlo ? lo / nlo : NaN, nhi ? hi / nhi : NaN];
+}
