@@ -59,6 +59,34 @@ describe('absurd numbers (item 9): refused naming the key, or a result with ever
     }
   });
 
+  it('every numeric key of the scenario and of a policy', () => {
+    const policy = (o: Record<string, unknown>) => ({ method: 'units-of-production', usefulLifeMonths: 60, plannedUtilization: 0.5, ...o });
+    const cases: [string, (v: number) => Record<string, unknown>][] = [
+      ['discountRate', (v) => ({ discountRate: v })],
+      ['horizonMonths', (v) => ({ horizonMonths: v })],
+      ['calibrationTrials', (v) => ({ calibrationTrials: v })],
+      ['testMonths[0]', (v) => ({ testMonths: [v] })],
+      ['policies.p.usefulLifeMonths', (v) => ({ policies: { p: policy({ usefulLifeMonths: v }) } })],
+      ['policies.p.plannedUtilization', (v) => ({ policies: { p: policy({ plannedUtilization: v }) } })],
+      ['policies.p.salvagePct', (v) => ({ policies: { p: policy({ salvagePct: v }) } })],
+      ['policies.p.factor', (v) => ({ policies: { p: { method: 'declining-balance', usefulLifeMonths: 60, factor: v } } })],
+    ];
+    for (const [key, make] of cases) {
+      for (const v of [1e308, -1e308, 5e-324, 1e-300, 1e20, 0, 1]) {
+        const raw = { valuation: 'pathwise', ...make(v), assets: [hardware({ units: 50_000, unitCost: 31_250, rentalPrice: 2, powerKw: 1, powerPrice: 0.1 }), model()] };
+        try {
+          const { plan, rows } = simulateInline(raw, 16);
+          const buf = Float64Array.from(plan.columns.flatMap((c) => rows.map((r) => r[c.name])));
+          const bad = firstNonFinite(missingRules(plan), buf, rows.length);
+          expect(bad && `${plan.columns[bad.column].name} = ${bad.value}`, `${key} = ${v}`).toBeNull();
+        } catch (e) {
+          expect(e, `${key} = ${v}`).toBeInstanceOf(ScenarioError);
+          expect((e as ScenarioError).path, `${key} = ${v}`).toBe(key);
+        }
+      }
+    }
+  });
+
   it('the issue\'s cases are refused with the supported range', () => {
     const set = (asset: number, key: string, v: number) => {
       const raw = defaultRaw();

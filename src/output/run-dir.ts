@@ -55,7 +55,11 @@ export class RunDir {
     return dir;
   }
 
-  /** Create the lock file, or refuse when a live run holds it (a lock of a process that is gone is taken over). */
+  /**
+   * Create the lock file, or refuse when a live run holds it. The lock of a
+   * process that is gone (killed with SIGKILL, say) is taken over, and the
+   * temporary directory it left is removed.
+   */
   private takeLock(out: string): void {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -67,6 +71,8 @@ export class RunDir {
       }
       const holder = Number(readFileSync(this.lock, 'utf8'));
       if (alive(holder)) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out`);
+      const left = `.${basename(this.path)}.tmp-${holder}-`;
+      for (const f of readdirSync(dirname(this.path))) if (f.startsWith(left)) rmSync(join(dirname(this.path), f), { recursive: true, force: true });
       rmSync(this.lock, { force: true });
     }
   }
