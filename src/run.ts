@@ -196,10 +196,12 @@ export function startPool(p: Prepared, dir: RunDir, out: string, o: { capacity: 
   const { plan, config } = p;
   const storeBytes = o.capacity * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT;
   const store = chooseStore(config.store, storeBytes);
-  const { paths, perWorker } = memoryNeeds(plan, { ...config, ...o });
+  // config.trials is what was asked; the pool's run size is the store's, or a shard's whole run
+  const pool = { capacity: o.capacity, trials: o.trials ?? o.capacity, first: o.first ?? 0 };
+  const { paths, perWorker } = memoryNeeds(plan, { ...config, ...pool });
   checkResources({ out, dir: dir.tmp, store, storeBytes, trialsBytes: o.capacity * (p.selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats: config.formats, paths, workers: config.workers * perWorker });
   const spillDir = dir.file('.columns');
-  return { coordinator: new Coordinator(plan, { ...config, ...o, store, spillDir }), store, spillDir };
+  return { coordinator: new Coordinator(plan, { ...config, ...pool, store, spillDir }), store, spillDir };
 }
 
 /**

@@ -61,7 +61,8 @@ describe('samplers end to end', async () => {
   it('correlation survives every sampler: achieved Spearman within 0.05 of target', async () => {
     const rnd = await go('random', 2, 'random');
     for (const r of [rnd, lhs1, sob]) {
-      expect(r.manifest.correlations).toHaveLength(3);
+      expect(r.manifest.correlations).toHaveLength(r.scenario.correlations.length);
+      expect(r.manifest.correlations.length).toBeGreaterThan(2);
       for (const c of r.manifest.correlations) expect(Math.abs(c.achieved - c.target), `${r.manifest.sampler.split(':')[0]} ${c.a}~${c.b}`).toBeLessThan(0.05);
     }
   });
