@@ -12,6 +12,7 @@ import { run, type RunOutcome } from './run.ts';
 import { merge } from './shard/merge.ts';
 import { runShard } from './shard/run-shard.ts';
 import { parseShard } from './shard/spec.ts';
+import { whenNpmEnds } from './npm-parent.ts';
 import { GIB, MEMORY_BUDGET, precisionProblem, RUN_DEFAULTS, seedProblem, wholeNumberProblem, type RunConfig, type WholeNumberSetting } from './run-config.ts';
 import { riskTable } from './output/report.ts';
 import { VERSION } from './version.ts';
@@ -99,6 +100,7 @@ async function interruptible<T>(quiet: boolean, total: number, work: (signal: Ab
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const unwatch = whenNpmEnds(() => onSignal('SIGTERM'));
   const bar = !quiet && process.stderr.isTTY
     ? new cliProgress.SingleBar({ stream: process.stderr, format: 'trials {bar} {percentage}% | {value}/{total} | eta {eta_formatted}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
     : null;
@@ -111,6 +113,7 @@ async function interruptible<T>(quiet: boolean, total: number, work: (signal: Ab
         }
       : undefined);
   } finally {
+    unwatch();
     bar?.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+
+/** How often the npm process that started this one is looked for. */
+const POLL_MS = 250;
+/** Ancestors searched for npm: node's parent is npm's `sh -c`, whose parent is npm. */
+const MAX_DEPTH = 3;
+
+/** A process's parent id and command line from /proc, or null once it is gone. */
+function proc(pid: number): { ppid: number; cmd: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    return { ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmd };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Under `npx` (npm exec), a SIGTERM sent to npm ends npm but is not passed
+ * on to this process, which would run on unseen. Call `onGone` when the npm
+ * process that started this one has ended, as if the signal had arrived
+ * (Linux, where /proc says who the ancestors are; elsewhere nothing).
+ *
+ * @param onGone called once, when npm is gone
+ * @returns a function that stops watching
+ * @example const stop = whenNpmEnds(() => abort('SIGTERM')); … stop();
+ */
+export function whenNpmEnds(onGone: () => void): () => void {
+  if (process.env.npm_command !== 'exec' || process.platform !== 'linux') return () => {};
+  let pid = process.ppid;
+  for (let depth = 0; depth < MAX_DEPTH && pid > 1; depth++) {
+    const p = proc(pid);
+    if (!p) return () => {};
+    if (/\bnpm\b|npm-cli|npx-cli/.test(p.cmd)) {
+      const npm = pid;
+      const timer = setInterval(() => {
+        if (proc(npm) === null) {
+          clearInterval(timer);
+          onGone();
+        }
+      }, POLL_MS);
+      timer.unref();
+      return () => clearInterval(timer);
+    }
+    pid = p.ppid;
+  }
+  return () => {};
+}

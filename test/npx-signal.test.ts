@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'sim-npx-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// npm does not pass a SIGTERM it receives on to the command it runs; sim watches npm instead (src/npm-parent.ts)
+it('SIGTERM to `npx sim` stops the run too: node within 2 s (+ one 250 ms poll), nothing left beside --out', async () => {
+  const out = join(root, 'run');
+  const npx = spawn('npx', ['sim', '--trials', '5000000', '--no-report', '--quiet', '--out', out], { cwd: ROOT, stdio: 'ignore' });
+  const lock = join(root, '.run.lock'); // holds the pid of the node process doing the run
+  for (let i = 0; i < 600 && !existsSync(lock); i++) await sleep(100);
+  const node = Number(readFileSync(lock, 'utf8'));
+  expect(alive(node)).toBe(true);
+  await sleep(500);
+  const t0 = performance.now();
+  npx.kill('SIGTERM');
+  while (alive(node) && performance.now() - t0 < 20_000) await sleep(20);
+  const stopped = performance.now() - t0;
+  expect(alive(node)).toBe(false);
+  expect(stopped, `node stopped ${stopped.toFixed(0)} ms after npx's SIGTERM`).toBeLessThan(2250);
+  expect(readdirSync(root)).toEqual([]);
+}, 120_000);
