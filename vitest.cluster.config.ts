@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * `npm run test:cluster`: the deployment files as written (deploy/), each
- * shard a process of its own and a production install of the Dockerfile's
- * files. Minutes, and it needs the npm registry, so apart from `npm test`;
- * .ci/run runs it.
+ * `npm run test:cluster`: split runs merged against one machine, each shard a
+ * process of its own (shards.test.ts), and the deployment files as written
+ * (deploy.test.ts: a production install of the Dockerfile's files, every Job
+ * index and Slurm task). Minutes, and the npm registry, so apart from
+ * `npm test`; .ci/run runs it.
  */
 export default defineConfig({
   test: {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
+const BIN = new URL('../../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-shards-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
