@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-/** How often the npm process that started this one is looked for. */
-const POLL_MS = 250;
+/** How often the npm process that started this one is looked for (two small /proc reads). */
+const POLL_MS = 100;
 /** Ancestors searched for npm: node's parent is npm's `sh -c`, whose parent is npm. */
 const MAX_DEPTH = 3;
 
