@@ -40,12 +40,3 @@ export function percent(x: number): string {
   const p = Math.round(100 * x);
   return `${p < 0 ? '−' : ''}${Math.abs(p)}%`;
 }
-
-/**
- * The column of a book output: `<asset>.<output>` for the asset's own policy, `<asset>@<policy>.<output>` otherwise.
- *
- * @example bookColumn('h100', 'five-year', 'carrying_m0') // 'h100@five-year.carrying_m0'
- */
-export function bookColumn(asset: string, policy: string, output: string): string {
-  return `${asset}${policy === '' ? '' : `@${policy}`}.${output}`;
-}

@@ -1,9 +1,10 @@
 import { allocateFlows } from '../kernel/flows.ts';
 import { generation, hardwareFlows } from '../kernel/hardware.ts';
 import { recoverable } from '../kernel/recoverable.ts';
-import type { HardwarePlan } from '../plan.ts';
+import { readDraws } from '../kernel/simulate.ts';
+import type { BookPlan, HardwarePlan } from '../plan.ts';
 import { HARDWARE_SCALARS, HW } from '../schema.ts';
-import { bookColumn, mean, median, percent, percentiles } from './figures.ts';
+import { mean, median, percent, percentiles } from './figures.ts';
 import type { CheckTrials } from './trials.ts';
 import type { Check } from './types.ts';
 
@@ -44,8 +45,8 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
   const sellNow = new Float64Array(count), marketOverValue = new Float64Array(count), decline = new Float64Array(count);
   const npvOption = new Float64Array(count), npvHold = new Float64Array(count);
   for (let i = 0; i < count; i++) {
-    for (let j = 0; j < x.length; j++) x[j] = buf[a.in[j] * count + i];
-    for (let j = 0; j < util.length; j++) util[j] = buf[a.utilization[j] * count + i];
+    readDraws(a.in, x, buf, count, i);
+    readDraws(a.utilization, util, buf, count, i);
     hardwareFlows(c, x, util, H, now);
     sellNow[i] = recoverable(now.CF, now.S, d, H, true, now.V, now.W) === 0 ? 1 : 0;
     marketOverValue[i] = now.M[0] / now.V[0];
@@ -100,7 +101,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
         : null,
     },
   ];
-  for (const b of a.books) checks.push(dayOneGap(t, a.name, b.policy));
+  for (const b of a.books) checks.push(dayOneGap(t, a, b));
   return checks;
 }
 
@@ -115,9 +116,10 @@ export const MAX_DAY_ONE_GAP = 0.25;
  * is carried more than MAX_DAY_ONE_GAP above V[0] at the median; under a
  * what-if policy any gap is the answer being asked for.
  */
-export function dayOneGap(t: CheckTrials, asset: string, policy: string): Check {
-  const carrying = t.column(bookColumn(asset, policy, 'carrying_m0'));
-  const V0 = t.column(`${asset}.recoverable_m0`);
+export function dayOneGap(t: CheckTrials, a: HardwarePlan, book: BookPlan): Check {
+  const { policy } = book, asset = a.name;
+  const carrying = t.column(book.out.carrying_m0);
+  const V0 = t.column(a.out.recoverable_m[0]); // valued months start at t = 0
   const gap = new Float64Array(t.count);
   let above = 0;
   for (let i = 0; i < t.count; i++) {

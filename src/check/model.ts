@@ -1,5 +1,6 @@
 import { allocateFlows } from '../kernel/flows.ts';
 import { modelFlows, supersession } from '../kernel/model.ts';
+import { readDraws } from '../kernel/simulate.ts';
 import type { ModelPlan, Plan } from '../plan.ts';
 import { MD, MODEL_INPUTS } from '../schema.ts';
 import { mean, percentiles } from './figures.ts';
@@ -67,7 +68,7 @@ function lifetimeRatios(plan: Plan, a: ModelPlan, s: Float64Array, buf: Float64A
   const fromRelease = { releaseMonth: 0, rampMonths: a.fixed.rampMonths };
   const ratio = new Float64Array(count);
   for (let i = 0; i < count; i++) {
-    for (let j = 0; j < x.length; j++) x[j] = buf[a.in[j] * count + i];
+    readDraws(a.in, x, buf, count, i);
     modelFlows(fromRelease, x, s[i] - a.fixed.releaseMonth, plan.H, fl);
     let r = 0;
     for (let m = 1; m <= plan.H; m++) r += fl.rate[m];

@@ -12,8 +12,8 @@ export interface CheckTrials {
   count: number;
   /** the chunk buffer: column j at [j·count, (j + 1)·count) */
   buf: Float64Array;
-  /** the trials' values of a named column (a view, not a copy) */
-  column(name: string): Float64Array;
+  /** the trials' values of plan column j (a view, not a copy) */
+  column(j: number): Float64Array;
 }
 
 /**
@@ -27,20 +27,12 @@ export interface CheckTrials {
  * @param seed the run's seed
  * @param count trials
  * @returns the simulated trials
- * @example simulateCheckTrials(scenario, '1', 4096).column('h100.exit_month')
+ * @example const t = simulateCheckTrials(scenario, '1', 4096); t.column(t.plan.assets[0].out.exit_month)
  */
 export function simulateCheckTrials(s: Scenario, seed: string, count = CHECK_TRIALS): CheckTrials {
   const plan = buildPlan({ ...s, valuation: 'pathwise' });
   const buf = new Float64Array(plan.columns.length * count);
   sampleChunk(createChunkSampler(plan, { seed: `${seed}:check` }), { index: 0, start: 0, count }, buf);
   simulateChunk(plan, createKernelState(plan), buf, count);
-  const index = new Map(plan.columns.map((c, j) => [c.name, j]));
-  return {
-    plan, count, buf,
-    column(name) {
-      const j = index.get(name);
-      if (j === undefined) throw new Error(`no column ${name}`);
-      return buf.subarray(j * count, (j + 1) * count);
-    },
-  };
+  return { plan, count, buf, column: (j) => buf.subarray(j * count, (j + 1) * count) };
 }

@@ -117,8 +117,12 @@ export function simulateChunk(plan: Plan, state: KernelState, buf: Float64Array,
   }
 }
 
-/** Copy trial i's value of each input column into x, in the plan's (schema) order. */
-function readDraws(columns: Int32Array, x: Float64Array, buf: Float64Array, count: number, i: number): void {
+/**
+ * Copy trial i's value of each input column into x, in the plan's (schema) order.
+ *
+ * @example readDraws(asset.in, x, buf, count, i); x[HW.rentalPrice] // trial i's rent
+ */
+export function readDraws(columns: Int32Array, x: Float64Array, buf: Float64Array, count: number, i: number): void {
   for (let j = 0; j < columns.length; j++) x[j] = buf[columns[j] * count + i];
 }
 
