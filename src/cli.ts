@@ -13,7 +13,7 @@ import { merge } from './shard/merge.ts';
 import { runShard } from './shard/run-shard.ts';
 import { parseShard } from './shard/spec.ts';
 import { whenNpmEnds } from './npm-parent.ts';
-import { GIB, MEMORY_BUDGET, precisionProblem, RUN_DEFAULTS, seedProblem, wholeNumberProblem, type RunConfig, type WholeNumberSetting } from './run-config.ts';
+import { GIB, STORE_BUDGET, precisionProblem, RUN_DEFAULTS, seedProblem, wholeNumberProblem, type RunConfig, type WholeNumberSetting } from './run-config.ts';
 import { riskTable } from './output/report.ts';
 import { VERSION } from './version.ts';
 import type { Format } from './output/write-run.ts';
@@ -60,7 +60,7 @@ function runOptions(cmd: Command): Command {
     .option('--max-trials <n>', 'with --precision: stop here at the latest', integer('maxTrials'), d.maxTrials)
     .option('--path-sample <k>', 'trials whose monthly C, V, M paths feed paths.arrow (all when fewer)', integer('pathSample'), d.pathSample)
     .option('--columns <list>', "per-trial columns in the trials file: all, inputs, outputs, or names and '*' patterns, comma-separated (summaries always cover every column)", d.columns)
-    .addOption(new Option('--store <kind>', `where columns live during the run: memory, spill (one file on disk; bounded memory) or auto (spill above ${MEMORY_BUDGET / GIB} GiB)`).choices(['auto', 'memory', 'spill']).default(d.store))
+    .addOption(new Option('--store <kind>', `where columns live during the run: memory, spill (one file on disk; bounded memory) or auto (spill above a quarter of this machine's memory, at least 4 GiB: ${(STORE_BUDGET / GIB).toFixed(1)} GiB here)`).choices(['auto', 'memory', 'spill']).default(d.store))
     .addOption(new Option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)').argParser(formatsArg).default(d.formats, d.formats.join(',')))
     .option('--shard <i/n>', 'run only shard i of n (from 0) into the --out shard directory, for `sim merge`; auto: i and n from Slurm, Kubernetes or AWS Batch (README "Running on a cluster")')
     .option('--no-report', 'do not write report.html (sim report RUN_DIR writes it later)', d.report)

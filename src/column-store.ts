@@ -17,8 +17,8 @@ export type StoreSpec = { kind: 'memory'; buffers: SharedArrayBuffer[] } | { kin
 export interface ColumnStore {
   /** put `data` into column j from trial `start` on */
   write(j: number, start: number, data: Float64Array): void;
-  /** trials [start, start + count) of column j: a view (memory) or read into `into` (spill) */
-  read(j: number, start: number, count: number, into: Float64Array): Float64Array;
+  /** trials [start, start + count) of column j: a view (memory), or read into `into` (spill; a new array when not given) */
+  read(j: number, start: number, count: number, into?: Float64Array): Float64Array;
   close(): void;
 }
 
@@ -75,7 +75,7 @@ export function openStore(spec: StoreSpec): ColumnStore {
         throw fileError(spec.file, e); // ENOSPC, EFBIG: say which file filled the disk
       }
     },
-    read: (j, start, count, into) => {
+    read: (j, start, count, into = new Float64Array(count)) => {
       const out = into.subarray(0, count);
       for (let done = 0; done < out.byteLength; ) {
         const got = readSync(fd, out, done, out.byteLength - done, at(j, start) + done);

@@ -345,7 +345,7 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
   await writeSensitivity(dir, sensitivity, metadata, formats);
   const achieved = plan.correlations.map(([a, b, target]) => {
     const slot = (name: string) => plan.sensitivity.inputs.findIndex((j) => plan.columns[j].name === name);
-    const ranks = (name: string) => c.rankStore.read(slot(name), 0, n, new Float64Array(n));
+    const ranks = (name: string) => c.rankStore.read(slot(name), 0, n);
     return { a, b, target, achieved: rankCorrelation(ranks(a), ranks(b), n) };
   });
   const warnings = [

@@ -1,9 +1,10 @@
+import { totalmem } from 'node:os';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli.ts';
 import { InputError } from '../src/errors.ts';
 import type { Plan } from '../src/plan.ts';
-import { capacity, checkPlanLimits, chooseStore, flag, MEMORY_BUDGET, RUN_DEFAULTS, runConfig } from '../src/run-config.ts';
+import { capacity, checkPlanLimits, chooseStore, flag, MEMORY_BUDGET, RUN_DEFAULTS, runConfig, STORE_BUDGET } from '../src/run-config.ts';
 import { SOBOL_MAX_DIMENSIONS } from '../src/sampling/sobol.ts';
 
 describe('RunConfig', () => {
@@ -65,8 +66,10 @@ describe('limits checked before a run', () => {
   });
 
   it('keeps columns in memory up to the memory budget with --store auto', () => {
-    expect(chooseStore('auto', MEMORY_BUDGET)).toBe('memory');
-    expect(chooseStore('auto', MEMORY_BUDGET + 1)).toBe('spill');
-    expect(chooseStore('memory', 2 * MEMORY_BUDGET)).toBe('memory');
+    expect(chooseStore('auto', STORE_BUDGET)).toBe('memory');
+    expect(chooseStore('auto', STORE_BUDGET + 1)).toBe('spill');
+    expect(chooseStore('memory', 2 * STORE_BUDGET)).toBe('memory');
+    expect(STORE_BUDGET).toBeGreaterThanOrEqual(MEMORY_BUDGET);
+    expect(STORE_BUDGET).toBe(Math.max(MEMORY_BUDGET, Math.floor(totalmem() / 4)));
   });
 });

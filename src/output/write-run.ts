@@ -82,7 +82,7 @@ function nanAsNull(c: Data): Data | { length: number; slice(start: number, end: 
 
 /**
  * trials: `trial`, then the selected plan columns. Arrow: one record batch per
- * chunk, read from the store and streamed to disk, so memory stays bounded.
+ * run of chunks (trialBatches), read from the store and streamed to disk, so memory stays bounded.
  * Parquet is written whole, from every selected column at once.
  *
  * @param dir the run directory
@@ -103,16 +103,41 @@ export async function writeTrials(dir: RunDir, plan: Plan, store: ColumnStore, s
   if (formats.includes('arrow')) {
     const schema = makeSchema(fields, metadata);
     const sink = new ArrowFileSink(dir.file('trials.arrow'));
-    for (const { start, count } of chunks) {
+    for (const { start, count } of trialBatches(chunks, selected.length)) {
       const trial = Int32Array.from({ length: count }, (_, i) => start + i);
-      await sink.write(makeBatch(schema, [trial, ...selected.map((j) => store.read(j, start, count, new Float64Array(count)))], count));
+      await sink.write(makeBatch(schema, [trial, ...selected.map((j) => store.read(j, start, count))], count));
     }
     await sink.close();
   }
   if (formats.includes('parquet')) {
     const trial = Int32Array.from({ length: n }, (_, i) => i);
-    await writeTable(dir, 'trials', fields, [trial, ...selected.map((j) => store.read(j, 0, n, new Float64Array(n)))], metadata, ['parquet']);
+    await writeTable(dir, 'trials', fields, [trial, ...selected.map((j) => store.read(j, 0, n))], metadata, ['parquet']);
   }
+}
+
+/** Bytes of column data a record batch of the trials file gathers before it is written. */
+const BATCH_BYTES = 64 * 2 ** 20;
+
+/**
+ * Record batches of the trials file: runs of whole chunks holding up to
+ * BATCH_BYTES of the written columns (at least one chunk each). Fewer, larger
+ * batches mean fewer, larger writes (one per column per batch), which the
+ * page cache takes faster, while a spilled store still reads a bounded amount at a time.
+ *
+ * @param chunks the run's chunks, in trial order
+ * @param columns columns written
+ * @returns the batches' first trial and row count
+ * @example trialBatches([{ index: 0, start: 0, count: 4096 }, { index: 1, start: 4096, count: 4096 }], 600) // [{ start: 0, count: 8192 }]
+ */
+export function trialBatches(chunks: Chunk[], columns: number): { start: number; count: number }[] {
+  const rows = Math.floor(BATCH_BYTES / (Float64Array.BYTES_PER_ELEMENT * Math.max(1, columns)));
+  const out: { start: number; count: number }[] = [];
+  for (const { start, count } of chunks) {
+    const last = out[out.length - 1];
+    if (last && last.start + last.count === start && last.count + count <= rows) last.count += count;
+    else out.push({ start, count });
+  }
+  return out;
 }
 
 const isCount = (f: string) => f === 'count' || f === 'nan_count';

@@ -1,6 +1,6 @@
 import { PATH_QUANTITIES } from '../schema.ts';
-import { percentileSorted } from './percentile.ts';
-import { radixSort } from './radix-sort.ts';
+import { percentileRanks, percentileSorted } from './percentile.ts';
+import { selectRanks } from './select.ts';
 
 /** The columns of paths.arrow after t, series and quantity: five percentiles, then the mean. */
 export const BANDS = ['p5', 'p25', 'p50', 'p75', 'p95', 'mean'] as const;
@@ -28,6 +28,7 @@ export function pathBands(data: Float64Array, K: number, count: number, H: numbe
   const months = H + 1;
   const out = new Float64Array(BANDS.length * months);
   const v = space.values.subarray(0, count);
+  const ranks = Int32Array.from(new Set(LEVELS.flatMap((p) => percentileRanks(p, count)))).sort();
   for (let t = 0; t <= H; t++) {
     v.fill(0);
     for (const a of assets) {
@@ -36,7 +37,7 @@ export function pathBands(data: Float64Array, K: number, count: number, H: numbe
     }
     let sum = 0;
     for (let k = 0; k < count; k++) sum += v[k];
-    radixSort(v, space.scratch);
+    if (count > 0) selectRanks(v, count, ranks, space.scratch);
     for (let b = 0; b < LEVELS.length; b++) out[b * months + t] = percentileSorted(v, LEVELS[b], count);
     out[MEAN * months + t] = sum / count;
   }

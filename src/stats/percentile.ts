@@ -13,9 +13,22 @@ import { Z95 } from '../math/normal.ts';
 export function percentileSorted(sorted: Float64Array, p: number, n = sorted.length): number {
   if (n === 0) return NaN;
   const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
+  const [lo, hi] = percentileRanks(p, n);
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/**
+ * The 0-based ranks percentileSorted reads: only these need to be in sorted
+ * position (selectRanks), not the whole array.
+ *
+ * @param p the level in [0, 1]
+ * @param n how many values (> 0)
+ * @returns [lo, hi], the order statistics interpolated between
+ * @example percentileRanks(0.5, 4) // [1, 2]
+ */
+export function percentileRanks(p: number, n: number): [number, number] {
+  const lo = Math.floor((n - 1) * p);
+  return [lo, Math.min(lo + 1, n - 1)];
 }
 
 /**
@@ -31,8 +44,19 @@ export function percentileSorted(sorted: Float64Array, p: number, n = sorted.len
  */
 export function percentileCI(sorted: Float64Array, p: number, n = sorted.length): [number, number] {
   if (n === 0) return [NaN, NaN];
+  const [lo, hi] = percentileCIRanks(p, n);
+  return [sorted[lo], sorted[hi]];
+}
+
+/**
+ * The 0-based ranks percentileCI reads.
+ *
+ * @param p the level in [0, 1]
+ * @param n how many values (> 0)
+ * @returns [lo, hi], the interval's order statistics
+ * @example percentileCIRanks(0.5, 1000) // [468, 531]
+ */
+export function percentileCIRanks(p: number, n: number): [number, number] {
   const half = Z95 * Math.sqrt(n * p * (1 - p));
-  const lo = Math.max(1, Math.floor(n * p - half));
-  const hi = Math.min(n, Math.ceil(n * p + half) + 1);
-  return [sorted[lo - 1], sorted[hi - 1]];
+  return [Math.max(1, Math.floor(n * p - half)) - 1, Math.min(n, Math.ceil(n * p + half) + 1) - 1];
 }

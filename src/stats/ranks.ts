@@ -80,25 +80,25 @@ const DECILE = 0.1;
  * output's own unit. Ties share their average rank, so a tie straddling a
  * cut falls wholly on one side.
  *
- * @param values the output, trial by trial (NaN skipped)
+ * @param values the output, trial by trial: finite, or NaN (skipped)
  * @param ranks the input's ranks 1..n
  * @param n trials
  * @returns [bottom-decile mean, top-decile mean], NaN for an empty side
  * @example decileMeans(Float64Array.from({ length: 10 }, (_, i) => i), Float64Array.from({ length: 10 }, (_, i) => i + 1), 10) // [0, 9]
  */
 export function decileMeans(values: Float64Array, ranks: Float64Array, n = values.length): [number, number] {
-  const cut = n * DECILE;
+  const cut = n * DECILE, top = n - cut;
   let lo = 0, nlo = 0, hi = 0, nhi = 0;
+  // branch-free (a trial lands in a tail at random, so a branch mispredicts): adding 0 leaves a sum as it was
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (Number.isNaN(v)) continue;
-    if (ranks[i] <= cut) {
-      lo += v;
-      nlo++;
-    } else if (ranks[i] > n - cut) {
-      hi += v;
-      nhi++;
-    }
+    const has = +(v === v); // not NaN
+    const x = has ? v : 0;
+    const inLo = +(ranks[i] <= cut) * has, inHi = +(ranks[i] > top) * has;
+    lo += x * inLo;
+    nlo += inLo;
+    hi += x * inHi;
+    nhi += inHi;
   }
   return [nlo ? lo / nlo : NaN, nhi ? hi / nhi : NaN];
 }

@@ -1,6 +1,6 @@
 import type { Role } from '../plan.ts';
-import { percentileCI, percentileSorted } from './percentile.ts';
-import { radixSort } from './radix-sort.ts';
+import { percentileCI, percentileCIRanks, percentileRanks, percentileSorted } from './percentile.ts';
+import { selectRanks } from './select.ts';
 
 /** The percentiles every summary reports, in percent. */
 export const PERCENTILES = [1, 5, 10, 25, 50, 75, 90, 95, 99] as const;
@@ -21,7 +21,7 @@ export interface Summary {
   es99: number;
 }
 
-/** Reusable sort space for summaries, at least as long as the longest column. */
+/** Reusable work space for summaries, at least as long as the longest column. */
 export interface SortSpace {
   values: Float64Array;
   scratch: Float64Array;
@@ -43,22 +43,21 @@ function sortSpace(n: number): SortSpace {
  * @example summarize(Float64Array.of(3, NaN, 1, 2), 'loss').mean // 2
  */
 export function summarize(values: Float64Array, role: Role, space: SortSpace = sortSpace(values.length)): Summary {
-  let n = 0;
-  const s0 = space.values;
+  let n = 0, sum = 0, positive = 0;
+  const s = space.values;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!Number.isNaN(v)) s0[n++] = v;
-  }
-  const s = radixSort(s0.subarray(0, n), space.scratch);
-  let sum = 0, positive = 0;
-  for (let i = 0; i < n; i++) {
-    sum += s[i];
-    if (s[i] > 0) positive++;
+    if (Number.isNaN(v)) continue;
+    s[n++] = v;
+    sum += v;
+    if (v > 0) positive++;
   }
   const mean = n ? sum / n : NaN;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (s[i] - mean) * (s[i] - mean);
   const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : NaN;
+  // only the order statistics read below are put in place, not the whole column
+  if (n > 0) selectRanks(s, n, ranksRead(n, role), space.scratch);
   const out: Record<string, number> = {
     count: n,
     nan_count: values.length - n,
@@ -73,15 +72,28 @@ export function summarize(values: Float64Array, role: Role, space: SortSpace = s
     [out[`p${q}_lo`], out[`p${q}_hi`]] = percentileCI(s, q / 100, n);
   }
   out.prob_positive = n ? positive / n : NaN;
-  out.es95 = shortfall(s, n, 5, role);
-  out.es99 = shortfall(s, n, 1, role);
+  [out.es95, out.es99] = TAILS.map((t) => shortfall(s, n, t, role));
   return out as unknown as Summary;
 }
 
-/** Mean of the ⌈n·tail/100⌉ worst values; in integers, since n·(1 − 0.95) is 5000.000000000005 at n = 100,000. */
+/** The shortfall levels, as the percent of trials in the tail. */
+const TAILS = [5, 1];
+
+/** Values in the tail of a shortfall: ⌈n·tail/100⌉, in integers, since n·(1 − 0.95) is 5000.000000000005 at n = 100,000. */
+const tailCount = (n: number, tailPercent: number) => Math.ceil((n * tailPercent) / 100);
+
+/** Every 0-based rank a summary of n values reads, ascending: min, max, the percentiles, their intervals and the shortfalls' cut-offs. */
+function ranksRead(n: number, role: Role): Int32Array {
+  const ranks = [0, n - 1, ...PERCENTILES.flatMap((q) => [...percentileRanks(q / 100, n), ...percentileCIRanks(q / 100, n)])];
+  if (role === 'loss') ranks.push(...TAILS.map((t) => n - tailCount(n, t)));
+  if (role === 'value') ranks.push(...TAILS.map((t) => tailCount(n, t) - 1));
+  return Int32Array.from(new Set(ranks)).sort();
+}
+
+/** Mean of the ⌈n·tail/100⌉ worst values; `s` has the cut-off's rank in place, so the tail is the values beyond it, in any order. */
 function shortfall(s: Float64Array, n: number, tailPercent: number, role: Role): number {
   if (n === 0 || (role !== 'loss' && role !== 'value')) return NaN;
-  const k = Math.ceil((n * tailPercent) / 100);
+  const k = tailCount(n, tailPercent);
   let sum = 0;
   if (role === 'loss') for (let i = n - k; i < n; i++) sum += s[i];
   else for (let i = 0; i < k; i++) sum += s[i];
