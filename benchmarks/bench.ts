@@ -135,6 +135,9 @@ function calibration(plan: Plan) {
   return { figures: { calibrationTrials: plan.calibrationTrials, drawSeconds: (t1 - t0) / 1000, assetSeconds: assets, totalSeconds: (performance.now() - t0) / 1000 }, fits };
 }
 
+/** Issue 14: trials a second, end to end at 1,000,000 default trials on two cores with every column written. */
+const END_TO_END_TARGET = 100_000;
+
 /** One end-to-end run's figures. */
 type EndToEnd = { trialsPerSecond: number; wallSeconds: number; calibrateSeconds: number; mainPassTrialsPerSecond: number; phases: { simulate_wall: number } };
 
@@ -150,7 +153,7 @@ function endToEnd(trials: number, workers: number, valuation?: 'expected' | 'pat
     const phases = m.timings;
     return {
       trials, workers, valuation: m.valuation.valuation, wallSeconds: wall, trialsPerSecond: trials / wall, calibrateSeconds: phases.calibrate,
-      mainPassTrialsPerSecond: trials / phases.simulate_wall, phases, peakRssMb: m.peak_rss_mb, outputMb: Math.round(bytes / 1e6),
+      mainPassTrialsPerSecond: trials / phases.simulate_wall, phases, peakRssMb: m.peak_rss_mb, outputMb: Math.round(bytes / 1e6), store: m.store, cpuSeconds: m.cpu_seconds,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -211,7 +214,7 @@ console.log(`main pass, one thread: expected ${k(v.mainPassOneThread.expectedTri
 console.log(`default run, ${k(valuationTrials)} trials, 2 workers: calibrate phase ${runExpected.calibrateSeconds.toFixed(2)} s; run ${runExpected.wallSeconds.toFixed(2)} s expected vs ${runPathwise.wallSeconds.toFixed(2)} s pathwise (+${v.endToEnd.addedWallSeconds.toFixed(2)} s); main pass ${k(runExpected.mainPassTrialsPerSecond)} vs ${k(runPathwise.mainPassTrialsPerSecond)} trials/s (ratio ${v.endToEnd.mainPassRatio.toFixed(2)})`);
 console.log('sampling (draws/s):');
 for (const [k, v] of Object.entries(figures.samplingDrawsPerSecond)) console.log(`  ${M(v).padStart(9)}  ${k}`);
-for (const e of figures.endToEnd as any[]) console.log(e.error ? `end to end: ${e.error}` : `end to end, ${e.trials.toLocaleString('en-US')} trials, ${e.workers} worker(s): ${e.wallSeconds.toFixed(2)} s, ${Math.round(e.trialsPerSecond).toLocaleString('en-US')} trials/s, peak RSS ${e.peakRssMb} MB, files ${e.outputMb} MB; phases ${JSON.stringify(e.phases)}`);
+for (const e of figures.endToEnd as any[]) console.log(e.error ? `end to end: ${e.error}` : `end to end, ${e.trials.toLocaleString('en-US')} trials, ${e.workers} worker(s): ${e.wallSeconds.toFixed(2)} s, ${Math.round(e.trialsPerSecond).toLocaleString('en-US')} trials/s${e.workers === 2 ? ` (target ≥ ${END_TO_END_TARGET.toLocaleString('en-US')})` : ''}, peak RSS ${e.peakRssMb} MB, files ${e.outputMb} MB, CPU ${e.cpuSeconds.user.toFixed(1)} s user + ${e.cpuSeconds.system.toFixed(1)} s system; phases ${JSON.stringify(e.phases)}`);
 console.log(`scaling 2 vs 1 worker: simulate phase ${scaling.simulatePhase.toFixed(2)}×, end to end ${scaling.endToEnd.toFixed(2)}×`);
 mkdirSync(outDir, { recursive: true });
 const file = join(outDir, `${result.date.replace(/[:.]/g, '-')}.json`);

@@ -79,6 +79,8 @@ export interface Manifest {
   timings: { load: number; calibrate: number; sample: number; simulate: number; simulate_wall: number; aggregate: number; write: number; total: number };
   /** peak resident memory of the process (all threads), MB */
   peak_rss_mb: number;
+  /** CPU time of the process (all threads) up to the manifest, seconds: against timings.total, how busy the cores were */
+  cpu_seconds: { user: number; system: number };
   files: string[];
   valuation: ValuationSummary;
   caveat: string;
@@ -399,6 +401,7 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
       total: s(performance.now() - r.t0),
     },
     peak_rss_mb: Math.round(process.resourceUsage().maxRSS / KIB_PER_MIB), // maxRSS is in KiB
+    cpu_seconds: cpuSeconds(),
     valuation,
     files: [...formats.flatMap((f) => TABLES.map((t) => `${t}.${f}`)), ...JSON_FILES, ...(valuationDoc ? [VALUATION_FILE] : []), ...(config.report ? [REPORT_FILE] : [])],
     caveat,
@@ -417,6 +420,12 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
 
 const MS_PER_S = 1000;
 const KIB_PER_MIB = 1024;
+
+/** The process's CPU time so far (every thread), in seconds to the millisecond. */
+function cpuSeconds(): Manifest['cpu_seconds'] {
+  const { user, system } = process.cpuUsage();
+  return { user: Math.round(user / 1000) / MS_PER_S, system: Math.round(system / 1000) / MS_PER_S };
+}
 
 /** Milliseconds as seconds, to the millisecond. */
 const s = (ms: number) => Math.round(ms) / MS_PER_S;
