@@ -21,6 +21,7 @@ import { rankCorrelation } from './stats/ranks.ts';
 import { checkResources } from './resources.ts';
 import { VERSION } from './version.ts';
 import { scenarioCitations } from './scenario/citations.ts';
+import { readScenarioFile } from './scenario/read-file.ts';
 import { REPORT_FILE, writeRunReport } from './report/build.ts';
 
 export type { RunRequest } from './run-config.ts';
@@ -167,12 +168,14 @@ export function prepare(req: RunRequest): Prepared {
   const { workers, note } = cappedWorkers(config.workers);
   config.workers = workers;
   let repaired: Manifest['correlation_repair'] = [];
-  const scenario = loadScenario(req.scenarioFile, { overrides: config.overrides, repairCorrelations: config.repairCorrelations, onRepair: (rows) => (repaired = rows) });
+  // read once: the scenario and the citations beside its inputs come from the same text
+  const text = readScenarioFile(req.scenarioFile);
+  const scenario = loadScenario(req.scenarioFile, { text, overrides: config.overrides, repairCorrelations: config.repairCorrelations, onRepair: (rows) => (repaired = rows) });
   const plan = buildPlan(scenario);
   checkPlanLimits(config, plan);
   const check = checkScenario(scenario, req.scenarioFile, config.seed);
   const selected = selectColumns(config.columns, plan.columns);
-  const citations = scenarioCitations(req.scenarioFile, config.overrides);
+  const citations = scenarioCitations(req.scenarioFile, text, config.overrides);
   return { t0, config, notes: note ? [note] : [], scenario, plan, check, selected, scenarioHash: scenarioHashOf(scenario), repaired, citations };
 }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { HARDWARE_INPUTS, MODEL_INPUTS } from '../schema.ts';
 
@@ -10,14 +9,15 @@ const INPUT_KEYS = new Set<string>([...HARDWARE_INPUTS, ...MODEL_INPUTS]);
  * utilization tier's own comment, else the one on `utilization:`. An input a
  * `--set` changed cites the --set instead. JSON files have no comments.
  *
- * @param file the scenario file
+ * @param file the scenario file's name (its kind)
+ * @param text its text, as the run read it (readScenarioFile, with its limits): the file is read once
  * @param overrides the run's `--set PATH=VALUE` texts
  * @returns comment by column name (`h100.rentalPrice`, `h100.utilization.0`)
- * @example scenarioCitations(DEFAULT_SCENARIO, [])['h100.rentalPrice'] // 'F7: $3.50 on-demand, …'
+ * @example scenarioCitations(DEFAULT_SCENARIO, readScenarioFile(DEFAULT_SCENARIO), [])['h100.rentalPrice'] // 'F7: $3.50 on-demand, …'
  */
-export function scenarioCitations(file: string, overrides: readonly string[]): Record<string, string> {
+export function scenarioCitations(file: string, text: string, overrides: readonly string[]): Record<string, string> {
   if (file.toLowerCase().endsWith('.json')) return {};
-  const doc = parseDocument(readFileSync(file, 'utf8'));
+  const doc = parseDocument(text);
   const assets = doc.get('assets');
   const out: Record<string, string> = {};
   if (!isSeq(assets)) return out;

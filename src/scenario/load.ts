@@ -16,13 +16,13 @@ export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.y
  * scenario file. An error at a key an override set says so.
  *
  * @param file the scenario file
- * @param opts resolve options and the `--set` overrides
+ * @param opts resolve options, the `--set` overrides, and the file's text when the caller has read it already (readScenarioFile), so the file is read once
  * @returns the resolved scenario
  * @throws ScenarioError (or InputError for a malformed `--set`) naming the file and key
  * @example loadScenario(DEFAULT_SCENARIO, { overrides: ['discountRate=0.1'] })
  */
-export function loadScenario(file: string, opts: ResolveOptions & { overrides?: readonly string[] } = {}): Scenario {
-  const raw = parseScenarioText(readScenarioFile(file), file);
+export function loadScenario(file: string, opts: ResolveOptions & { overrides?: readonly string[]; text?: string } = {}): Scenario {
+  const raw = parseScenarioText(opts.text ?? readScenarioFile(file), file);
   const applied = applyOverrides(raw, opts.overrides ?? []);
   try {
     return resolveScenario(raw, file, opts);
