@@ -32,6 +32,18 @@ const TASKS_QUEUED_IN_THREAD = 2;
 
 const reason = (e: unknown) => (typeof e === 'object' && e !== null && 'message' in e ? String(e.message) : String(e));
 
+/** Column-trials a summary task covers (about 0.15 s of one thread): a task much shorter than the main thread's longest pause, writing a batch of trials.arrow, would leave its thread idle, waiting for the next. */
+const SUMMARY_TASK_VALUES = 8_000_000;
+
+/**
+ * Columns a summary task covers for runs of `length` trials: about SUMMARY_TASK_VALUES values, one column at least.
+ *
+ * @example summaryGroup(1_000_000) // 8
+ */
+export function summaryGroup(length: number): number {
+  return Math.max(1, Math.ceil(SUMMARY_TASK_VALUES / Math.max(1, length)));
+}
+
 /** Bytes per trial of a worker's statistics scratch: rank space (two float64, two uint32) and three float64 columns. */
 const SCRATCH_BYTES_PER_TRIAL = 48;
 
@@ -173,15 +185,20 @@ export class Coordinator {
   }
 
   /**
-   * Summaries of every column, then of every paired policy comparison, computed in the workers.
+   * Summaries of every column, then of every paired policy comparison,
+   * computed in the workers, several columns to a task (summaryGroup).
    *
    * @param length trials to summarise (the first `length`)
    * @returns one summary per plan column, then one per comparison
    */
-  summarize(length: number): Promise<Summary[]> {
-    const columns = this.plan.columns.map((_, column) => ({ column, minus: undefined as number | undefined, name: this.plan.columns[column].name }));
-    const comparisons = this.plan.comparisons.map((c) => ({ column: c.a, minus: c.b as number | undefined, name: c.name }));
-    return this.each([...columns, ...comparisons], ({ column, minus, name }) => this.run({ kind: 'summary', column, minus, length }, failed(`summary of ${name}`)));
+  async summarize(length: number): Promise<Summary[]> {
+    const columns = this.plan.columns.map((_, column) => ({ column, minus: undefined as number | undefined }));
+    const comparisons = this.plan.comparisons.map((c) => ({ column: c.a, minus: c.b as number | undefined }));
+    const items = [...columns, ...comparisons];
+    const size = summaryGroup(length);
+    const groups = Array.from({ length: Math.ceil(items.length / size) }, (_, g) => items.slice(g * size, (g + 1) * size));
+    const names = (g: typeof items) => `${this.plan.columns[g[0].column].name}${g.length > 1 ? ` and ${g.length - 1} more` : ''}`;
+    return (await this.each(groups, (g) => this.run({ kind: 'summary', items: g, length }, failed(`summary of ${names(g)}`)))).flat();
   }
 
   /**
@@ -191,8 +208,9 @@ export class Coordinator {
    * @param length trials to summarise (the first `length`)
    * @returns its summary
    */
-  summary(column: number, length: number): Promise<Summary> {
-    return this.run({ kind: 'summary', column, length }, failed(`summary of ${this.plan.columns[column].name}`));
+  async summary(column: number, length: number): Promise<Summary> {
+    const [s] = await this.run({ kind: 'summary', items: [{ column }], length }, failed(`summary of ${this.plan.columns[column].name}`));
+    return s;
   }
 
   /**

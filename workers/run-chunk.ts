@@ -37,8 +37,8 @@ interface TaskFields {
   calibrationInputs: { chunk: Chunk; inputs: SharedArrayBuffer };
   /** least-squares Monte Carlo for one asset on the calibration trials, once every chunk of `inputs` is drawn */
   calibrate: { asset: number; inputs: SharedArrayBuffer };
-  /** summary of a column, or of column − minus trial by trial */
-  summary: { column: number; minus?: number; length: number };
+  /** summaries of columns, or of column − minus trial by trial, several to a task (Coordinator.summarize) */
+  summary: { items: { column: number; minus?: number }[]; length: number };
   /** rank the uncertain input in sensitivity slot `slot` into the rank store */
   ranks: { slot: number; length: number };
   /** Spearman correlation of a column with every ranked input, and its mean in each input's bottom and top decile */
@@ -62,7 +62,7 @@ export interface TaskResults {
   calibrationInputs: null;
   /** one fit per month t = 0..H − 1 */
   calibrate: Calibration;
-  summary: Summary;
+  summary: Summary[];
   /** ranks land in the rank store */
   ranks: null;
   /** per uncertain input, in plan.sensitivity.inputs order */
@@ -144,17 +144,19 @@ export const handlers = {
     return { sample: (t1 - t0) / MS_PER_S, simulate: (t2 - t1) / MS_PER_S };
   },
 
-  summary({ column, minus, length }) {
+  summary({ items, length }) {
     const c = open();
     const space = spaceOf(c);
-    const x = c.store.read(column, 0, length, space.x);
-    let values = x;
-    if (minus !== undefined) {
-      const y = c.store.read(minus, 0, length, space.y);
-      values = space.y.subarray(0, length);
-      for (let i = 0; i < length; i++) values[i] = x[i] - y[i];
-    }
-    return summarize(values, c.setup.plan.columns[column].role, space);
+    return items.map(({ column, minus }) => {
+      const x = c.store.read(column, 0, length, space.x);
+      let values = x;
+      if (minus !== undefined) {
+        const y = c.store.read(minus, 0, length, space.y);
+        values = space.y.subarray(0, length);
+        for (let i = 0; i < length; i++) values[i] = x[i] - y[i];
+      }
+      return summarize(values, c.setup.plan.columns[column].role, space);
+    });
   },
 
   ranks({ slot, length }) {
