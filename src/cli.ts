@@ -38,15 +38,24 @@ const formatsArg = (v: string): Format[] => {
   return [...new Set(list)] as Format[];
 };
 
+/** Options `sim run`, `sim merge` and `sim check` share, declared once so they read the same wherever they appear. */
+const SHARED = {
+  out: () => new Option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>'),
+  workers: (what: string) => new Option('--workers <w>', what).argParser(integer('workers')).default(RUN_DEFAULTS.workers, 'available cores'),
+  store: () => new Option('--store <kind>', `where columns live during the run: memory, spill (one file on disk; bounded memory) or auto (spill above a quarter of this machine's memory, at least 4 GiB: ${(STORE_BUDGET / GIB).toFixed(1)} GiB here)`).choices(['auto', 'memory', 'spill']).default(RUN_DEFAULTS.store),
+  quiet: () => new Option('--quiet', 'print only the run directory').default(false),
+  debug: () => new Option('--debug', 'show stack traces on errors').default(false),
+};
+
 /** The run options, each defaulting to RUN_DEFAULTS. */
 function runOptions(cmd: Command): Command {
   const d = RUN_DEFAULTS;
   return cmd
     .option('--trials <n>', 'number of trials', integer('trials'), d.trials)
     .option('--seed <s>', 'random seed; with --chunk-size it fixes every number of the run', seedArg, d.seed)
-    .addOption(new Option('--workers <w>', 'worker threads (results do not depend on it)').argParser(integer('workers')).default(d.workers, 'available cores'))
+    .addOption(SHARED.workers('worker threads (results do not depend on it)'))
     .option('--chunk-size <c>', 'trials per chunk (part of the reproducibility key)', integer('chunkSize'), d.chunkSize)
-    .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
+    .addOption(SHARED.out())
     .addOption(new Option('--valuation <kind>', 'recoverable amounts from what the holder can observe (expected, least-squares Monte Carlo) or with foresight of each trial (pathwise); default: the scenario\'s, else expected').choices(VALUATIONS))
     .option('--calibration-trials <n>', 'expected valuation: trials that fit the regressions (scenario key calibrationTrials, default 32768)', (v: string) => {
       const n = Number(v);
@@ -60,12 +69,12 @@ function runOptions(cmd: Command): Command {
     .option('--max-trials <n>', 'with --precision: stop here at the latest', integer('maxTrials'), d.maxTrials)
     .option('--path-sample <k>', 'trials whose monthly C, V, M paths feed paths.arrow (all when fewer)', integer('pathSample'), d.pathSample)
     .option('--columns <list>', "per-trial columns in the trials file: all, inputs, outputs, or names and '*' patterns, comma-separated (summaries always cover every column)", d.columns)
-    .addOption(new Option('--store <kind>', `where columns live during the run: memory, spill (one file on disk; bounded memory) or auto (spill above a quarter of this machine's memory, at least 4 GiB: ${(STORE_BUDGET / GIB).toFixed(1)} GiB here)`).choices(['auto', 'memory', 'spill']).default(d.store))
+    .addOption(SHARED.store())
     .addOption(new Option('--format <list>', 'file formats of every table: arrow, parquet or both (comma-separated)').argParser(formatsArg).default(d.formats, d.formats.join(',')))
     .option('--shard <i/n>', 'run only shard i of n (from 0) into the --out shard directory, for `sim merge`; auto: i and n from Slurm, Kubernetes or AWS Batch (README "Running on a cluster")')
     .option('--no-report', 'do not write report.html (sim report RUN_DIR writes it later)', d.report)
-    .option('--quiet', 'print only the run directory', false)
-    .option('--debug', 'show stack traces on errors', false);
+    .addOption(SHARED.quiet())
+    .addOption(SHARED.debug());
 }
 
 /** What commander parses: the run settings (`--format` and `--set` under their flag names), and the CLI's own. */
@@ -178,7 +187,7 @@ export function buildProgram(): Command {
     .option('--seed <s>', 'random seed (the check draws from the stream "<seed>:check")', seedArg, RUN_DEFAULTS.seed)
     .addOption(new Option('--set <path=value>', 'check a what-if: set a scenario key (repeatable), as for run').argParser((v: string, prev: string[]) => [...prev, v]).default([], 'none'))
     .option('--json', 'print the report as JSON: every check with its figures, and the warnings per asset and for the scenario', false)
-    .option('--debug', 'show stack traces on errors', false)
+    .addOption(SHARED.debug())
     .action((arg: string, o: { seed: string; set: string[]; json: boolean }) => {
       const file = scenarioFileOf(arg);
       const shown = file === arg ? relative(process.cwd(), file) || file : `${arg} (${relative(process.cwd(), file)})`;
@@ -187,11 +196,11 @@ export function buildProgram(): Command {
     });
   program.command('merge').description('merge the shard directories of a split run into the run directory one machine would have written (README "Running on a cluster")')
     .argument('<shards...>', 'shard directories, every index from 0 to n − 1 once')
-    .option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>')
-    .addOption(new Option('--workers <w>', 'worker threads for the summaries').argParser(integer('workers')).default(RUN_DEFAULTS.workers, 'available cores'))
-    .addOption(new Option('--store <kind>', 'where the merged columns live: memory, spill or auto').choices(['auto', 'memory', 'spill']).default(RUN_DEFAULTS.store))
-    .option('--quiet', 'print only the run directory', false)
-    .option('--debug', 'show stack traces on errors', false)
+    .addOption(SHARED.out())
+    .addOption(SHARED.workers('worker threads for the summaries (results do not depend on it)'))
+    .addOption(SHARED.store())
+    .addOption(SHARED.quiet())
+    .addOption(SHARED.debug())
     .action(async (shards: string[], o: { out?: string; workers: number; store: RunConfig['store']; quiet: boolean }) => {
       const r = await interruptible(o.quiet, 0, (signal) => merge({ shards, out: o.out, workers: o.workers, store: o.store, signal, command: process.argv.slice(1) }));
       printRun(r, o.quiet, r.manifest.scenario_file);

@@ -98,7 +98,7 @@ export const MEMORY_BUDGET = 4 * GIB;
  * Largest column store kept in memory by `--store auto`: a quarter of this
  * machine's memory, at least MEMORY_BUDGET. Spilling costs a 1,000,000-trial
  * default run (5.4 GB of columns) about 8 s, so a machine with room keeps it
- * in memory: 6 GiB on 24 GiB, while 16 GiB keeps 4 GiB. Where the columns live never changes a number.
+ * in memory: 5.9 GiB with 23.5 GiB, while 16 GiB keeps 4 GiB. Where the columns live never changes a number.
  */
 export const STORE_BUDGET = Math.max(MEMORY_BUDGET, Math.floor(totalmem() / 4));
 
