@@ -6,10 +6,10 @@ import type { Scenario } from './scenario/types.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { Coordinator, memoryNeeds } from './coordinator.ts';
 import { simulateTrials, type Convergence } from './convergence.ts';
-import type { Chunk } from './sampling/chunk-plan.ts';
+import { planChunks, type Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
-import { sensitivityRows, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type SensitivityRow } from './output/write-run.ts';
+import { sensitivityRows, trialsWriter, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type SensitivityRow, type TrialsWriter } from './output/write-run.ts';
 import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
 import { capacity, cappedWorkers, checkPlanLimits, chooseStore, runConfig, type RunConfig, type RunRequest } from './run-config.ts';
 import { JSON_FILES, TABLES } from './schema.ts';
@@ -76,7 +76,7 @@ export interface Manifest {
   node: string;
   platform: string;
   /** seconds. load: reading, resolving and checking the scenario (`check`); calibrate: the expected valuation's regressions (wall); sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase after calibration;
-   * aggregate (summaries, in the workers) and write (files, in the main thread) overlap and are both measured from the end of simulation */
+   * aggregate (summaries, in the workers) and write (files, in the main thread) overlap and are both measured from the end of simulation; a run of fixed length (no --precision) streams trials.arrow during the simulation, so write holds only what remains of it */
   timings: { load: number; calibrate: number; sample: number; simulate: number; simulate_wall: number; aggregate: number; write: number; total: number };
   /** peak resident memory of the process (all threads), MB */
   peak_rss_mb: number;
@@ -234,14 +234,19 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     const tc = performance.now();
     const calibrations = plan.valuation === 'expected' ? await coordinator.calibrate() : null;
     const ts = performance.now();
+    // a run of known length writes trials.arrow as its chunks finish: the disk works while the cores simulate
+    const trials = config.precision === undefined && config.formats.includes('arrow')
+      ? trialsWriter(dir, plan, coordinator.store, p.selected, planChunks(config.trials, config.chunkSize), tableMetadata({ ...p, runId }, config.trials), coordinator.signal, (e) => coordinator.cancel(e))
+      : undefined;
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
       ...config, trials: Math.min(config.trials, room), watch,
       onChunk: (c) => {
         done += c.count;
+        trials?.chunkDone(c);
         req.onProgress?.(done, room);
       },
     });
-    return finish({ ...p, ...started, dir, runId, n, chunks, ...valuationOf(plan, config.seed, calibrations), times, convergence, clock: { t1, tc, ts, t2: performance.now() }, scenarioFile: req.scenarioFile, command: req.command ?? [], signal: req.signal });
+    return finish({ ...p, ...started, dir, runId, n, chunks, ...valuationOf(plan, config.seed, calibrations), times, convergence, clock: { t1, tc, ts, t2: performance.now() }, scenarioFile: req.scenarioFile, command: req.command ?? [], signal: req.signal, trials });
   });
 }
 
@@ -294,6 +299,8 @@ export interface Simulated extends Prepared {
   signal?: AbortSignal;
   /** shards merged into this run, if it was merged */
   shards?: number;
+  /** the writer that streamed trials.arrow while the chunks ran (a run of fixed length), if any */
+  trials?: TrialsWriter;
 }
 
 /**
@@ -308,35 +315,16 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
   const { dir, plan, scenario, config, coordinator: c, n, chunks, valuation, valuationDoc, signal } = r;
   const { sampler, seed, chunkSize, formats } = config;
   const caveat = valuationDoc ? EXPECTED_CAVEAT : PATHWISE_CAVEAT;
-  const metadata = {
-    run_id: r.runId,
-    engine: 'sim',
-    engine_version: VERSION,
-    seed,
-    sampler: SAMPLER_DESCRIPTIONS[sampler],
-    chunk_size: String(chunkSize),
-    trials: String(n),
-    scenario_hash: r.scenarioHash,
-    standard: scenario.standard,
-    valuation: plan.valuation,
-    caveat,
-  };
-  // summaries and ranks run in the workers while this thread streams the trials from the same shared columns
+  const metadata = tableMetadata(r, n);
+  // summaries and ranks run in the workers while this thread finishes the trials file from the same shared columns
   let t3 = 0;
   // both settle before going on, so nothing still writes into the directory when a failure or a signal removes it
-  const trialsSource = {
-    ...c.store,
-    read: (...a: Parameters<typeof c.store.read>) => {
-      c.signal.throwIfAborted();
-      return c.store.read(...a);
-    },
-  };
   const [stats, written] = await Promise.allSettled([
     Promise.all([c.summarize(n), c.sensitivity(n), c.paths(n)]).then((x) => {
       t3 = performance.now();
       return x;
     }),
-    writeTrials(dir, plan, trialsSource, r.selected, chunks, n, metadata, formats).catch((e) => {
+    writeTrials(dir, plan, c.store, r.selected, chunks, n, metadata, formats, c.signal, r.trials).catch((e) => {
       c.cancel(e);
       throw e;
     }),
@@ -428,6 +416,29 @@ const KIB_PER_MIB = 1024;
 function cpuSeconds(): Manifest['cpu_seconds'] {
   const { user, system } = process.cpuUsage();
   return { user: Math.round(user / 1000) / MS_PER_S, system: Math.round(system / 1000) / MS_PER_S };
+}
+
+/**
+ * The key-value metadata of every table a run writes: what identifies the run and how to read it.
+ *
+ * @param r the run (its id, settings, scenario and plan)
+ * @param n trials run
+ * @returns the metadata, all strings (Arrow's rule)
+ */
+function tableMetadata(r: Pick<Simulated, 'runId' | 'config' | 'scenarioHash' | 'scenario' | 'plan'>, n: number): Record<string, string> {
+  return {
+    run_id: r.runId,
+    engine: 'sim',
+    engine_version: VERSION,
+    seed: r.config.seed,
+    sampler: SAMPLER_DESCRIPTIONS[r.config.sampler],
+    chunk_size: String(r.config.chunkSize),
+    trials: String(n),
+    scenario_hash: r.scenarioHash,
+    standard: r.scenario.standard,
+    valuation: r.plan.valuation,
+    caveat: r.plan.valuation === 'expected' ? EXPECTED_CAVEAT : PATHWISE_CAVEAT,
+  };
 }
 
 /** Milliseconds as seconds, to the millisecond. */

@@ -21,3 +21,59 @@ describe('trialBatches', () => {
     expect(trialBatches(planChunks(1_000_000, 4096), 633)[0].count).toBe(3 * 4096);
   });
 });
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { trialsWriter } from '../src/output/write-run.ts';
+import { createStoreSpec, openStore } from '../src/column-store.ts';
+import { buildPlan } from '../src/plan.ts';
+import { loadScenario } from '../src/scenario/load.ts';
+import type { RunDir } from '../src/output/run-dir.ts';
+
+describe('trialsWriter', () => {
+  const plan = buildPlan(loadScenario(new URL('./fixtures/minimal.yaml', import.meta.url).pathname));
+  const setup = (trials: number, chunkSize: number) => {
+    const path = mkdtempSync(join(tmpdir(), 'sim-tw-'));
+    const dir = { file: (name: string) => join(path, name) } as RunDir;
+    const store = openStore(createStoreSpec('memory', plan.columns.length, trials, ''));
+    // column j of trial i holds j·10⁶ + i, so order and place are both visible
+    for (let j = 0; j < plan.columns.length; j++) store.write(j, 0, Float64Array.from({ length: trials }, (_, i) => j * 1e6 + i));
+    return { dir, store, chunks: planChunks(trials, chunkSize), file: join(path, 'trials.arrow') };
+  };
+  const selected = [0, 3, plan.columns.length - 1];
+
+  it('writes the trials in order whatever order the chunks finish in', async () => {
+    // every column, and trials for about three and a half 64 MiB batches
+    const all = plan.columns.map((_, j) => j);
+    const n = Math.round(3.5 * Math.floor((64 * 2 ** 20) / (8 * all.length)));
+    const { dir, store, chunks, file } = setup(n, 4096);
+    const w = trialsWriter(dir, plan, store, all, chunks, { trials: String(n) }, new AbortController().signal, () => {});
+    // odd chunks first, then even ones backwards: batches complete out of order
+    for (const c of [...chunks.filter((c) => c.index % 2), ...chunks.filter((c) => c.index % 2 === 0).reverse()]) w.chunkDone(c);
+    await w.done();
+    const t = tableFromIPC(readFileSync(file));
+    expect(t.batches.length).toBe(4);
+    expect(t.numRows).toBe(n);
+    expect(Array.from(t.getChild('trial')!.toArray() as Int32Array)).toEqual(Array.from({ length: n }, (_, i) => i));
+    selected.forEach((j) => expect(Array.from(t.getChild(plan.columns[j].name)!.toArray() as Float64Array)).toEqual(Array.from({ length: n }, (_, i) => j * 1e6 + i)));
+  });
+  it('stops at a cancel: done() rejects with its reason and nothing more is written', async () => {
+    const { dir, store, chunks } = setup(10_000, 700);
+    const abort = new AbortController();
+    const seen: unknown[] = [];
+    const w = trialsWriter(dir, plan, store, selected, chunks, {}, abort.signal, (e) => seen.push(e));
+    w.chunkDone(chunks[0]);
+    abort.abort(new Error('stopped'));
+    chunks.slice(1).forEach(w.chunkDone);
+    await expect(w.done()).rejects.toThrow('stopped');
+    expect(seen.length).toBeLessThanOrEqual(1);
+  });
+  it('refuses to finish while a batch still waits for a chunk', async () => {
+    const { dir, store, chunks } = setup(5_000, 1_000);
+    const w = trialsWriter(dir, plan, store, selected, chunks, {}, new AbortController().signal, () => {});
+    chunks.slice(1).forEach(w.chunkDone);
+    await expect(w.done()).rejects.toThrow(/still wait for their chunks/);
+  });
+});

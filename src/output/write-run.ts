@@ -80,10 +80,94 @@ function nanAsNull(c: Data): Data | { length: number; slice(start: number, end: 
   };
 }
 
+/** The trials table's fields: `trial`, then the selected plan columns with their unit and role. */
+function trialFields(plan: Plan, selected: number[]): FieldSpec[] {
+  return [
+    { name: 'trial', type: 'int32', metadata: { unit: 'index', role: 'index' } },
+    ...selected.map((j) => ({ name: plan.columns[j].name, type: 'float64' as const, metadata: { unit: plan.columns[j].unit, role: plan.columns[j].role } })),
+  ];
+}
+
+/** Streams trials.arrow while the chunks are still being simulated: see trialsWriter. */
+export interface TrialsWriter {
+  /** the chunk's trials are in the store: write every batch now complete, in trial order */
+  chunkDone(chunk: Chunk): void;
+  /** once every chunk is done: resolves when the file is complete, rejects with the first write error */
+  done(): Promise<void>;
+}
+
 /**
- * trials: `trial`, then the selected plan columns. Arrow: one record batch per
- * run of chunks (trialBatches), read from the store and streamed to disk, so memory stays bounded.
- * Parquet is written whole, from every selected column at once.
+ * trials.arrow, written batch by batch (trialBatches) as soon as every chunk
+ * of a batch is in the store, whatever order the chunks finish in: a run
+ * writes its trials while the workers simulate, so the disk works while the
+ * cores do, instead of after them. One record batch per batch, read from the
+ * store, so memory stays bounded.
+ *
+ * @param dir the run directory
+ * @param plan the run's plan (column names, units, roles)
+ * @param store the per-trial columns
+ * @param selected plan column indices to write (`--columns`)
+ * @param chunks the run's chunks, in trial order
+ * @param metadata table-level metadata
+ * @param signal the run's: once aborted, nothing more is written and the file is closed
+ * @param onError sees the first write error at once (to stop the run), before done() rejects with it
+ * @returns the writer
+ * @example const w = trialsWriter(dir, plan, store, selected, chunks, metadata, signal, cancel); chunks.forEach(w.chunkDone); await w.done();
+ */
+export function trialsWriter(dir: RunDir, plan: Plan, store: ColumnStore, selected: number[], chunks: Chunk[], metadata: Record<string, string>, signal: AbortSignal, onError: (e: unknown) => void): TrialsWriter {
+  const schema = makeSchema(trialFields(plan, selected), metadata);
+  const sink = new ArrowFileSink(dir.file('trials.arrow'));
+  const batches = trialBatches(chunks, selected.length);
+  // chunks still missing from each batch, and the batch of each chunk (chunks are contiguous and in order)
+  const missing = batches.map(() => 0);
+  const batchOf = new Map<number, number>();
+  let b = 0;
+  for (const c of chunks) {
+    if (c.start >= batches[b].start + batches[b].count) b++;
+    batchOf.set(c.index, b);
+    missing[b]++;
+  }
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  let closed = false;
+  // batches are written one after another; a failure (a full disk, a cancelled run) stops the rest and closes the file
+  let chain: Promise<void> = Promise.resolve();
+  const fail = (error: unknown) => {
+    if (failure || closed) return;
+    failure = { error };
+    onError(error);
+    sink.close().catch(() => {});
+  };
+  const write = ({ start, count }: { start: number; count: number }) => {
+    if (failure) return;
+    signal.throwIfAborted();
+    const trial = Int32Array.from({ length: count }, (_, i) => start + i);
+    return sink.write(makeBatch(schema, [trial, ...selected.map((j) => store.read(j, start, count))], count));
+  };
+  signal.addEventListener('abort', () => (chain = chain.then(() => fail(signal.reason))), { once: true });
+  return {
+    chunkDone(chunk) {
+      missing[batchOf.get(chunk.index)!]--;
+      for (; next < batches.length && missing[next] === 0; next++) {
+        const batch = batches[next];
+        chain = chain.then(() => write(batch)).catch(fail);
+      }
+    },
+    async done() {
+      await chain;
+      if (failure) throw failure.error;
+      if (next < batches.length) throw new Error(`trials.arrow: ${batches.length - next} batches still wait for their chunks`);
+      closed = true;
+      await sink.close();
+    },
+  };
+}
+
+/**
+ * trials: `trial`, then the selected plan columns. Arrow: streamed by
+ * `streamed` (a run) or, when there is none (a merge, or a run whose length
+ * --precision chose), written here from the finished store by the same
+ * writer. Parquet is written whole, from every selected column at once.
  *
  * @param dir the run directory
  * @param plan the run's plan (column names, units, roles)
@@ -93,25 +177,22 @@ function nanAsNull(c: Data): Data | { length: number; slice(start: number, end: 
  * @param n trials
  * @param metadata table-level metadata
  * @param formats the formats to write
+ * @param signal the run's (see trialsWriter)
+ * @param streamed the writer that streamed trials.arrow during the run, if one did
  * @returns when trials.<format> are written
  */
-export async function writeTrials(dir: RunDir, plan: Plan, store: ColumnStore, selected: number[], chunks: Chunk[], n: number, metadata: Record<string, string>, formats: Format[]): Promise<void> {
-  const fields: FieldSpec[] = [
-    { name: 'trial', type: 'int32', metadata: { unit: 'index', role: 'index' } },
-    ...selected.map((j) => ({ name: plan.columns[j].name, type: 'float64' as const, metadata: { unit: plan.columns[j].unit, role: plan.columns[j].role } })),
-  ];
+export async function writeTrials(dir: RunDir, plan: Plan, store: ColumnStore, selected: number[], chunks: Chunk[], n: number, metadata: Record<string, string>, formats: Format[], signal: AbortSignal, streamed?: TrialsWriter): Promise<void> {
   if (formats.includes('arrow')) {
-    const schema = makeSchema(fields, metadata);
-    const sink = new ArrowFileSink(dir.file('trials.arrow'));
-    for (const { start, count } of trialBatches(chunks, selected.length)) {
-      const trial = Int32Array.from({ length: count }, (_, i) => start + i);
-      await sink.write(makeBatch(schema, [trial, ...selected.map((j) => store.read(j, start, count))], count));
+    let writer = streamed;
+    if (!writer) {
+      writer = trialsWriter(dir, plan, store, selected, chunks, metadata, signal, () => {});
+      chunks.forEach(writer.chunkDone);
     }
-    await sink.close();
+    await writer.done();
   }
   if (formats.includes('parquet')) {
     const trial = Int32Array.from({ length: n }, (_, i) => i);
-    await writeTable(dir, 'trials', fields, [trial, ...selected.map((j) => store.read(j, 0, n))], metadata, ['parquet']);
+    await writeTable(dir, 'trials', trialFields(plan, selected), [trial, ...selected.map((j) => store.read(j, 0, n))], metadata, ['parquet']);
   }
 }
 
