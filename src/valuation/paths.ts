@@ -89,8 +89,9 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
     for (let j = 0; j < columns.length; j++) into[j] = inputs[columns[j] * N + i];
   };
   const util = a.kind === 'hardware' ? new Float64Array(a.utilization.length) : new Float64Array(0);
-  const norm = a.kind === 'hardware' ? a.fixed.unitCost : a.K;
-  const rates = perMonth * T + perTrial - RATE_FEATURES.length;
+  // the norm is n[t]·unitCost for a cohort, trainingCost for a model
+  const cost = a.kind === 'hardware' ? a.fixed.unitCost : a.K;
+  const rates = ROWS - RATE_FEATURES.length;
   for (let i0 = 0; i0 < N; i0 += BLOCK) {
     const n = Math.min(BLOCK, N - i0);
     for (let r = 0; r < n; r++) {
@@ -113,7 +114,7 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
           observe(a, fl, draws[ai], 0, t, x);
           block[o + t] = fl.CF[t];
           block[o + T + t] = fl.S[t];
-          block[o + 2 * T + t] = fl.n[t] * norm;
+          block[o + 2 * T + t] = fl.n[t] * cost;
           block[o + 3 * T + t] = x[1];
           block[o + 4 * T + t] = x[2];
         }
@@ -152,7 +153,7 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
   }
   const [zero, trainingCost] = scratch;
   zero.fill(0);
-  trainingCost.fill(norm);
+  trainingCost.fill(cost);
   const s = row(2 * T), x2 = new Float64Array(N), x3 = new Float64Array(N);
   const releaseMonth = a.kind === 'model' ? a.fixed.releaseMonth : 0;
   return {
