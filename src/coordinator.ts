@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Plan } from './plan.ts';
 import type { MonthFit } from './valuation/basis.ts';
-import { calibrationChunks, type Calibration } from './valuation/calibrate.ts';
+import { calibrationChunks, calibrationSampler, sampleCalibrationChunk, type Calibration } from './valuation/calibrate.ts';
 import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import type { RunConfig } from './run-config.ts';
@@ -103,6 +103,8 @@ export class Coordinator {
   private closed?: Promise<void>;
   /** tasks pending in the pool at most (see mapBounded) */
   private readonly inFlight: number;
+  /** the run's seed: the calibration trials' stream derives from it */
+  private readonly seed: string;
 
   /**
    * Create the stores and start the pool.
@@ -120,6 +122,7 @@ export class Coordinator {
     this.pathK = Math.min(o.pathSample, trials);
     const paths = { K: this.pathK, buffer: new SharedArrayBuffer(memoryNeeds(plan, o).paths) };
     this.pathData = new Float64Array(paths.buffer);
+    this.seed = o.seed;
     const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials, first: o.first ?? 0, chunkSize: o.chunkSize, columns, ranks, paths };
     setMaxListeners(0, this.abort.signal); // every pending task listens to it
     this.inFlight = TASKS_PER_THREAD * o.workers;
@@ -145,17 +148,25 @@ export class Coordinator {
 
   /**
    * The expected valuation's regressions. The calibration trials are drawn
-   * once (from the seed alone), chunk by chunk across the workers into shared
-   * memory; then one task per asset, cohorts first: a cohort's regressions
-   * take about twice a model's, and starting the longest first lets the
-   * workers finish together. Chunks simulated afterwards use the fits.
+   * once (from the seed alone) in this thread, into memory the workers
+   * share, while the workers are still starting (loading the TypeScript,
+   * which a pathwise run waits for too); then one task per asset, cohorts
+   * first: a cohort's regressions take about twice a model's, and starting
+   * the longest first lets the workers finish together. Chunks simulated
+   * afterwards use the fits.
    *
    * @returns per asset, its monthly fits and foresight figures
    */
   async calibrate(): Promise<Calibration[]> {
     const { plan } = this;
     const inputs = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * plan.inputs.length * plan.calibrationTrials);
-    await this.each(calibrationChunks(plan), (chunk) => this.run({ kind: 'calibrationInputs', chunk, inputs }, failed('calibration sampling')));
+    const sampler = calibrationSampler(plan, this.seed);
+    for (const chunk of calibrationChunks(plan)) {
+      sampleCalibrationChunk(plan, sampler, chunk, new Float64Array(inputs));
+      // a chunk at a time: the workers' start-up messages get through in between
+      await new Promise(setImmediate);
+      this.abort.signal.throwIfAborted();
+    }
     // cohorts first: they take longest, and the models fill in behind them
     const longestFirst = plan.assets.map((_, i) => i).sort((i, j) => Number(plan.assets[j].kind === 'hardware') - Number(plan.assets[i].kind === 'hardware') || i - j);
     const calibrations: Calibration[] = [];

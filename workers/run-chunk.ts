@@ -7,7 +7,7 @@ import { summarize, type Summary } from '../src/stats/summarize.ts';
 import { pathBands } from '../src/stats/path-bands.ts';
 import { openStore, type ColumnStore, type StoreSpec } from '../src/column-store.ts';
 import { decileMeans, rankCorrelation, rankInto, rankSpace, type InputEffects, type RankSpace } from '../src/stats/ranks.ts';
-import { calibrateAsset, calibrationSampler, sampleCalibrationChunk, type Calibration } from '../src/valuation/calibrate.ts';
+import { calibrateAsset, type Calibration } from '../src/valuation/calibrate.ts';
 import type { MonthFit } from '../src/valuation/basis.ts';
 import { firstNonFinite, missingRules, type MissingRules } from '../src/kernel/finite.ts';
 
@@ -33,9 +33,7 @@ export interface WorkerSetup {
 interface TaskFields {
   /** `fits`: the expected valuation's coefficients per asset (null for pathwise); a worker keeps the first it sees */
   chunk: { chunk: Chunk; fits: MonthFit[][] | null };
-  /** draw one chunk of the calibration trials into `inputs`, shared by every worker */
-  calibrationInputs: { chunk: Chunk; inputs: SharedArrayBuffer };
-  /** least-squares Monte Carlo for one asset on the calibration trials, once every chunk of `inputs` is drawn */
+  /** least-squares Monte Carlo for one asset on the calibration trials' inputs (drawn by the coordinator, shared by every worker) */
   calibrate: { asset: number; inputs: SharedArrayBuffer };
   /** summaries of columns, or of column − minus trial by trial, several to a task (Coordinator.summarize) */
   summary: { items: { column: number; minus?: number }[]; length: number };
@@ -58,8 +56,6 @@ export interface ChunkTimes { sample: number; simulate: number }
 /** What a task of each kind returns. */
 export interface TaskResults {
   chunk: ChunkTimes;
-  /** the chunk lands in the shared inputs */
-  calibrationInputs: null;
   /** one fit per month t = 0..H − 1 */
   calibrate: Calibration;
   summary: Summary[];
@@ -84,8 +80,6 @@ interface Context {
   pathSink: PathSink;
   /** sampler, kernel state and chunk buffer: on the first chunk */
   kernel?: { sampler: ChunkSampler; state: KernelState; buf: Float64Array; missing: MissingRules };
-  /** the calibration trials' sampler: on the first calibrationInputs task */
-  calibration?: ChunkSampler;
   /** sort and rank scratch for the whole run: on the first statistics task */
   space?: Space;
 }
@@ -164,13 +158,6 @@ export const handlers = {
     const space = spaceOf(c);
     const x = c.store.read(c.setup.plan.sensitivity.inputs[slot], 0, length, space.x);
     c.rankStore.write(slot, 0, rankInto(x, space.ranks.subarray(0, length), space));
-    return null;
-  },
-
-  calibrationInputs({ chunk, inputs }) {
-    const c = open();
-    c.calibration ??= calibrationSampler(c.setup.plan, c.setup.seed);
-    sampleCalibrationChunk(c.setup.plan, c.calibration, chunk, new Float64Array(inputs));
     return null;
   },
 

@@ -52,11 +52,35 @@ export function observe(a: AssetPlan, fl: Flows, draws: Float64Array, s: number,
     x[4] = draws[HW.failureRate];
   } else {
     x[0] = a.K > 0 ? (12 * fl.rate[t]) / a.K : 0;
-    x[1] = t > s ? 1 : 0;
-    x[2] = (t - a.fixed.releaseMonth) / 12;
+    x[1] = superseded(t, s);
+    x[2] = modelAge(a.fixed.releaseMonth, t);
     x[3] = draws[MD.tokenPriceCompression];
     x[4] = draws[MD.servingCostRatio];
   }
+}
+
+/**
+ * A model's feature x2: superseded at t (itself or through its parent).
+ *
+ * @param t the month
+ * @param s its supersession month
+ * @returns 1 once t > s, else 0
+ * @example superseded(12, 10) // 1
+ */
+export function superseded(t: number, s: number): number {
+  return t > s ? 1 : 0;
+}
+
+/**
+ * A model's feature x3: its age in years, the same in every trial.
+ *
+ * @param releaseMonth its release month
+ * @param t the month
+ * @returns (t − releaseMonth) / 12, negative before release
+ * @example modelAge(-6, 6) // 1
+ */
+export function modelAge(releaseMonth: number, t: number): number {
+  return (t - releaseMonth) / 12;
 }
 
 /**

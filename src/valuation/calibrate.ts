@@ -4,7 +4,8 @@ import { planChunks, type Chunk } from '../sampling/chunk-plan.ts';
 import { createChunkSampler, sampleChunk, type ChunkSampler } from '../sampling/sample-chunk.ts';
 import { basisNames, FEATURES, RATE_FEATURES, type MonthFit } from './basis.ts';
 import { calibrationPaths } from './paths.ts';
-import { momentEquations } from './moments.ts';
+import { spreads, type Spread } from './spread.ts';
+import { momentEquations, warmMoments } from './moments.ts';
 import { BETA, compileMonthInto, continuations, MONTH_STRIDE, termOf } from './rule.ts';
 
 /** One asset's calibration: its monthly fits, and what foresight adds to V[0] on the same trials. */
@@ -100,19 +101,24 @@ export function calibrationInputs(plan: Plan, seed: string): Float64Array {
  */
 export function calibrateAsset(plan: Plan, ai: number, inputs: Float64Array): Calibration {
   const { H, d, usgaap } = plan;
-  const hardware = plan.assets[ai].kind === 'hardware';
+  const { kind } = plan.assets[ai];
+  const hardware = kind === 'hardware';
+  // the regressions' loop for the features this kind keeps after t = 0 gets optimized while the forward pass runs
+  warmMoments(Float64Array.from(VARYING[kind]), usgaap);
   const { N, CF, S, norm, features } = calibrationPaths(plan, ai, inputs);
-  const month = (q: Float64Array, t: number) => q.subarray(t * N, (t + 1) * N);
+  // every month's design depends on the paths alone: the loops of the other sets of kept features get optimized in turn
+  const rates: RateSpreads = [];
+  const designs = Array.from({ length: H }, (_, t) => designOf(t, norm(t), features(t), rates));
+  for (const m of designs) warmMoments(m.inv, usgaap);
   // Z[t + 1], Zu[t + 1] and the pathwise V[t + 1] of each trial, from t = H down
-  const Z = month(S, H).slice(), Zu = Z.slice(), Vp = Z.slice();
+  const Z = S(H).slice(), Zu = Z.slice(), Vp = Z.slice();
   const Y = new Float64Array(N), Yu = new Float64Array(N), C = new Float64Array(N);
   const rule = new Float64Array(MONTH_STRIDE);
-  const spreads: Spreads = new Map();
   const fits: MonthFit[] = [];
   for (let t = H - 1; t >= 0; t--) {
-    const St = month(S, t), nt = month(norm, t), xt = features(t);
-    continuing(d, month(CF, t + 1), St, Z, Zu, Vp, Y, Yu);
-    const fit = fitMonth(t, nt, xt, Y, usgaap ? Yu : null, spreads);
+    const St = S(t), nt = norm(t), xt = features(t);
+    continuing(d, CF(t + 1), St, Z, Zu, Vp, Y, Yu);
+    const fit = fitMonth(designs[t], nt, xt, Y, usgaap ? Yu : null);
     fits.push(fit);
     // a cohort's exit rule needs Ĉ[t] of every trial; a model never exits, so only Ĉ[0] is read (the foresight figure)
     if (hardware || t === 0) {
@@ -126,9 +132,10 @@ export function calibrateAsset(plan: Plan, ai: number, inputs: Float64Array): Ca
     }
   }
   let pathwise = 0, expected = 0;
+  const S0 = S(0);
   for (let i = 0; i < N; i++) {
     pathwise += Vp[i];
-    expected += S[i] >= C[i] ? S[i] : C[i]; // C holds Ĉ[0] after the last fit
+    expected += S0[i] >= C[i] ? S0[i] : C[i]; // C holds Ĉ[0] after the last fit
   }
   return { months: fits.reverse(), foresight: { pathwiseV0: pathwise / N, expectedV0: expected / N } };
 }
@@ -153,18 +160,24 @@ function exitRule(S: Float64Array, C: Float64Array, Y: Float64Array, Yu: Float64
   }
 }
 
+/** Which features each kind of asset can keep after t = 0 (1: it can vary from trial to trial): a model's age is the same in every trial. */
+const VARYING = { hardware: [1, 1, 1, 1, 1], model: [1, 1, 0, 1, 1] };
+
+/** One month's design, from the paths alone: the trials in the fit, the standardization of the features and the basis. */
+interface Design { t: number; trials: number; mean: number[]; scale: number[]; basis: string[]; inv: Float64Array; terms: Int32Array }
+
 /**
- * One month's regressions: standardize the features over the trials with a
- * positive norm, choose the basis, fit β (and βu, on the same Gram matrix) by
- * minimum-norm least squares from the moments of the standardized features.
+ * Standardize the features over the trials with a positive norm and choose
+ * the basis (MODEL.md "`expected`").
  */
-function fitMonth(t: number, norm: Float64Array, features: Float64Array[], Y: Float64Array, Yu: Float64Array | null, spreads: Spreads): MonthFit {
+function designOf(t: number, norm: Float64Array, features: Float64Array[], rates: RateSpreads): Design {
   const N = norm.length;
   let trials = 0;
   for (let i = 0; i < N; i++) if (norm[i] > 0) trials++;
   const mean: number[] = [], scale: number[] = [], kept: boolean[] = [], binary: boolean[] = [];
+  const all = spreadsOf(features, norm, trials, rates);
   for (let f = 0; f < FEATURES; f++) {
-    const st = spreadOf(features[f], norm, trials, spreads);
+    const st = all[f];
     const rate = t === 0 && (RATE_FEATURES as readonly number[]).includes(f);
     kept.push(!rate && trials > 0 && st.max > st.min);
     binary.push(st.twoValues);
@@ -172,9 +185,19 @@ function fitMonth(t: number, norm: Float64Array, features: Float64Array[], Y: Fl
     scale.push(kept[f] ? Math.sqrt(st.ss / trials) : 0);
   }
   const basis = basisNames(kept, binary);
+  return { t, trials, mean, scale, basis, inv: Float64Array.from(scale, (s) => (s > 0 ? 1 / s : 0)), terms: Int32Array.from(basis, termOf) };
+}
+
+/**
+ * One month's regressions on its design: fit β (and βu, on the same Gram
+ * matrix) by minimum-norm least squares from the moments of the
+ * standardized features.
+ */
+function fitMonth(m: Design, norm: Float64Array, features: Float64Array[], Y: Float64Array, Yu: Float64Array | null): MonthFit {
+  const { t, trials, mean, scale, basis } = m;
   const p = basis.length;
   const G = new Float64Array(p * p), b = new Float64Array(p), bu = new Float64Array(p);
-  const design = { features, norm, mean: Float64Array.from(mean), inv: Float64Array.from(scale, (s) => (s > 0 ? 1 / s : 0)), basis: Int32Array.from(basis, termOf) };
+  const design = { features, norm, mean: Float64Array.from(mean), inv: m.inv, basis: m.terms };
   const { yy, yuyu } = momentEquations(design, Y, Yu, G, b, bu);
   const beta = new Float64Array(p), betaU = new Float64Array(p);
   if (trials > 0) {
@@ -189,45 +212,19 @@ function fitMonth(t: number, norm: Float64Array, features: Float64Array[], Y: Fl
   return fit;
 }
 
-/** A feature's spread over the trials in a fit (see spread). */
-type Spread = ReturnType<typeof spread>;
-/** Spreads over every trial, by feature row: a rate feature is one row for all months. */
-type Spreads = Map<Float64Array, Spread>;
+/** Spreads of the rate features over every trial, by feature: a rate is one row for all months. */
+type RateSpreads = (Spread | undefined)[];
 
-/** spread(), computed once per row when every trial is in the fit. */
-function spreadOf(v: Float64Array, norm: Float64Array, trials: number, spreads: Spreads): Spread {
+/** Every feature's spread (spreads()), a rate's computed once when every trial is in the fit. */
+function spreadsOf(features: Float64Array[], norm: Float64Array, trials: number, rates: RateSpreads): Spread[] {
   const every = trials === norm.length;
-  let st = every ? spreads.get(v) : undefined;
-  if (!st) {
-    st = spread(v, norm, trials);
-    if (every) spreads.set(v, st);
-  }
-  return st;
-}
-
-/**
- * A feature's mean, range and sum of squared deviations over the trials
- * with a positive norm, and whether it takes at most two values (every
- * value its min or its max).
- */
-function spread(v: Float64Array, norm: Float64Array, trials: number): { mean: number; min: number; max: number; ss: number; twoValues: boolean } {
-  let sum = 0, min = Infinity, max = -Infinity;
-  for (let i = 0; i < v.length; i++) {
-    if (!(norm[i] > 0)) continue;
-    const x = v[i];
-    sum += x;
-    min = x < min ? x : min;
-    max = x > max ? x : max;
-  }
-  const mean = trials > 0 ? sum / trials : 0;
-  let ss = 0, others = 0;
-  for (let i = 0; i < v.length; i++) {
-    if (!(norm[i] > 0)) continue;
-    const x = v[i];
-    ss += (x - mean) ** 2;
-    if (x !== min && x !== max) others++;
-  }
-  return { mean, min, max, ss, twoValues: others === 0 };
+  const cached = (f: number) => every && (RATE_FEATURES as readonly number[]).includes(f);
+  const todo = features.map((_, f) => f).filter((f) => !(cached(f) && rates[f]));
+  const fresh = spreads(todo.map((f) => features[f]), norm, trials);
+  todo.forEach((f, k) => {
+    if (cached(f)) rates[f] = fresh[k];
+  });
+  return features.map((_, f) => (todo.includes(f) ? fresh[todo.indexOf(f)] : rates[f]!));
 }
 
 /**

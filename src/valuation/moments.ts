@@ -9,7 +9,9 @@ import { TERMS } from './rule.ts';
  * All of them are accumulated in one pass over the trials, by a loop
  * generated once per set of kept features with every product spelled out:
  * V8 keeps the features and their products in registers there, where dot
- * products over columns load two values per multiply (≈ 3.5× slower here).
+ * products over columns load two values per multiply (≈ 3.5× slower here),
+ * and each sum in a local of its own (not an array element: about twice as
+ * fast again, though V8 takes longer to optimize it; see warmMoments).
  * The sums run trial by trial in a fixed order, so they depend on the trials
  * alone.
  */
@@ -56,21 +58,62 @@ function accumulatorOf(kept: number, undiscounted: boolean): Accumulate {
   if (undiscounted) body.push('const yu = Yu[i] / w;');
   for (let f = 0; f < FEATURES; f++) if ((kept >> f) & 1) body.push(`const q${f} = (x${f}[i] - m${f}) * v${f};`);
   for (let t = 1 + FEATURES; t < TERMS; t++) if (uses(t)) body.push(`const ${name(t)} = q${FACTORS[t][0]} * q${FACTORS[t][1]};`);
+  const adds: [number, string][] = [];
   SLOT_PAIR.forEach(([a, b], s) => {
-    if (uses(a) && uses(b)) body.push(`sums[${s}] += ${times(name(a), name(b))};`);
+    if (uses(a) && uses(b)) adds.push([s, times(name(a), name(b))]);
   });
   for (let t = 0; t < TERMS; t++) {
     if (!uses(t)) continue;
-    body.push(`sums[${TY + t}] += ${times('y', name(t))};`);
-    if (undiscounted) body.push(`sums[${TYU + t}] += ${times('yu', name(t))};`);
+    adds.push([TY + t, times('y', name(t))]);
+    if (undiscounted) adds.push([TYU + t, times('yu', name(t))]);
   }
-  body.push(`sums[${YY}] += y * y;`);
-  if (undiscounted) body.push(`sums[${YUYU}] += yu * yu;`);
+  adds.push([YY, 'y * y']);
+  if (undiscounted) adds.push([YUYU, 'yu * yu']);
+  for (const [s, e] of adds) body.push(`s${s} += ${e};`);
   body.push('}');
+  for (const [s] of adds) body.push(`sums[${s}] = s${s};`);
+  body.splice(1, 0, `let ${adds.map(([s]) => `s${s} = 0`).join(', ')};`);
   // the source is built from the term table above and nothing else
   return new Function('features', 'norm', 'Y', 'Yu', 'mean', 'inv', 'sums', body.join('\n')) as Accumulate;
 }
 const accumulators = new Map<number, Accumulate>();
+
+/** The accumulation for the features with a positive inverse scale, with the undiscounted sums or without; generated on first use. */
+function accumulatorFor(inv: Float64Array, undiscounted: boolean): Accumulate {
+  let kept = 0;
+  for (let f = 0; f < FEATURES; f++) if (inv[f] > 0) kept |= 1 << f;
+  const key = kept | (undiscounted ? 1 << FEATURES : 0);
+  let accumulate = accumulators.get(key);
+  if (!accumulate) accumulators.set(key, (accumulate = accumulatorOf(kept, undiscounted)));
+  return accumulate;
+}
+
+/** Accumulations already run on dummy trials (warmMoments). */
+const warmed = new Set<Accumulate>();
+/** Dummy trials, and calls on them: about what it takes V8 to see the loop as hot and optimize it (measured: fewer left the first real call unoptimized). */
+const WARM_TRIALS = 16, WARM_CALLS = 100;
+
+/**
+ * Have V8 optimize the accumulation of a design ahead of its first real
+ * use, on a background thread while this one does other work: a loop of 150
+ * sums takes V8 about as long to optimize as tens of thousands of trials
+ * take to run unoptimized, so a first real call would otherwise run slowly
+ * for most of a month. Runs the generated loop on a few dummy trials (one
+ * out of the fit), so the sums of every later call are untouched.
+ *
+ * @param inv the design's inverse scales (0 for a dropped feature)
+ * @param undiscounted whether the regressions include the undiscounted targets
+ * @example warmMoments(design.inv, plan.usgaap); // before the forward pass; momentEquations(design, …) later
+ */
+export function warmMoments(inv: Float64Array, undiscounted: boolean): void {
+  const accumulate = accumulatorFor(inv, undiscounted);
+  if (warmed.has(accumulate)) return;
+  warmed.add(accumulate);
+  const half = () => new Float64Array(WARM_TRIALS).fill(0.5);
+  const features = Array.from({ length: FEATURES }, half), norm = half(), Y = half(), mean = new Float64Array(FEATURES);
+  norm[0] = 0;
+  for (let k = 0; k < WARM_CALLS; k++) accumulate(features, norm, Y, undiscounted ? Y : null, mean, inv, new Float64Array(SUMS));
+}
 
 /** One month's design: the raw features, who is in the fit, the standardization and the basis. */
 export interface MonthDesign {
@@ -105,13 +148,8 @@ export interface MonthDesign {
  * momentEquations(m, Float64Array.of(2, 6), null, G, b, b); // G = [2, 0, ·, 2], b = [8, 4]; returns { yy: 40, yuyu: 0 }
  */
 export function momentEquations(m: MonthDesign, Y: Float64Array, Yu: Float64Array | null, G: Float64Array, b: Float64Array, bu: Float64Array): { yy: number; yuyu: number } {
-  let kept = 0;
-  for (let f = 0; f < FEATURES; f++) if (m.inv[f] > 0) kept |= 1 << f;
-  const key = kept | (Yu ? 1 << FEATURES : 0);
-  let accumulate = accumulators.get(key);
-  if (!accumulate) accumulators.set(key, (accumulate = accumulatorOf(kept, Yu !== null)));
   const sums = new Float64Array(SUMS);
-  accumulate(m.features, m.norm, Y, Yu, m.mean, m.inv, sums);
+  accumulatorFor(m.inv, Yu !== null)(m.features, m.norm, Y, Yu, m.mean, m.inv, sums);
   const { basis } = m, p = basis.length;
   for (let i = 0; i < p; i++) {
     for (let j = i; j < p; j++) G[i * p + j] = sums[SLOT[basis[i] * TERMS + basis[j]]];
