@@ -42,7 +42,7 @@ const formatsArg = (v: string): Format[] => {
 const SHARED = {
   out: () => new Option('--out <dir>', 'run directory to create (new or empty); default runs/<time>-s<seed>-<id>'),
   workers: (what: string) => new Option('--workers <w>', what).argParser(integer('workers')).default(RUN_DEFAULTS.workers, 'available cores'),
-  store: () => new Option('--store <kind>', `where columns live during the run: memory, spill (one file on disk; bounded memory) or auto (spill above a quarter of this machine's memory, at least 4 GiB: ${(STORE_BUDGET / GIB).toFixed(1)} GiB here)`).choices(['auto', 'memory', 'spill']).default(RUN_DEFAULTS.store),
+  store: () => new Option('--store <kind>', `where columns live during the run: memory, spill (one file on disk; bounded memory) or auto (spill above a quarter of the memory this process may use, at least 4 GiB: ${(STORE_BUDGET / GIB).toFixed(1)} GiB here)`).choices(['auto', 'memory', 'spill']).default(RUN_DEFAULTS.store),
   quiet: () => new Option('--quiet', 'print only the run directory').default(false),
   debug: () => new Option('--debug', 'show stack traces on errors').default(false),
 };

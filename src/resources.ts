@@ -1,8 +1,7 @@
 import { statfsSync } from 'node:fs';
-import { totalmem } from 'node:os';
 import { InputError } from './errors.ts';
 import type { Format } from './output/write-run.ts';
-import { GIB, MEMORY_BUDGET } from './run-config.ts';
+import { availableMemory, GIB, MEMORY_BUDGET } from './run-config.ts';
 
 /** What a run will hold in memory and write to disk, in bytes, estimated before it starts. */
 export interface ResourceNeeds {
@@ -39,9 +38,9 @@ const gb = (bytes: number) => (bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` 
  */
 export function checkResources(n: ResourceNeeds, free = freeBytes(n.dir)): void {
   const store = n.store === 'memory' ? n.storeBytes : 0;
-  if (store + n.paths + n.workers > totalmem()) {
+  if (store + n.paths + n.workers > availableMemory()) {
     const parts = [...(store ? [`columns ${gb(store)}`] : []), `path sample ${gb(n.paths)}`, `worker buffers ${gb(n.workers)}`].join(', ');
-    throw new InputError(`this run needs about ${gb(store + n.paths + n.workers)} of memory (${parts}), more than this machine's ${gb(totalmem())}; use ${store ? '--store spill, ' : ''}a smaller --path-sample or --chunk-size, fewer --workers or fewer --trials`);
+    throw new InputError(`this run needs about ${gb(store + n.paths + n.workers)} of memory (${parts}), more than the ${gb(availableMemory())} this process may use; use ${store ? '--store spill, ' : ''}a smaller --path-sample or --chunk-size, fewer --workers or fewer --trials`);
   }
   if (n.formats.includes('parquet') && n.trialsBytes > MEMORY_BUDGET) {
     throw new InputError(`--format parquet builds the trials table in memory: ${gb(n.trialsBytes)} is above the ${gb(MEMORY_BUDGET)} limit; use --format arrow, fewer --columns or fewer --trials`);

@@ -95,12 +95,25 @@ export const GIB = 2 ** 30;
 export const MEMORY_BUDGET = 4 * GIB;
 
 /**
- * Largest column store kept in memory by `--store auto`: a quarter of this
- * machine's memory, at least MEMORY_BUDGET. Spilling costs a 1,000,000-trial
+ * The memory this process may use: the machine's, or less where a cgroup
+ * limits it (a Kubernetes pod's or a Slurm job's memory limit), which
+ * `process.constrainedMemory()` reports.
+ *
+ * @returns bytes
+ * @example availableMemory() // 25276502016 on a 23.5 GiB machine with no limit
+ */
+export function availableMemory(): number {
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 && limit < totalmem() ? limit : totalmem();
+}
+
+/**
+ * Largest column store kept in memory by `--store auto`: a quarter of the
+ * memory this process may use, at least MEMORY_BUDGET. Spilling costs a 1,000,000-trial
  * default run (5.4 GB of columns) about 8 s, so a machine with room keeps it
  * in memory: 5.9 GiB with 23.5 GiB, while 16 GiB keeps 4 GiB. Where the columns live never changes a number.
  */
-export const STORE_BUDGET = Math.max(MEMORY_BUDGET, Math.floor(totalmem() / 4));
+export const STORE_BUDGET = Math.max(MEMORY_BUDGET, Math.floor(availableMemory() / 4));
 
 /** What a caller of `run()` gives: any settings (the rest default), the scenario and what is not a setting. */
 export interface RunRequest extends Partial<RunConfig> {

@@ -1,10 +1,10 @@
 import { totalmem } from 'node:os';
 import { availableParallelism } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../src/cli.ts';
 import { InputError } from '../src/errors.ts';
 import type { Plan } from '../src/plan.ts';
-import { capacity, checkPlanLimits, chooseStore, flag, MEMORY_BUDGET, RUN_DEFAULTS, runConfig, STORE_BUDGET } from '../src/run-config.ts';
+import { capacity, checkPlanLimits, chooseStore, flag, MEMORY_BUDGET, RUN_DEFAULTS, runConfig, STORE_BUDGET, availableMemory } from '../src/run-config.ts';
 import { SOBOL_MAX_DIMENSIONS } from '../src/sampling/sobol.ts';
 
 describe('RunConfig', () => {
@@ -70,6 +70,20 @@ describe('limits checked before a run', () => {
     expect(chooseStore('auto', STORE_BUDGET + 1)).toBe('spill');
     expect(chooseStore('memory', 2 * STORE_BUDGET)).toBe('memory');
     expect(STORE_BUDGET).toBeGreaterThanOrEqual(MEMORY_BUDGET);
-    expect(STORE_BUDGET).toBe(Math.max(MEMORY_BUDGET, Math.floor(totalmem() / 4)));
+    expect(STORE_BUDGET).toBe(Math.max(MEMORY_BUDGET, Math.floor(availableMemory() / 4)));
+    expect(availableMemory()).toBeLessThanOrEqual(totalmem());
+  });
+  it('counts the memory a cgroup limit leaves (a pod or a Slurm job), not the whole machine', () => {
+    const spy = vi.spyOn(process, 'constrainedMemory');
+    try {
+      spy.mockReturnValue(8 * 2 ** 30);
+      expect(availableMemory()).toBe(Math.min(8 * 2 ** 30, totalmem()));
+      spy.mockReturnValue(0); // no limit known
+      expect(availableMemory()).toBe(totalmem());
+      spy.mockReturnValue(2 ** 64); // cgroup v2 "max": no limit
+      expect(availableMemory()).toBe(totalmem());
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
