@@ -314,8 +314,8 @@ export interface Simulated extends Prepared {
 export async function finish(r: Simulated): Promise<RunOutcome> {
   const { dir, plan, scenario, config, coordinator: c, n, chunks, valuation, valuationDoc, signal } = r;
   const { sampler, seed, chunkSize, formats } = config;
-  const caveat = valuationDoc ? EXPECTED_CAVEAT : PATHWISE_CAVEAT;
   const metadata = tableMetadata(r, n);
+  const { caveat } = metadata;
   // summaries and ranks run in the workers while this thread finishes the trials file from the same shared columns
   let t3 = 0;
   // both settle before going on, so nothing still writes into the directory when a failure or a signal removes it
