@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Plan } from './plan.ts';
 import type { MonthFit } from './valuation/basis.ts';
-import { calibrationChunks, calibrationSampler, sampleCalibrationChunk, type Calibration } from './valuation/calibrate.ts';
+import { drawCalibrationInputs, type Calibration } from './valuation/calibrate.ts';
 import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import type { RunConfig } from './run-config.ts';
@@ -160,10 +160,8 @@ export class Coordinator {
   async calibrate(): Promise<Calibration[]> {
     const { plan } = this;
     const inputs = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * plan.inputs.length * plan.calibrationTrials);
-    const sampler = calibrationSampler(plan, this.seed);
-    for (const chunk of calibrationChunks(plan)) {
-      sampleCalibrationChunk(plan, sampler, chunk, new Float64Array(inputs));
-      // a chunk at a time: the workers' start-up messages get through in between
+    // a chunk at a time: the workers' start-up messages get through in between
+    for (const _ of drawCalibrationInputs(plan, this.seed, new Float64Array(inputs))) {
       await new Promise(setImmediate);
       this.abort.signal.throwIfAborted();
     }

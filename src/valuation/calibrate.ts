@@ -39,7 +39,7 @@ export function calibrationSeed(seed: string): string {
  * @returns a sampler for `sampleCalibrationChunk`
  * @example const sampler = calibrationSampler(plan, '42');
  */
-export function calibrationSampler(plan: Plan, seed: string): ChunkSampler {
+function calibrationSampler(plan: Plan, seed: string): ChunkSampler {
   return createChunkSampler(plan, { kind: 'random', seed: calibrationSeed(seed) });
 }
 
@@ -51,7 +51,7 @@ export function calibrationSampler(plan: Plan, seed: string): ChunkSampler {
  * @returns the chunks, CALIBRATION_CHUNK trials each
  * @example calibrationChunks(plan).length // 8 at 32,768 calibration trials
  */
-export function calibrationChunks(plan: Plan): Chunk[] {
+function calibrationChunks(plan: Plan): Chunk[] {
   return planChunks(plan.calibrationTrials, CALIBRATION_CHUNK);
 }
 
@@ -64,7 +64,7 @@ export function calibrationChunks(plan: Plan): Chunk[] {
  * @param inputs every calibration trial's inputs: column j of trial i at [j·N + i]
  * @example for (const c of calibrationChunks(plan)) sampleCalibrationChunk(plan, sampler, c, inputs);
  */
-export function sampleCalibrationChunk(plan: Plan, sampler: ChunkSampler, chunk: Chunk, inputs: Float64Array): void {
+function sampleCalibrationChunk(plan: Plan, sampler: ChunkSampler, chunk: Chunk, inputs: Float64Array): void {
   const N = plan.calibrationTrials, width = plan.inputs.length;
   const part = new Float64Array(width * chunk.count);
   sampleChunk(sampler, chunk, part);
@@ -72,7 +72,25 @@ export function sampleCalibrationChunk(plan: Plan, sampler: ChunkSampler, chunk:
 }
 
 /**
- * Every calibration trial's inputs, drawn in this thread.
+ * Draw every calibration trial's inputs into `inputs`, a chunk per step, so
+ * a caller can let other work through in between (the coordinator does, while its workers start).
+ *
+ * @param plan the run's plan
+ * @param seed the run's seed
+ * @param inputs room for every calibration trial's inputs: column j of trial i at [j·N + i]
+ * @yields each chunk once it is drawn
+ * @example for (const chunk of drawCalibrationInputs(plan, '42', inputs)) await new Promise(setImmediate);
+ */
+export function* drawCalibrationInputs(plan: Plan, seed: string, inputs: Float64Array): Generator<Chunk> {
+  const sampler = calibrationSampler(plan, seed);
+  for (const chunk of calibrationChunks(plan)) {
+    sampleCalibrationChunk(plan, sampler, chunk, inputs);
+    yield chunk;
+  }
+}
+
+/**
+ * Every calibration trial's inputs, drawn in this thread at once.
  *
  * @param plan the run's plan
  * @param seed the run's seed
@@ -81,8 +99,7 @@ export function sampleCalibrationChunk(plan: Plan, sampler: ChunkSampler, chunk:
  */
 export function calibrationInputs(plan: Plan, seed: string): Float64Array {
   const inputs = new Float64Array(plan.inputs.length * plan.calibrationTrials);
-  const sampler = calibrationSampler(plan, seed);
-  for (const chunk of calibrationChunks(plan)) sampleCalibrationChunk(plan, sampler, chunk, inputs);
+  for (const _ of drawCalibrationInputs(plan, seed, inputs));
   return inputs;
 }
 
