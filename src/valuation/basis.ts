@@ -46,17 +46,39 @@ export function observe(a: AssetPlan, fl: Flows, draws: Float64Array, s: number,
   if (a.kind === 'hardware') {
     const unitCost = a.fixed.unitCost;
     x[0] = fl.n[t] > 0 ? fl.S[t] / (fl.n[t] * unitCost) : 0;
-    x[1] = (12 * fl.rate[t]) / unitCost;
-    x[2] = fl.sinceShip[t] / 12;
+    x[1] = annualized(fl.rate[t], unitCost);
+    x[2] = years(fl.sinceShip[t]);
     x[3] = draws[HW.priceCompression];
     x[4] = draws[HW.failureRate];
   } else {
-    x[0] = a.K > 0 ? (12 * fl.rate[t]) / a.K : 0;
+    x[0] = annualized(fl.rate[t], a.K);
     x[1] = superseded(t, s);
     x[2] = modelAge(a.fixed.releaseMonth, t);
     x[3] = draws[MD.tokenPriceCompression];
     x[4] = draws[MD.servingCostRatio];
   }
+}
+
+/**
+ * A monthly amount annualized, relative to a cost: a cohort's x2 (margin per
+ * unit over unitCost), a model's x1 (revenue over trainingCost).
+ *
+ * @param perMonth the monthly amount
+ * @param cost what it is relative to; 0 gives 0
+ * @returns 12 · perMonth / cost
+ * @example annualized(250, 30000) // 0.1
+ */
+export function annualized(perMonth: number, cost: number): number {
+  return cost > 0 ? (12 * perMonth) / cost : 0;
+}
+
+/**
+ * Months in years: a cohort's x3 (since the newest generation shipped).
+ *
+ * @example years(18) // 1.5
+ */
+export function years(months: number): number {
+  return months / 12;
 }
 
 /**
@@ -80,7 +102,7 @@ export function superseded(t: number, s: number): number {
  * @example modelAge(-6, 6) // 1
  */
 export function modelAge(releaseMonth: number, t: number): number {
-  return (t - releaseMonth) / 12;
+  return years(t - releaseMonth);
 }
 
 /**

@@ -3,7 +3,7 @@ import { allocateFlows } from '../kernel/flows.ts';
 import { hardwareFlows } from '../kernel/hardware.ts';
 import { modelFlows, supersession } from '../kernel/model.ts';
 import { HARDWARE_SCALARS, MD, MODEL_INPUTS } from '../schema.ts';
-import { FEATURES, modelAge, observe, RATE_FEATURES, superseded } from './basis.ts';
+import { annualized, FEATURES, modelAge, observe, RATE_FEATURES, superseded, years } from './basis.ts';
 
 /** Trials simulated before their months are written out: a block stays in cache, and each month-major row is written in runs. */
 const BLOCK = 32;
@@ -106,27 +106,29 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
         if (bi === ai) break;
       }
       const o = r * ROWS;
+      // the stored features straight from the flows, as observe() forms them; the rates once, below
       if (a.kind === 'hardware') {
         read(a.in, draws[ai], i);
         read(a.utilization, util, i);
         hardwareFlows(a.fixed, draws[ai], util, H, fl);
+        const { CF, S, n, rate, sinceShip } = fl;
         for (let t = 0; t <= H; t++) {
-          observe(a, fl, draws[ai], 0, t, x);
-          block[o + t] = fl.CF[t];
-          block[o + T + t] = fl.S[t];
-          block[o + 2 * T + t] = fl.n[t] * cost;
-          block[o + 3 * T + t] = x[1];
-          block[o + 4 * T + t] = x[2];
+          block[o + t] = CF[t];
+          block[o + T + t] = S[t];
+          block[o + 2 * T + t] = n[t] * cost;
+          block[o + 3 * T + t] = annualized(rate[t], cost);
+          block[o + 4 * T + t] = years(sinceShip[t]);
         }
       } else {
         modelFlows(a.fixed, draws[ai], sMonth[ai], H, fl);
+        const { CF, rate } = fl;
         for (let t = 0; t <= H; t++) {
-          observe(a, fl, draws[ai], sMonth[ai], t, x);
-          block[o + t] = fl.CF[t];
-          block[o + T + t] = x[0];
+          block[o + t] = CF[t];
+          block[o + T + t] = annualized(rate[t], cost);
         }
         block[o + 2 * T] = sMonth[ai];
       }
+      observe(a, fl, draws[ai], sMonth[ai], 0, x);
       for (let k = 0; k < RATE_FEATURES.length; k++) block[o + rates + k] = x[RATE_FEATURES[k]];
     }
     for (let row = 0; row < ROWS; row++) {
