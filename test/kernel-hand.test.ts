@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, hardware, model, simulateInline } from './helpers.ts';
+import { allocateFlows } from '../src/kernel/flows.ts';
+import { generation, hardwareFlows } from '../src/kernel/hardware.ts';
+import { HARDWARE_SCALARS, HW } from '../src/schema.ts';
 
 const one = (raw: unknown) => simulateInline(raw).rows[0];
 
@@ -125,5 +128,40 @@ describe('hardware cash flow (hand-computed)', () => {
     const cf = n1 * 730 * 0.5 * 2 - n1 * 730 * 1 * (0.3 + 0.7 * 0.5) * 1.2 * 0.1 - n1 * 20;
     const S1 = n1 * 1000 * 0.9;
     expectClose(r['gpu.recoverable_m0'], Math.max(10 * 1000 * 0.9, cf + S1));
+  });
+});
+
+describe('hardwareFlows: generations and the observed features', () => {
+  // utilization tier k = k + 1: u[t] names the generation in use, up to the last tier
+  const TIERS = 40;
+  const util = Float64Array.from({ length: TIERS }, (_, k) => k + 1);
+  const fixed = { units: 10, unitCost: 1000, ageMonths: 7, powerKw: 1, idlePowerFraction: 0.3, opexPerUnitMonth: 5, disposalCost: 0.05 };
+  const draws = (fsa: number, cad: number) => {
+    const x = new Float64Array(HARDWARE_SCALARS.length);
+    Object.assign(x, { [HW.rentalPrice]: 2, [HW.priceCompression]: 0.3, [HW.firstSupersededAge]: fsa, [HW.cadenceMonths]: cad, [HW.generationShock]: 0.2, [HW.resaleDecay]: 0.25, [HW.resaleFloor]: 0.05, [HW.resaleHaircut]: 0.1, [HW.failureRate]: 0.08, [HW.powerPrice]: 0.08, [HW.pue]: 1.2 });
+    return x;
+  };
+  // ship dates on whole months, a hair either side of them, at no whole month, and never
+  const cases: [number, number][] = [];
+  for (const fsa of [0, 7, 8, 12, 12 - 1e-12, 12 + 1e-12, 13.5, 30, 1000]) for (const cad of [1, 0.5, 3, 12, 12 + 1e-12, 12 - 1e-12, 7.25, 24, Infinity]) cases.push([fsa, cad]);
+  cases.push([Infinity, 12]);
+  for (let k = 0; k < 200; k++) cases.push([Math.random() * 40, 0.3 + Math.random() * 30]);
+
+  it('uses the generation of the formula at every month', () => {
+    const H = 72, fl = allocateFlows(H);
+    for (const [fsa, cad] of cases) {
+      hardwareFlows(fixed, draws(fsa, cad), util, H, fl);
+      for (let t = 0; t <= H; t++) expect(fl.u[t], `fsa ${fsa}, cadence ${cad}, t ${t}`).toBe(util[Math.min(generation(fixed.ageMonths + t, fsa, cad), TIERS - 1)]);
+    }
+  });
+
+  it('fills the same flows whether or not it fills the observed features', () => {
+    const H = 72, a = allocateFlows(H), b = allocateFlows(H);
+    for (const [fsa, cad] of cases.slice(0, 40)) {
+      hardwareFlows(fixed, draws(fsa, cad), util, H, a, true);
+      hardwareFlows(fixed, draws(fsa, cad), util, H, b, false);
+      for (const k of ['n', 'u', 'CF', 'M', 'S'] as const) expect(b[k]).toEqual(a[k]);
+      expect(a.sinceShip[0]).toBe(fixed.ageMonths - (fsa > fixed.ageMonths ? 0 : fsa + (generation(fixed.ageMonths, fsa, cad) - 1) * cad));
+    }
   });
 });

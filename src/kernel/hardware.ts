@@ -15,7 +15,7 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
 }
 
 /**
- * Fill n, u, CF, M, S and the observable rate and sinceShip for t = 0..H (MODEL.md "Hardware cohort").
+ * Fill n, u, CF, M, S and, when asked, the observable rate and sinceShip for t = 0..H (MODEL.md "Hardware cohort").
  * Monthly powers are carried as running products (one multiply per month
  * instead of a pow); generation-dependent factors change only when g does.
  *
@@ -24,8 +24,9 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
  * @param utilization the trial's utilization per cascade tier
  * @param H horizon in months
  * @param f the flows to fill
+ * @param observed also fill rate and sinceShip, the expected valuation's features (a pathwise run never reads them: about a tenth of this loop)
  */
-export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Float64Array, H: number, f: Flows): void {
+export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Float64Array, H: number, f: Flows, observed = true): void {
   const { n, u, CF, M, S, rate, sinceShip } = f;
   const fsa = x[HW.firstSupersededAge], cad = x[HW.cadenceMonths];
   const failureRate = x[HW.failureRate], resaleDecay = x[HW.resaleDecay], resaleFloor = x[HW.resaleFloor];
@@ -42,9 +43,11 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
   let price = x[HW.rentalPrice];
   let resale = Math.exp((-resaleDecay * c.ageMonths) / 12);
   let gPrev = -1, shock = 1, haircut = 1, util = 0, shipAge = 0;
+  // generation() is evaluated from a month before the next ship date on (the month before absorbs rounding), not every month
+  let next = 0;
   CF[0] = 0;
   for (let t = 0; t <= H; t++) {
-    const g = generation(c.ageMonths + t, fsa, cad);
+    const g = t >= next ? generation(c.ageMonths + t, fsa, cad) : gPrev;
     if (g !== gPrev) {
       // a step of one generation (the usual case) is one multiply, not two pows
       if (g === gPrev + 1 && gPrev >= 0) {
@@ -57,12 +60,15 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
       util = utilization[g < top ? g : top];
       shipAge = g === 0 ? 0 : fsa + (g - 1) * cad;
       gPrev = g;
+      next = Math.ceil((g === 0 ? fsa : fsa + g * cad) - c.ageMonths) - 1;
     }
     n[t] = units;
     u[t] = util;
-    // what the holder observes (MODEL.md "expected"): today's margin per unit and the age of the newest generation
-    rate[t] = HOURS_PER_MONTH * util * price * shock - energyPerUnit * (idle + (1 - idle) * util) - c.opexPerUnitMonth;
-    sinceShip[t] = c.ageMonths + t - shipAge;
+    if (observed) {
+      // what the holder observes (MODEL.md "expected"): today's margin per unit and the age of the newest generation
+      rate[t] = HOURS_PER_MONTH * util * price * shock - energyPerUnit * (idle + (1 - idle) * util) - c.opexPerUnitMonth;
+      sinceShip[t] = c.ageMonths + t - shipAge;
+    }
     if (t > 0) {
       const revenue = units * HOURS_PER_MONTH * util * price * shock;
       const energy = units * energyPerUnit * (idle + (1 - idle) * util);

@@ -101,7 +101,7 @@ export function simulateChunk(plan: Plan, state: KernelState, buf: Float64Array,
       readDraws(a.in, draws.x, buf, count, i);
       if (a.kind === 'hardware') {
         readDraws(a.utilization, draws.utilization, buf, count, i);
-        hardwareFlows(a.fixed, draws.x, draws.utilization, plan.H, state.flows);
+        hardwareFlows(a.fixed, draws.x, draws.utilization, plan.H, state.flows, state.rules !== null);
       } else modelTrial(a, ai, draws.x, plan.H, state);
       finishAsset(plan, ai, state, buf, count, i, k >= 0);
       if (k >= 0) recordPaths(plan, ai, state, paths!, k);
