@@ -20,15 +20,19 @@
 export function recoverable(CF: Float64Array, S: Float64Array, d: number, H: number, canExit: boolean, V: Float64Array, W: Float64Array): number {
   V[H] = S[H];
   W[H] = S[H];
-  let zu = S[H]; // Zu[t + 1]
+  // V[t + 1] and Zu[t + 1] carried in locals: each month waits on the last, and a store then a load of it would add to that wait
+  let v = S[H], zu = S[H];
   let exit = H;
   for (let t = H - 1; t >= 0; t--) {
-    const hold = d * (CF[t + 1] + V[t + 1]);
-    const holdU = CF[t + 1] + zu;
-    W[t] = S[t] > holdU ? S[t] : holdU;
-    V[t] = S[t] >= hold ? S[t] : hold;
-    if (canExit && S[t] >= hold) {
-      zu = S[t];
+    const cf = CF[t + 1], s = S[t];
+    const hold = d * (cf + v);
+    const holdU = cf + zu;
+    // Math.max compiles to a max instruction where a ternary branches; the exit test keeps the tie rule
+    W[t] = Math.max(s, holdU);
+    v = Math.max(s, hold);
+    V[t] = v;
+    if (canExit && s >= hold) {
+      zu = s;
       exit = t;
     } else zu = holdU;
   }
