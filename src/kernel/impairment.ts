@@ -55,6 +55,8 @@ export function impairment(
 ): void {
   let sal = salvage, kappa = 1, total = 0, first = NaN, failure = 0, charge0 = 0, yearStart = 0;
   let k = 0;
+  // the month that closes the current year (12, 24, …, or H), counted rather than t % 12 every month
+  let yearEnd = Math.min(12, H), year = 0;
   res.chargeY.fill(0);
   for (let t = 0; t <= H; t++) {
     const Bt = scale * B[t];
@@ -73,7 +75,7 @@ export function impairment(
         after = S[e];
       }
       if (t === 0) yearStart = after;
-      res.chargeY[t === 0 ? 0 : Math.ceil(t / 12) - 1] = yearStart - S[e];
+      res.chargeY[year] = yearStart - S[e];
       for (; k < tests.length; k++) res.cumulative[k] = total;
       if (path) {
         path[t] = after;
@@ -100,9 +102,10 @@ export function impairment(
     }
     if (path) path[t] = after;
     if (t === 0) yearStart = after;
-    else if (t % 12 === 0 || t === H) {
-      res.chargeY[Math.ceil(t / 12) - 1] = yearStart - after;
+    else if (t === yearEnd) {
+      res.chargeY[year++] = yearStart - after;
       yearStart = after;
+      yearEnd = Math.min(yearEnd + 12, H);
     }
   }
   res.total = total;
