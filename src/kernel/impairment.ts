@@ -41,7 +41,7 @@ export function createBookResult(tests: number, H: number): BookResult {
  * @param W undiscounted recoverability amount (US GAAP)
  * @param M market value
  * @param S net disposal value
- * @param tests sorted test months
+ * @param tests test months, strictly increasing (the scenario is checked for it)
  * @param e exit month (H when held to the horizon)
  * @param H horizon in months
  * @param usgaap US GAAP (else IFRS)
@@ -57,12 +57,18 @@ export function impairment(
   let k = 0;
   // the month that closes the current year (12, 24, …, or H), counted rather than t % 12 every month
   let yearEnd = Math.min(12, H), year = 0;
+  // the next month with more to do than a failure loss (t = 0, a test, a year's end, the sale): the months between run straight through
+  let event = 0;
   res.chargeY.fill(0);
   for (let t = 0; t <= H; t++) {
     const Bt = scale * B[t];
     const base = sal + kappa * (Bt - salvage);
     if (t > 0) failure += (f[t - 1] - f[t]) * base;
     const C = f[t] * base;
+    if (t !== event) {
+      if (path) path[t] = C;
+      continue;
+    }
     if (t === 0) res.carrying0 = C;
     let after = C;
     if (t === e && e < H) {
@@ -107,6 +113,7 @@ export function impairment(
       yearStart = after;
       yearEnd = Math.min(yearEnd + 12, H);
     }
+    event = Math.min(yearEnd > t ? yearEnd : H + 1, k < tests.length ? tests[k] : H + 1, e > t && e < H ? e : H + 1);
   }
   res.total = total;
   res.first = first;
