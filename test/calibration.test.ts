@@ -32,7 +32,7 @@ describe('calibration forward pass', () => {
           if (b.kind === 'model') s[bi] = supersession(b.fixed.releaseMonth, column(b.in[MD.lifespanMonths], i), b.parent >= 0 ? s[b.parent] : Infinity);
         }
         const draws = Float64Array.from(a.in, (j) => column(j, i));
-        if (a.kind === 'hardware') hardwareFlows(a.fixed, draws, Float64Array.from(a.utilization, (j) => column(j, i)), plan.H, fl);
+        if (a.kind === 'hardware') hardwareFlows(a.fixed, draws, Float64Array.from(a.utilization, (j) => column(j, i)), plan.H, fl, true);
         else modelFlows(a.fixed, draws, s[ai], plan.H, fl);
         return { draws, s: s[ai], CF: fl.CF.slice(), S: fl.S.slice(), n: fl.n.slice(), rate: fl.rate.slice(), sinceShip: fl.sinceShip.slice() };
       });

@@ -150,7 +150,7 @@ describe('hardwareFlows: generations and the observed features', () => {
   it('uses the generation of the formula at every month', () => {
     const H = 72, fl = allocateFlows(H);
     for (const [fsa, cad] of cases) {
-      hardwareFlows(fixed, draws(fsa, cad), util, H, fl);
+      hardwareFlows(fixed, draws(fsa, cad), util, H, fl, false);
       for (let t = 0; t <= H; t++) expect(fl.u[t], `fsa ${fsa}, cadence ${cad}, t ${t}`).toBe(util[Math.min(generation(fixed.ageMonths + t, fsa, cad), TIERS - 1)]);
     }
   });

@@ -47,7 +47,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
   for (let i = 0; i < count; i++) {
     readDraws(a.in, x, buf, count, i);
     readDraws(a.utilization, util, buf, count, i);
-    hardwareFlows(c, x, util, H, now);
+    hardwareFlows(c, x, util, H, now, false);
     sellNow[i] = recoverable(now.CF, now.S, d, H, true, now.V, now.W) === 0 ? 1 : 0;
     marketOverValue[i] = now.M[0] / now.V[0];
     const fsa = x[HW.firstSupersededAge], cad = x[HW.cadenceMonths];
@@ -57,7 +57,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
     // the same trial seen from the purchase date: today's price is where its trend and shocks led from age 0
     xp.set(x);
     xp[HW.rentalPrice] = x[HW.rentalPrice] / (Math.pow(keepTrend, c.ageMonths / 12) * Math.pow(keepPrice, g0 - generation(0, fsa, cad)));
-    hardwareFlows(atPurchase, xp, util, H, bought);
+    hardwareFlows(atPurchase, xp, util, H, bought, false);
     recoverable(bought.CF, bought.S, d, H, true, bought.V, bought.W);
     npvOption[i] = (bought.V[0] - K) / K;
     let hold = 0, df = 1;

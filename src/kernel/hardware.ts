@@ -24,9 +24,9 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
  * @param utilization the trial's utilization per cascade tier
  * @param H horizon in months
  * @param f the flows to fill
- * @param observed also fill rate and sinceShip, the expected valuation's features (a pathwise run never reads them: about a tenth of this loop)
+ * @param observed also fill rate and sinceShip, the expected valuation's features (a pathwise run and the scenario checks never read them: about a tenth of this loop)
  */
-export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Float64Array, H: number, f: Flows, observed = true): void {
+export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Float64Array, H: number, f: Flows, observed: boolean): void {
   const { n, u, CF, M, S, rate, sinceShip } = f;
   const fsa = x[HW.firstSupersededAge], cad = x[HW.cadenceMonths];
   const failureRate = x[HW.failureRate], resaleDecay = x[HW.resaleDecay], resaleFloor = x[HW.resaleFloor];

@@ -110,7 +110,7 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
       if (a.kind === 'hardware') {
         read(a.in, draws[ai], i);
         read(a.utilization, util, i);
-        hardwareFlows(a.fixed, draws[ai], util, H, fl);
+        hardwareFlows(a.fixed, draws[ai], util, H, fl, true);
         const { CF, S, n, rate, sinceShip } = fl;
         for (let t = 0; t <= H; t++) {
           block[o + t] = CF[t];
