@@ -98,7 +98,9 @@ function cLoop(plan: Plan, js: Float64Array, n: number) {
   // the C outputs are the plan's columns after its inputs, in order
   const first = plan.inputs.length;
   if (width !== plan.columns.length - first) throw new Error(`bench: the C loop writes ${width} columns, the plan has ${plan.columns.length - first} outputs`);
-  const c = new Float64Array(readFileSync(files.outputs).buffer.slice(0));
+  const raw = readFileSync(files.outputs);
+  // the file's bytes alone: a Buffer may sit at an offset inside a larger ArrayBuffer
+  const c = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   // MODEL.md's tolerance: 1e-9 relative, or 1e-9 of the cohort's cost near zero
   const floor = 1e-9 * asset.fixed.units * asset.fixed.unitCost;
   let disagree = 0, worst = 0;
