@@ -269,7 +269,7 @@ export async function withPool<T>(dir: RunDir, signal: AbortSignal | undefined, 
     return await body((c) => (coordinator = c));
   } catch (e) {
     await coordinator?.close(); // first: workers may still write into the temporary directory
-    dir.discard();
+    await dir.discard();
     throw e;
   } finally {
     signal?.removeEventListener('abort', cancel);

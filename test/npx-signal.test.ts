@@ -3,21 +3,15 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { running } from '../src/running.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-npx-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// npm does not pass a SIGTERM it receives on to the command it runs; sim watches npm instead (src/npm-parent.ts),
+// running(): once npm is gone, node's `sh` parent is an orphan and init reaps the exited node when it will,
+// so a zombie counts as stopped. npm does not pass a SIGTERM it receives on to the command it runs; sim watches npm instead (src/npm-parent.ts),
 // so the run stops within 2 s (and one 100 ms poll) of npm ending, however long npm itself takes to go
 it('SIGTERM to `npx sim` stops the run too: node within 2 s of npm ending, nothing left beside --out', async () => {
   const out = join(root, 'run');
@@ -26,13 +20,13 @@ it('SIGTERM to `npx sim` stops the run too: node within 2 s of npm ending, nothi
   const lock = join(root, '.run.lock'); // holds the pid of the node process doing the run
   for (let i = 0; i < 600 && !existsSync(lock); i++) await sleep(100);
   const node = Number(readFileSync(lock, 'utf8'));
-  expect(alive(node)).toBe(true);
+  expect(running(node)).toBe(true);
   await sleep(500);
   npx.kill('SIGTERM');
   const t0 = await npmGone;
-  while (alive(node) && performance.now() - t0 < 20_000) await sleep(20);
+  while (running(node) && performance.now() - t0 < 20_000) await sleep(20);
   const stopped = performance.now() - t0;
-  expect(alive(node)).toBe(false);
+  expect(running(node)).toBe(false);
   expect(stopped, `node stopped ${stopped.toFixed(0)} ms after npm ended`).toBeLessThan(2100);
   expect(readdirSync(root)).toEqual([]);
 }, 120_000);

@@ -1,6 +1,8 @@
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
+import { running } from '../running.ts';
 
 /**
  * A run directory that appears only when complete: everything is written
@@ -70,7 +72,7 @@ export class RunDir {
         if (code !== 'EEXIST' || attempt > 0) throw new InputError(`--out ${out}: cannot write there (${code ?? (e as Error).message})`);
       }
       const holder = Number(readFileSync(this.lock, 'utf8'));
-      if (alive(holder)) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out`);
+      if (running(holder)) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out`);
       const left = `.${basename(this.path)}.tmp-${holder}-`;
       for (const f of readdirSync(dirname(this.path))) if (f.startsWith(left)) rmSync(join(dirname(this.path), f), { recursive: true, force: true });
       rmSync(this.lock, { force: true });
@@ -106,8 +108,15 @@ export class RunDir {
     this.releaseLock();
   }
 
-  /** Remove the temporary directory and everything in it. */
-  discard(): void {
+  /**
+   * Remove the temporary directory and everything in it. Its files are
+   * unlinked side by side: freeing a file's gigabytes of page cache is most
+   * of the time an interrupted run takes to stop, and each unlink runs on its
+   * own thread of libuv's pool.
+   */
+  async discard(): Promise<void> {
+    const files = readdirSync(this.tmp, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory());
+    await Promise.all(files.map((e) => rm(join(e.parentPath, e.name), { force: true })));
     rmSync(this.tmp, { recursive: true, force: true });
     this.releaseLock();
   }
@@ -137,17 +146,6 @@ function makeParents(dir: string): void {
   }
   accessSync(at, constants.W_OK);
   for (const d of missing.reverse()) mkdirSync(d);
-}
-
-/** Whether a process of this id runs (a lock it holds is live). */
-function alive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Length of `YYYYMMDD-HHMMSS`, the timestamp's part of a default run name. */

@@ -1,0 +1,32 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { running } from '../src/running.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A zombie: `sh` starts a short sleep, then becomes a long one that never reaps it. */
+async function zombie(): Promise<{ parent: ReturnType<typeof spawn>; pid: number }> {
+  const parent = spawn('sh', ['-c', 'sleep 0.05 & exec sleep 30'], { stdio: 'ignore' });
+  for (let i = 0; i < 200; i++) {
+    await sleep(20);
+    const child = readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, 'utf8').trim();
+    const pid = Number(child);
+    if (pid > 0 && readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ')) return { parent, pid };
+  }
+  throw new Error('no zombie appeared');
+}
+
+it('running: this process yes; an exited one, a zombie and a non-id no', async () => {
+  expect(running(process.pid)).toBe(true);
+  const gone = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+  expect(running(gone)).toBe(false);
+  for (const id of [0, -1, 1.5, Number.NaN]) expect(running(id)).toBe(false);
+  const z = await zombie();
+  try {
+    expect(running(z.parent.pid!)).toBe(true);
+    expect(running(z.pid)).toBe(false);
+  } finally {
+    z.parent.kill('SIGKILL');
+  }
+});
