@@ -46,6 +46,8 @@ export function summaryGroup(length: number): number {
 
 /** Bytes per trial of a worker's statistics scratch: rank space (two float64, two uint32) and three float64 columns. */
 const SCRATCH_BYTES_PER_TRIAL = 48;
+/** Bytes per trial and uncertain input of a worker's decile lists (two tails of a tenth of the trials, int32). */
+const DECILE_BYTES_PER_TRIAL_INPUT = 0.8;
 
 /**
  * What a pool will allocate beside the column store, for checking before it starts.
@@ -60,7 +62,7 @@ export function memoryNeeds(plan: Plan, o: Pick<RunConfig, 'chunkSize' | 'pathSa
   const pathK = Math.min(o.pathSample, o.trials ?? o.capacity);
   // a chunk holds every column and the sampler's uniforms of every uncertain input for min(chunkSize, trials) trials
   const chunk = (plan.columns.length + plan.sensitivity.inputs.length) * Math.min(o.chunkSize, o.capacity) * B;
-  return { paths: plan.assets.length * PATH_QUANTITIES.length * (plan.H + 1) * pathK * B, perWorker: chunk + SCRATCH_BYTES_PER_TRIAL * o.capacity };
+  return { paths: plan.assets.length * PATH_QUANTITIES.length * (plan.H + 1) * pathK * B, perWorker: chunk + (SCRATCH_BYTES_PER_TRIAL + DECILE_BYTES_PER_TRIAL_INPUT * plan.sensitivity.inputs.length) * o.capacity };
 }
 
 /** An error naming what failed in a worker. */

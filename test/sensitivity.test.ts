@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { tableFromIPC } from 'apache-arrow';
 import { run } from '../src/run.ts';
-import { decileMeans } from '../src/stats/ranks.ts';
+import { decilesOf, meanAt } from '../src/stats/ranks.ts';
 import { hardware } from './helpers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sim-sens-'));
@@ -34,9 +34,13 @@ describe('sensitivity', () => {
   it('decile means: ties at a cut fall on one side; NaN values are skipped', () => {
     const ranks = Float64Array.of(1, 2.5, 2.5, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20);
     const values = Float64Array.from(ranks, (r) => r * 10);
-    expect(decileMeans(values, ranks)).toEqual([10, 195]); // cut = 2: rank 1 only (2.5 > 2); top: ranks 19 and 20
+    const d = decilesOf(ranks, ranks.length);
+    expect([...d.bottom]).toEqual([0]); // cut = 2: rank 1 only (2.5 > 2)
+    expect([...d.top]).toEqual([18, 19]); // ranks 19 and 20
+    expect([meanAt(values, d.bottom), meanAt(values, d.top)]).toEqual([10, 195]);
     values[19] = NaN;
-    expect(decileMeans(values, ranks)).toEqual([10, 190]);
+    expect(meanAt(values, d.top)).toBe(190);
+    expect(meanAt(values, Int32Array.of(19))).toBeNaN();
   });
 });
 

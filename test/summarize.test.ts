@@ -66,7 +66,7 @@ describe('summarize', () => {
   });
 });
 
-import { rankCorrelation, rankInto } from '../src/stats/ranks.ts';
+import { centredRankProduct, rankCorrelation, rankInto } from '../src/stats/ranks.ts';
 
 describe('ranks and Spearman correlation', () => {
   it('averages tied ranks', () => {
@@ -77,6 +77,17 @@ describe('ranks and Spearman correlation', () => {
     const a = rankInto(Float64Array.of(1, 2, 3, 4, 5), new Float64Array(5));
     const b = rankInto(Float64Array.of(5, 6, 7, 8, 7), new Float64Array(5));
     expect(rankCorrelation(a, b)).toBeCloseTo(0.8207826816681233, 12);
+  });
+  it('centredRankProduct equals the plain sum for every length (the four partial sums and the tail)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -50, max: 50 }), fc.integer({ min: -50, max: 50 })), { minLength: 1, maxLength: 40 }), (pairs) => {
+        const n = pairs.length, m = (n + 1) / 2;
+        const a = rankInto(Float64Array.from(pairs, (p) => p[0]), new Float64Array(n)), b = rankInto(Float64Array.from(pairs, (p) => p[1]), new Float64Array(n));
+        let plain = 0;
+        for (let i = 0; i < n; i++) plain += (a[i] - m) * (b[i] - m);
+        expect(centredRankProduct(a, b, n)).toBeCloseTo(plain, 9); // half-integers: exact up to the order of the adds
+      }),
+    );
   });
   it('argsort through radixSort is stable and consistent with the values', () => {
     fc.assert(

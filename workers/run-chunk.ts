@@ -6,7 +6,7 @@ import { createKernelState, simulateChunk, type KernelState, type PathSink } fro
 import { summarize, type Summary } from '../src/stats/summarize.ts';
 import { pathBands } from '../src/stats/path-bands.ts';
 import { openStore, type ColumnStore, type StoreSpec } from '../src/column-store.ts';
-import { decileMeans, rankCorrelation, rankInto, rankSpace, type InputEffects, type RankSpace } from '../src/stats/ranks.ts';
+import { centredRankProduct, correlationOf, decilesOf, meanAt, rankInto, rankSpace, type Deciles, type InputEffects, type RankSpace } from '../src/stats/ranks.ts';
 import { calibrateAsset, type Calibration } from '../src/valuation/calibrate.ts';
 import type { MonthFit } from '../src/valuation/basis.ts';
 import { firstNonFinite, missingRules, type MissingRules } from '../src/kernel/finite.ts';
@@ -82,6 +82,8 @@ interface Context {
   kernel?: { sampler: ChunkSampler; state: KernelState; buf: Float64Array; missing: MissingRules };
   /** sort and rank scratch for the whole run: on the first statistics task */
   space?: Space;
+  /** what every output's sensitivity reads of each input (its own centred rank product, its deciles): on the first spearman task */
+  inputs?: { length: number; own: Float64Array; deciles: Deciles[] };
 }
 let context: Context | undefined;
 
@@ -98,6 +100,21 @@ function kernelOf(c: Context, fits: MonthFit[][] | null): NonNullable<Context['k
   const room = Math.min(chunkSize, trials);
   c.kernel ??= { sampler: createChunkSampler(plan, { kind: sampler, seed, N: trials }), state: createKernelState(plan, fits), buf: new Float64Array(plan.columns.length * room), missing: missingRules(plan) };
   return c.kernel;
+}
+
+/** Each ranked input's own centred product and deciles, once per worker: every output's task reads all of them. */
+function inputsOf(c: Context, length: number): NonNullable<Context['inputs']> {
+  if (c.inputs?.length === length) return c.inputs;
+  const space = spaceOf(c);
+  const d = c.setup.plan.sensitivity.inputs.length;
+  const own = new Float64Array(d), deciles: Deciles[] = [];
+  for (let slot = 0; slot < d; slot++) {
+    const ranks = c.rankStore.read(slot, 0, length, space.y);
+    own[slot] = centredRankProduct(ranks, ranks, length);
+    deciles.push(decilesOf(ranks, length));
+  }
+  c.inputs = { length, own, deciles };
+  return c.inputs;
 }
 
 function spaceOf(c: Context): Space {
@@ -168,14 +185,16 @@ export const handlers = {
   spearman({ column, length }) {
     const c = open();
     const space = spaceOf(c);
+    const inputs = inputsOf(c, length);
     const x = c.store.read(column, 0, length, space.x);
     const r = rankInto(x, space.ranks.subarray(0, length), space);
-    const d = c.setup.plan.sensitivity.inputs.length;
+    const own = centredRankProduct(r, r, length);
+    const d = inputs.deciles.length;
     const out: InputEffects = { rho: new Float64Array(d), bottom: new Float64Array(d), top: new Float64Array(d) };
     for (let slot = 0; slot < d; slot++) {
-      const ranks = c.rankStore.read(slot, 0, length, space.y);
-      out.rho[slot] = rankCorrelation(r, ranks, length);
-      [out.bottom[slot], out.top[slot]] = decileMeans(x, ranks, length);
+      out.rho[slot] = correlationOf(centredRankProduct(r, c.rankStore.read(slot, 0, length, space.y), length), own, inputs.own[slot]);
+      out.bottom[slot] = meanAt(x, inputs.deciles[slot].bottom);
+      out.top[slot] = meanAt(x, inputs.deciles[slot].top);
     }
     return out;
   },

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { fileError } from './file-error.ts';
-import { Field, Float64, Int32, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import { Field, Float64, Int32, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, type DataType } from 'apache-arrow';
 
 /** A column to write: a name, its Arrow type and field metadata (unit, role). */
 export interface FieldSpec {
@@ -51,6 +51,30 @@ function nanValidity(c: Float64Array, length: number): { nullBitmap: Uint8Array;
 }
 
 /**
+ * A Utf8 column's offsets and bytes. Each distinct string is encoded once: a
+ * file's string columns are names repeated across many rows (sensitivity's
+ * output and input, paths' series), and Arrow's builder encodes value by value.
+ */
+function utf8Data(values: string[], length: number) {
+  const encoder = new TextEncoder();
+  const encoded = new Map<string, Uint8Array>();
+  const bytes: Uint8Array[] = new Array(length);
+  const valueOffsets = new Int32Array(length + 1);
+  let end = 0;
+  for (let i = 0; i < length; i++) {
+    let b = encoded.get(values[i]);
+    if (b === undefined) encoded.set(values[i], (b = encoder.encode(values[i])));
+    bytes[i] = b;
+    end += b.length;
+    if (end > 0x7fffffff) throw new Error(`a string column of ${length} rows holds over 2 GiB, more than Arrow's Utf8 offsets can address`);
+    valueOffsets[i + 1] = end;
+  }
+  const data = new Uint8Array(end);
+  for (let i = 0; i < length; i++) data.set(bytes[i], valueOffsets[i]);
+  return makeData({ type: new Utf8(), length, nullCount: 0, valueOffsets, data });
+}
+
+/**
  * Build a record batch over existing typed arrays without copying them
  * (numeric columns are wrapped as they are, NaN becoming null through a
  * validity bitmap over the unchanged values; strings are encoded).
@@ -64,7 +88,7 @@ function nanValidity(c: Float64Array, length: number): { nullBitmap: Uint8Array;
 export function makeBatch(schema: Schema, columns: (Float64Array | Int32Array | string[])[], length: number): RecordBatch {
   const children = columns.map((c, j) => {
     const type = schema.fields[j].type;
-    if (Array.isArray(c)) return vectorFromArray(c, new Utf8()).data[0];
+    if (Array.isArray(c)) return utf8Data(c, length);
     const validity = c instanceof Float64Array ? nanValidity(c, length) : undefined;
     return makeData({ type, length, nullCount: 0, ...validity, data: c } as never);
   });

@@ -3,6 +3,7 @@ import type { Chart, Section } from './charts.ts';
 import { section, switchFigure, table } from './html.ts';
 import { seriesBooks } from './losses.ts';
 import type { RunFiles } from './run-files.ts';
+import type { SensitivityRow } from '../output/write-run.ts';
 
 /** A number to `d` decimals; — for a null (NaN in the Arrow file is read back as null). */
 const fixed = (x: number | null, d: number) => (x !== null && Number.isFinite(x) ? x.toFixed(d) : '—');
@@ -23,10 +24,17 @@ const TOP = 10;
 export function driversSection(f: RunFiles): Section {
   if (!f.sensitivity) return { html: '', charts: {} };
   const charts: Record<string, Chart> = {};
+  // one pass: a run of many assets has outputs × inputs rows, and every book looks up its own
+  const byOutput = new Map<string, SensitivityRow[]>();
+  for (const r of f.sensitivity) {
+    const rows = byOutput.get(r.output);
+    if (rows) rows.push(r);
+    else byOutput.set(r.output, [r]);
+  }
   const figures = seriesBooks(f).map(({ series, books }) => {
     const options = books.flatMap(({ policy, prefix }) => {
       const output = `${prefix}.writedown`;
-      const rows = f.sensitivity!.filter((r) => r.output === output && Number.isFinite(r.swing))
+      const rows = (byOutput.get(output) ?? []).filter((r) => Number.isFinite(r.swing))
         .sort((a, b) => Math.abs(b.swing) - Math.abs(a.swing)).slice(0, TOP);
       if (rows.length === 0 || !('mean_bottom_decile' in rows[0])) return [];
       const id = `tornado-${series}-${policy}`;

@@ -47,6 +47,31 @@ export function rankInto(values: Float64Array, out: Float64Array, space: RankSpa
 }
 
 /**
+ * Σ (a_i − m)(b_i − m) over the first n trials, m = (n + 1)/2: the
+ * numerator of Spearman's ρ, and with a = b its denominator's factors. Four
+ * partial sums (i mod 4) so the adds do not wait on one another; the order is
+ * fixed, so the result is the same on every thread.
+ *
+ * @param a ranks 1..n of one variable
+ * @param b ranks 1..n of the other
+ * @param n how many to use
+ * @returns the centred cross product
+ * @example centredRankProduct(Float64Array.of(1, 2, 3), Float64Array.of(3, 2, 1), 3) // -2
+ */
+export function centredRankProduct(a: Float64Array, b: Float64Array, n: number): number {
+  const m = (n + 1) / 2;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += (a[i] - m) * (b[i] - m);
+    s1 += (a[i + 1] - m) * (b[i + 1] - m);
+    s2 += (a[i + 2] - m) * (b[i + 2] - m);
+    s3 += (a[i + 3] - m) * (b[i + 3] - m);
+  }
+  for (; i < n; i++) s0 += (a[i] - m) * (b[i] - m);
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
  * Pearson correlation of two rank vectors of 1..n (mean (n + 1)/2): Spearman's ρ.
  *
  * @param a ranks of one variable
@@ -56,15 +81,21 @@ export function rankInto(values: Float64Array, out: Float64Array, space: RankSpa
  * @example rankCorrelation(Float64Array.of(1, 2, 3), Float64Array.of(3, 2, 1)) // -1
  */
 export function rankCorrelation(a: Float64Array, b: Float64Array, n = a.length): number {
-  const m = (n + 1) / 2;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i] - m, y = b[i] - m;
-    sab += x * y;
-    saa += x * x;
-    sbb += y * y;
-  }
-  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
+  return correlationOf(centredRankProduct(a, b, n), centredRankProduct(a, a, n), centredRankProduct(b, b, n));
+}
+
+/**
+ * ρ from the centred products (centredRankProduct): a sensitivity computes
+ * each variable's own product once and reuses it for every pair.
+ *
+ * @param ab Σ (a − m)(b − m)
+ * @param aa Σ (a − m)²
+ * @param bb Σ (b − m)²
+ * @returns ρ, NaN when either variable is constant
+ * @example correlationOf(-2, 2, 2) // -1
+ */
+export function correlationOf(ab: number, aa: number, bb: number): number {
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : NaN;
 }
 
 /** An output's Spearman ρ with each input, and its mean when the input sits in its bottom and top decile (the tornado's swing), in input order. */
@@ -73,32 +104,51 @@ export interface InputEffects { rho: Float64Array; bottom: Float64Array; top: Fl
 /** The share of trials in each tail of a tornado: deciles, as @RISK draws it. */
 const DECILE = 0.1;
 
+/** The trials in an input's bottom and top decile, in trial order. */
+export interface Deciles { bottom: Int32Array; top: Int32Array }
+
 /**
- * Mean of `values` over the trials whose input sits in its bottom decile
- * (rank ≤ n/10) and in its top decile (rank > n − n/10), read from the input's
- * ranks so no second sort is needed: the two ends of a tornado bar, in the
- * output's own unit. Ties share their average rank, so a tie straddling a
- * cut falls wholly on one side.
+ * The trials whose input sits in its bottom decile (rank ≤ n/10) and its top
+ * decile (rank > n − n/10), read from the input's ranks so no second sort is
+ * needed. Ties share their average rank, so a tie straddling a cut falls
+ * wholly on one side.
  *
- * @param values the output, trial by trial: finite, or NaN (skipped)
  * @param ranks the input's ranks 1..n
  * @param n trials
- * @returns [bottom-decile mean, top-decile mean], NaN for an empty side
- * @example decileMeans(Float64Array.from({ length: 10 }, (_, i) => i), Float64Array.from({ length: 10 }, (_, i) => i + 1), 10) // [0, 9]
+ * @returns the two sets of trial indices, ascending
+ * @example decilesOf(Float64Array.from({ length: 10 }, (_, i) => i + 1), 10) // { bottom: [0], top: [9] }
  */
-export function decileMeans(values: Float64Array, ranks: Float64Array, n = values.length): [number, number] {
+export function decilesOf(ranks: Float64Array, n: number): Deciles {
   const cut = n * DECILE, top = n - cut;
-  let lo = 0, nlo = 0, hi = 0, nhi = 0;
-  // branch-free (a trial lands in a tail at random, so a branch mispredicts): adding 0 leaves a sum as it was
+  let nlo = 0, nhi = 0;
   for (let i = 0; i < n; i++) {
-    const v = values[i];
-    const has = +(v === v); // not NaN
-    const x = has ? v : 0;
-    const inLo = +(ranks[i] <= cut) * has, inHi = +(ranks[i] > top) * has;
-    lo += x * inLo;
-    nlo += inLo;
-    hi += x * inHi;
-    nhi += inHi;
+    nlo += +(ranks[i] <= cut);
+    nhi += +(ranks[i] > top);
   }
-  return [nlo ? lo / nlo : NaN, nhi ? hi / nhi : NaN];
+  const d = { bottom: new Int32Array(nlo), top: new Int32Array(nhi) };
+  for (let i = 0, lo = 0, hi = 0; i < n; i++) {
+    if (ranks[i] <= cut) d.bottom[lo++] = i;
+    else if (ranks[i] > top) d.top[hi++] = i;
+  }
+  return d;
+}
+
+/**
+ * Mean of `values` at the given trials, NaN values skipped.
+ *
+ * @param values the output, trial by trial
+ * @param trials indices into values
+ * @returns the mean, NaN when no value is left
+ * @example meanAt(Float64Array.of(1, NaN, 3, 5), Int32Array.of(0, 1, 2)) // 2
+ */
+export function meanAt(values: Float64Array, trials: Int32Array): number {
+  let sum = 0, count = 0;
+  for (let k = 0; k < trials.length; k++) {
+    const v = values[trials[k]];
+    if (v === v) {
+      sum += v;
+      count++;
+    }
+  }
+  return count ? sum / count : NaN;
 }
