@@ -139,7 +139,7 @@ function valuationSummary(plan: Plan, calibrations: Calibration[] | null): Valua
   };
 }
 
-/** What every run reads and checks before anything is created: settings, scenario, plan, limits, the coherence check. */
+/** What every run reads and checks before anything is created: settings, scenario, plan, limits; and, once the pool starts, the coherence check. */
 export interface Prepared {
   t0: number;
   config: RunConfig;
@@ -155,14 +155,17 @@ export interface Prepared {
   citations: Record<string, string>;
 }
 
+/** A run prepared but not yet checked for coherence (see run()). */
+export type Unchecked = Omit<Prepared, 'check'>;
+
 /**
  * Settle a run's settings and read its scenario: nothing is created, and
  * every refusal (InputError) comes from here or from the destination.
  *
  * @param req the scenario file and any settings
- * @returns what the run needs
+ * @returns what the run needs but the coherence check, which warns and never refuses
  */
-export function prepare(req: RunRequest): Prepared {
+export function prepare(req: RunRequest): Unchecked {
   const t0 = performance.now();
   const config = runConfig(req);
   const { workers, note } = cappedWorkers(config.workers);
@@ -173,10 +176,9 @@ export function prepare(req: RunRequest): Prepared {
   const scenario = loadScenario(req.scenarioFile, { text, overrides: config.overrides, repairCorrelations: config.repairCorrelations, onRepair: (rows) => (repaired = rows) });
   const plan = buildPlan(scenario);
   checkPlanLimits(config, plan);
-  const check = checkScenario(scenario, req.scenarioFile, config.seed);
   const selected = selectColumns(config.columns, plan.columns);
   const citations = scenarioCitations(req.scenarioFile, text, config.overrides);
-  return { t0, config, notes: note ? [note] : [], scenario, plan, check, selected, scenarioHash: scenarioHashOf(scenario), repaired, citations };
+  return { t0, config, notes: note ? [note] : [], scenario, plan, selected, scenarioHash: scenarioHashOf(scenario), repaired, citations };
 }
 
 /**
@@ -197,7 +199,7 @@ export function scenarioHashOf(scenario: Scenario): string {
  * @param o the trials the store holds (`capacity`), and for a shard the run's trials and its first
  * @returns the coordinator, the store kind and the spill directory
  */
-export function startPool(p: Prepared, dir: RunDir, out: string, o: { capacity: number; trials?: number; first?: number }): { coordinator: Coordinator; store: 'memory' | 'spill'; spillDir: string } {
+export function startPool(p: Unchecked, dir: RunDir, out: string, o: { capacity: number; trials?: number; first?: number }): { coordinator: Coordinator; store: 'memory' | 'spill'; spillDir: string } {
   const { plan, config } = p;
   const storeBytes = o.capacity * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT;
   const store = chooseStore(config.store, storeBytes);
@@ -219,15 +221,17 @@ export function startPool(p: Prepared, dir: RunDir, out: string, o: { capacity: 
  * @throws InputError (ScenarioError for the scenario file) for anything refused before the run
  */
 export async function run(req: RunRequest): Promise<RunOutcome> {
-  const p = prepare(req);
-  const { config, plan } = p;
+  const unchecked = prepare(req);
+  const { config, plan } = unchecked;
   const runId = randomUUID();
   const dir = RunDir.prepare(req.out ?? defaultRunPath(config.seed, runId));
-  const t1 = performance.now();
   return withPool(dir, req.signal, async (own) => {
     const room = capacity(config);
-    const started = startPool(p, dir, req.out ?? dir.path, { capacity: room });
+    const started = startPool(unchecked, dir, req.out ?? dir.path, { capacity: room });
     const coordinator = own(started.coordinator);
+    // this thread checks the scenario while the workers start up (about as long): the check only warns
+    const p: Prepared = { ...unchecked, check: checkScenario(unchecked.scenario, req.scenarioFile, config.seed) };
+    const t1 = performance.now();
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
     // the expected valuation's regressions come first: every chunk uses them
@@ -292,7 +296,7 @@ export interface Simulated extends Prepared {
   /** worker-seconds spent sampling and simulating */
   times: { sample: number; simulate: number };
   convergence?: Convergence;
-  /** performance.now() when the destination was ready (t1), calibration began (tc), chunks began (ts) and ended (t2) */
+  /** performance.now() when the destination was ready, the pool started and the scenario checked (t1), calibration began (tc), chunks began (ts) and ended (t2) */
   clock: { t1: number; tc: number; ts: number; t2: number };
   scenarioFile: string;
   command: string[];

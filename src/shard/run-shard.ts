@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import { RunDir } from '../output/run-dir.ts';
 import { writeJson } from '../output/write-run.ts';
-import { prepare, startPool, valuationOf, withPool, type Prepared, type RunRequest } from '../run.ts';
+import { prepare, startPool, valuationOf, withPool, type RunRequest, type Unchecked } from '../run.ts';
 import { planChunks } from '../sampling/chunk-plan.ts';
 import { SAMPLER_DESCRIPTIONS } from '../sampling/sample-chunk.ts';
 import { VALUATION_FILE } from '../valuation/file.ts';
@@ -23,7 +23,7 @@ export interface ShardOutcome {
  * @param count the number of shards
  * @returns the key
  */
-export function shardKey(p: Prepared, count: number): ShardKey {
+export function shardKey(p: Unchecked, count: number): ShardKey {
   const c = p.config;
   return {
     engine: 'sim', format: SHARD_FORMAT, version: VERSION, scenario_hash: p.scenarioHash, seed: c.seed, sampler: SAMPLER_DESCRIPTIONS[c.sampler],
