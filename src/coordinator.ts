@@ -46,8 +46,8 @@ export function summaryGroup(length: number): number {
 
 /** Bytes per trial of a worker's statistics scratch: rank space (two float64, two uint32) and three float64 columns. */
 const SCRATCH_BYTES_PER_TRIAL = 48;
-/** Bytes per trial and uncertain input of a worker's decile lists (two tails of a tenth of the trials, int32). */
-const DECILE_BYTES_PER_TRIAL_INPUT = 0.8;
+/** Bytes per trial and uncertain input of a worker's decile lists (int32): two tails of a tenth of the trials each, up to a fifth when a tie straddles a cut. */
+const DECILE_BYTES_PER_TRIAL_INPUT = 1.6;
 
 /**
  * What a pool will allocate beside the column store, for checking before it starts.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { running } from './running.ts';
 
 /** How often the npm process that started this one is looked for (two small /proc reads). */
 const POLL_MS = 100;
@@ -35,7 +36,7 @@ export function whenNpmEnds(onGone: () => void): () => void {
     if (/\bnpm\b|npm-cli|npx-cli/.test(p.cmd)) {
       const npm = pid;
       const timer = setInterval(() => {
-        if (proc(npm) === null) {
+        if (!running(npm)) {
           clearInterval(timer);
           onGone();
         }

@@ -18,6 +18,8 @@ export interface ResourceNeeds {
   /** beside a memory store: the shared path sample, and the worker threads' chunk buffers and scratch */
   paths: number;
   workers: number;
+  /** the coherence check's trials, when the run checks its scenario while the pool runs */
+  check?: number;
 }
 
 const MIB = 2 ** 20;
@@ -37,10 +39,10 @@ const gb = (bytes: number) => (bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` 
  * @example checkResources({ out: 'runs/x', dir: 'runs', store: 'spill', storeBytes: 141e9, trialsBytes: 1e9, formats: ['arrow'], paths: 9e7, workers: 5e7 }) // throws on a disk with 78 GB free
  */
 export function checkResources(n: ResourceNeeds, free = freeBytes(n.dir)): void {
-  const store = n.store === 'memory' ? n.storeBytes : 0;
-  if (store + n.paths + n.workers > availableMemory()) {
-    const parts = [...(store ? [`columns ${gb(store)}`] : []), `path sample ${gb(n.paths)}`, `worker buffers ${gb(n.workers)}`].join(', ');
-    throw new InputError(`this run needs about ${gb(store + n.paths + n.workers)} of memory (${parts}), more than the ${gb(availableMemory())} this process may use; use ${store ? '--store spill, ' : ''}a smaller --path-sample or --chunk-size, fewer --workers or fewer --trials`);
+  const store = n.store === 'memory' ? n.storeBytes : 0, check = n.check ?? 0;
+  if (store + n.paths + n.workers + check > availableMemory()) {
+    const parts = [...(store ? [`columns ${gb(store)}`] : []), `path sample ${gb(n.paths)}`, `worker buffers ${gb(n.workers)}`, ...(check ? [`coherence check ${gb(check)}`] : [])].join(', ');
+    throw new InputError(`this run needs about ${gb(store + n.paths + n.workers + check)} of memory (${parts}), more than the ${gb(availableMemory())} this process may use; use ${store ? '--store spill, ' : ''}a smaller --path-sample or --chunk-size, fewer --workers or fewer --trials`);
   }
   if (n.formats.includes('parquet') && n.trialsBytes > MEMORY_BUDGET) {
     throw new InputError(`--format parquet builds the trials table in memory: ${gb(n.trialsBytes)} is above the ${gb(MEMORY_BUDGET)} limit; use --format arrow, fewer --columns or fewer --trials`);

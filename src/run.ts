@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { loadScenario } from './scenario/load.ts';
 import { checkScenario, type CheckReport } from './check/check.ts';
+import { checkTrialsBytes } from './check/trials.ts';
 import type { Scenario } from './scenario/types.ts';
 import { buildPlan, type Plan } from './plan.ts';
 import { Coordinator, memoryNeeds } from './coordinator.ts';
@@ -196,17 +197,17 @@ export function scenarioHashOf(scenario: Scenario): string {
  * @param p the prepared run
  * @param dir where it writes
  * @param out the --out given, for messages
- * @param o the trials the store holds (`capacity`), and for a shard the run's trials and its first
+ * @param o the trials the store holds (`capacity`), and for a shard the run's trials and its first; `checking`: the coherence check runs beside the pool, so its trials count too
  * @returns the coordinator, the store kind and the spill directory
  */
-export function startPool(p: Unchecked, dir: RunDir, out: string, o: { capacity: number; trials?: number; first?: number }): { coordinator: Coordinator; store: 'memory' | 'spill'; spillDir: string } {
+export function startPool(p: Unchecked, dir: RunDir, out: string, o: { capacity: number; trials?: number; first?: number; checking?: boolean }): { coordinator: Coordinator; store: 'memory' | 'spill'; spillDir: string } {
   const { plan, config } = p;
   const storeBytes = o.capacity * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT;
   const store = chooseStore(config.store, storeBytes);
   // config.trials is what was asked; the pool's run size is the store's, or a shard's whole run
   const pool = { capacity: o.capacity, trials: o.trials ?? o.capacity, first: o.first ?? 0 };
   const { paths, perWorker } = memoryNeeds(plan, { ...config, ...pool });
-  checkResources({ out, dir: dir.tmp, store, storeBytes, trialsBytes: o.capacity * (p.selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats: config.formats, paths, workers: config.workers * perWorker });
+  checkResources({ out, dir: dir.tmp, store, storeBytes, trialsBytes: o.capacity * (p.selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats: config.formats, paths, workers: config.workers * perWorker, check: o.checking ? checkTrialsBytes(plan) : 0 });
   const spillDir = dir.file('.columns');
   return { coordinator: new Coordinator(plan, { ...config, ...pool, store, spillDir }), store, spillDir };
 }
@@ -227,7 +228,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
   const dir = RunDir.prepare(req.out ?? defaultRunPath(config.seed, runId));
   return withPool(dir, req.signal, async (own) => {
     const room = capacity(config);
-    const started = startPool(unchecked, dir, req.out ?? dir.path, { capacity: room });
+    const started = startPool(unchecked, dir, req.out ?? dir.path, { capacity: room, checking: true });
     const coordinator = own(started.coordinator);
     // this thread checks the scenario while the workers start up (about as long): the check only warns
     const p: Prepared = { ...unchecked, check: checkScenario(unchecked.scenario, req.scenarioFile, config.seed) };

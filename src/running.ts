@@ -12,16 +12,18 @@ import { readFileSync } from 'node:fs';
  */
 export function running(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
+  let denied = false;
   try {
     process.kill(pid, 0);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    denied = true; // another user's process: it exists
   }
   if (process.platform !== 'linux') return true;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat[stat.lastIndexOf(')') + 2] !== 'Z';
   } catch {
-    return false; // gone between the two looks
+    return denied; // hidden from us (/proc mounted hidepid): it exists; else it went between the two looks
   }
 }

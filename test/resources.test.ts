@@ -56,6 +56,7 @@ describe('disk and memory are checked before a run starts (items 1 and 5)', () =
 
   it('memory beyond the machine and a Parquet trials table above 4 GiB are refused', () => {
     expect(() => checkResources({ ...needs, store: 'memory', storeBytes: 1e15 }, Infinity)).toThrow(/^this run needs about .* of memory \(columns .*, path sample 96 MiB, worker buffers 96 MiB\), more than the .* this process may use;/);
+    expect(() => checkResources({ ...needs, store: 'memory', storeBytes: 1e15, check: 2 * GIB }, Infinity)).toThrow(/worker buffers 96 MiB, coherence check 2\.0 GiB\), more than/);
     expect(() => checkResources({ ...needs, formats: ['parquet'], trialsBytes: 5 * GIB }, Infinity)).toThrow('--format parquet builds the trials table in memory: 5.0 GiB is above the 4.0 GiB limit');
   });
 

@@ -102,7 +102,7 @@ function kernelOf(c: Context, fits: MonthFit[][] | null): NonNullable<Context['k
   return c.kernel;
 }
 
-/** Each ranked input's own centred product and deciles, once per worker: every output's task reads all of them. */
+/** Each ranked input's own centred product and deciles, once per worker: every output's task reads all of them (a pool ranks its inputs once, see Coordinator.sensitivity). */
 function inputsOf(c: Context, length: number): NonNullable<Context['inputs']> {
   if (c.inputs?.length === length) return c.inputs;
   const space = spaceOf(c);

@@ -6,6 +6,17 @@ import type { Scenario } from '../scenario/types.ts';
 /** Trials behind `sim check`: enough for a median to ±1 % and a share to ±0.5 %, in well under a second. */
 export const CHECK_TRIALS = 8192;
 
+/**
+ * Memory the check's trials take: every plan column for CHECK_TRIALS trials.
+ *
+ * @param plan the run's plan
+ * @returns bytes
+ * @example checkTrialsBytes(plan) // 41 MB for the default scenario's 633 columns
+ */
+export function checkTrialsBytes(plan: Plan): number {
+  return plan.columns.length * CHECK_TRIALS * Float64Array.BYTES_PER_ELEMENT;
+}
+
 /** A pathwise simulation of a scenario's inputs, read by column name. */
 export interface CheckTrials {
   plan: Plan;

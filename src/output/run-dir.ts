@@ -115,11 +115,24 @@ export class RunDir {
    * own thread of libuv's pool.
    */
   async discard(): Promise<void> {
-    const files = readdirSync(this.tmp, { recursive: true, withFileTypes: true }).filter((e) => !e.isDirectory());
-    await Promise.all(files.map((e) => rm(join(e.parentPath, e.name), { force: true })));
-    rmSync(this.tmp, { recursive: true, force: true });
-    this.releaseLock();
+    try {
+      await Promise.allSettled(filesUnder(this.tmp).map((f) => rm(f, { force: true })));
+      rmSync(this.tmp, { recursive: true, force: true });
+    } finally {
+      this.releaseLock();
+    }
   }
+}
+
+/** The files in a directory and its subdirectories; none when it is gone. */
+function filesUnder(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 /**

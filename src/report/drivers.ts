@@ -3,10 +3,10 @@ import type { Chart, Section } from './charts.ts';
 import { section, switchFigure, table } from './html.ts';
 import { seriesBooks } from './losses.ts';
 import type { RunFiles } from './run-files.ts';
-import type { SensitivityRow } from '../output/write-run.ts';
+import { groupBy } from './group-by.ts';
 
-/** A number to `d` decimals; — for a null (NaN in the Arrow file is read back as null). */
-const fixed = (x: number | null, d: number) => (x !== null && Number.isFinite(x) ? x.toFixed(d) : '—');
+/** A number to `d` decimals with `unit` after it; — for NaN (a null in the Arrow file). */
+const fixed = (x: number, d: number, unit = '') => (Number.isFinite(x) ? `${x.toFixed(d)}${unit}` : '—');
 
 /** Inputs a tornado shows: the widest swings. */
 const TOP = 10;
@@ -25,12 +25,7 @@ export function driversSection(f: RunFiles): Section {
   if (!f.sensitivity) return { html: '', charts: {} };
   const charts: Record<string, Chart> = {};
   // one pass: a run of many assets has outputs × inputs rows, and every book looks up its own
-  const byOutput = new Map<string, SensitivityRow[]>();
-  for (const r of f.sensitivity) {
-    const rows = byOutput.get(r.output);
-    if (rows) rows.push(r);
-    else byOutput.set(r.output, [r]);
-  }
+  const byOutput = groupBy(f.sensitivity, (r) => r.output);
   const figures = seriesBooks(f).map(({ series, books }) => {
     const options = books.flatMap(({ policy, prefix }) => {
       const output = `${prefix}.writedown`;
@@ -40,7 +35,7 @@ export function driversSection(f: RunFiles): Section {
       const id = `tornado-${series}-${policy}`;
       charts[id] = { kind: 'tornado', output, base: f.summary.columns[output].mean, rows: rows.map((r) => ({ input: r.input, low: r.mean_bottom_decile, high: r.mean_top_decile, rho: r.spearman })) };
       const tableHtml = table(['input', 'mean write-down, input in bottom decile', 'in top decile', 'swing (top − bottom)', 'Spearman ρ', 'share of explained variance'],
-        rows.map((r) => [r.input, money(r.mean_bottom_decile), money(r.mean_top_decile), money(r.swing), fixed(r.spearman, 3), `${fixed(100 * r.variance_share, 1)}%`]));
+        rows.map((r) => [r.input, money(r.mean_bottom_decile), money(r.mean_top_decile), money(r.swing), fixed(r.spearman, 3), fixed(100 * r.variance_share, 1, '%')]));
       return [{ label: policy, id, tableHtml }];
     });
     return options.length ? switchFigure(`${series}: how far the mean write-down moves when one input is at its low end (bottom 10 % of trials) or its high end (top 10 %); the line is the mean; right, each input's rank correlation with the write-down.`, options) : '';

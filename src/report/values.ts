@@ -1,8 +1,9 @@
 import { money } from '../output/report.ts';
 import type { BandsChart, Chart, LinesChart, Section } from './charts.ts';
 import { holdingShare } from './curves.ts';
+import { groupBy } from './group-by.ts';
 import { figure, section, table } from './html.ts';
-import type { PathRow, RunFiles } from './run-files.ts';
+import type { RunFiles } from './run-files.ts';
 
 /** What C, V and M of paths.arrow stand for, as the chart's legend says it. */
 const QUANTITY_NAMES: Record<string, string> = { C: 'carrying amount', V: 'recoverable amount', M: 'market value' };
@@ -24,8 +25,7 @@ export function valuesSection(f: RunFiles): Section {
   const charts: Record<string, Chart> = {};
   const figures: string[] = [];
   const K = f.manifest.path_sample ?? f.summary.trials;
-  const bySeries = new Map<string, PathRow[]>();
-  for (const r of f.paths) bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), r]);
+  const bySeries = groupBy(f.paths, (r) => r.series);
   for (const [series, rows] of bySeries) {
     const id = `values-${series}`;
     const chart: BandsChart = {
