@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { running } from './running.ts';
+import { procStat, running } from './running.ts';
 
-/** How often the npm process that started this one is looked for (two small /proc reads). */
+/** How often the npm process that started this one is looked for (a signal 0 and a small /proc read). */
 const POLL_MS = 100;
 /** Ancestors searched for npm: node's parent is npm's `sh -c`, whose parent is npm. */
 const MAX_DEPTH = 3;
 
 /** A process's parent id and command line from /proc, or null once it is gone. */
 function proc(pid: number): { ppid: number; cmd: string } | null {
+  const stat = procStat(pid);
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    return { ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmd };
+    return stat && { ppid: stat.ppid, cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ') };
   } catch {
     return null;
   }

@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { running } from '../src/running.ts';
+import { procStat, running } from '../src/running.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,4 +32,21 @@ it.runIf(process.platform === 'linux')('running: this process yes; an exited one
   } finally {
     z.parent.kill('SIGKILL');
   }
+});
+
+it.runIf(process.platform === 'linux')('procStat: the state and the parent, counted past a command name with spaces and parentheses', async () => {
+  expect(procStat(process.pid)).toEqual({ state: 'R', ppid: process.ppid });
+  // the kernel names a process after its executable's file name: a link with an awkward one
+  const dir = mkdtempSync(join(tmpdir(), 'sim-proc-')), odd = join(dir, 'odd ) n (x');
+  symlinkSync('/bin/sleep', odd);
+  const child = spawn(odd, ['5'], { stdio: 'ignore' });
+  try {
+    await sleep(200);
+    expect(readFileSync(`/proc/${child.pid}/stat`, 'utf8')).toContain('(odd ) n (x)');
+    expect(procStat(child.pid!)).toEqual({ state: 'S', ppid: process.pid });
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  expect(procStat(-1)).toBeNull();
 });
