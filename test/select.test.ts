@@ -61,6 +61,14 @@ describe('selectRanks', () => {
 });
 
 describe('summarize by selection', () => {
+  it('gives each zero it reads the sign a full sort gives it (−0 before +0)', () => {
+    const x = Float64Array.of(0, -0, 0, 5, -0, -3); // sorted: −3, −0, −0, 0, 0, 5
+    const got = summarize(x, 'loss');
+    expect(Object.is(summarize(Float64Array.of(0, -0, 0), 'loss').min, -0)).toBe(true);
+    expect(got.min).toBe(-3);
+    expect(got.p50).toBe(percentileSorted(x.slice().sort(), 0.5));
+    expect(Object.is(percentileSorted(x.slice().sort(), 0.25), got.p25)).toBe(true);
+  });
   it('gives every order statistic of a full sort, and means and shortfalls to rounding', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.constantFrom(0, NaN)), { minLength: 1, maxLength: 3_000 }), fc.constantFrom<Role>('loss', 'value', 'month'), (xs, role) => {

@@ -59,7 +59,11 @@ export function summarize(values: Float64Array, role: Role, space: SortSpace = s
   for (let i = 0; i < n; i++) ss += (s[i] - mean) * (s[i] - mean);
   const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : NaN;
   // only the order statistics read below are put in place, not the whole column
-  if (n > 0) selectRanks(s, n, ranksRead(n, role), space.scratch);
+  if (n > 0) {
+    const read = ranksRead(n, role);
+    selectRanks(s, n, read, space.scratch);
+    signZeros(s, n, read);
+  }
   const out: Record<string, number> = {
     count: n,
     nan_count: values.length - n,
@@ -76,6 +80,19 @@ export function summarize(values: Float64Array, role: Role, space: SortSpace = s
   out.prob_positive = n ? positive / n : NaN;
   [out.es95, out.es99] = TAILS.map((t) => shortfall(s, n, t, role));
   return out as unknown as Summary;
+}
+
+/**
+ * Selection holds −0 and +0 equal; a sort puts every −0 before every +0.
+ * Give each zero at a read rank the sign a sort would give it, counting the
+ * values below zero only when a zero is read (a column of write-downs is
+ * mostly zeros; most other columns hold none).
+ */
+function signZeros(s: Float64Array, n: number, read: Int32Array): void {
+  if (!read.some((r) => s[r] === 0)) return;
+  let below = 0;
+  for (let i = 0; i < n; i++) below += +(s[i] < 0 || Object.is(s[i], -0));
+  for (const r of read) if (s[r] === 0) s[r] = r < below ? -0 : 0;
 }
 
 /** The shortfall levels, as the percent of trials in the tail. */
