@@ -201,6 +201,9 @@ const valuationTrials = smoke ? 2000 : 100_000;
 const pairs = Array.from({ length: smoke ? 1 : 5 }, () => (['expected', 'pathwise'] as const).map((v) => endToEnd(valuationTrials, 2, v)) as EndToEnd[]);
 const added = pairs.map(([e, p]) => e.wallSeconds - p.wallSeconds);
 const [runExpected, runPathwise] = pairs[added.indexOf(median(added))];
+// the calibration alone: at 10,000 trials the main pass is a tenth of a second, so the difference is the fixed cost
+const fixedTrials = smoke ? 500 : 10_000;
+const fixedAdded = Array.from({ length: smoke ? 1 : 7 }, () => (['expected', 'pathwise'] as const).map((v) => endToEnd(fixedTrials, 2, v)) as EndToEnd[]).map(([e, p]) => e.wallSeconds - p.wallSeconds);
 const e2eTrials = smoke ? 2000 : 1_000_000;
 const figures = {
   kernel: {
@@ -216,6 +219,7 @@ const figures = {
       calibrateSeconds: runExpected.calibrateSeconds, addedWallSeconds: runExpected.wallSeconds - runPathwise.wallSeconds, addedWallSecondsEachPair: added,
       mainPassRatio: runExpected.mainPassTrialsPerSecond / runPathwise.mainPassTrialsPerSecond,
     },
+    fixedCost: { trials: fixedTrials, addedWallSeconds: median(fixedAdded), addedWallSecondsEachPair: fixedAdded },
   },
   samplingDrawsPerSecond: sampling(),
   endToEnd: [endToEnd(e2eTrials, 1), endToEnd(e2eTrials, 2)],
@@ -238,6 +242,7 @@ const v = figures.valuation, k = (x: number) => Math.round(x).toLocaleString('en
 console.log(`calibration, default scenario, ${k(cal.figures.calibrationTrials)} trials, one thread: ${cal.figures.totalSeconds.toFixed(2)} s (draws ${cal.figures.drawSeconds.toFixed(2)} s; ${Object.entries(cal.figures.assetSeconds).map(([a, x]) => `${a} ${x.toFixed(2)} s`).join(', ')})`);
 console.log(`main pass, one thread: expected ${k(v.mainPassOneThread.expectedTrialsPerSecond)} trials/s, pathwise ${k(v.mainPassOneThread.pathwiseTrialsPerSecond)} trials/s, ratio ${v.mainPassOneThread.ratio.toFixed(2)}`);
 console.log(`default run, ${k(valuationTrials)} trials, 2 workers: calibrate phase ${runExpected.calibrateSeconds.toFixed(2)} s; run ${runExpected.wallSeconds.toFixed(2)} s expected vs ${runPathwise.wallSeconds.toFixed(2)} s pathwise (+${v.endToEnd.addedWallSeconds.toFixed(2)} s, the median of ${added.length} pairs: ${added.map((x) => x.toFixed(2)).join(', ')}; target ≤ 1.5); main pass ${k(runExpected.mainPassTrialsPerSecond)} vs ${k(runPathwise.mainPassTrialsPerSecond)} trials/s (ratio ${v.endToEnd.mainPassRatio.toFixed(2)})`);
+console.log(`the calibration's fixed cost: expected − pathwise at ${k(fixedTrials)} trials, 2 workers: +${v.fixedCost.addedWallSeconds.toFixed(2)} s (the median of ${fixedAdded.length} pairs: ${fixedAdded.map((x) => x.toFixed(2)).join(', ')}; target ≤ 1.5)`);
 console.log('sampling (draws/s):');
 for (const [k, v] of Object.entries(figures.samplingDrawsPerSecond)) console.log(`  ${M(v).padStart(9)}  ${k}`);
 for (const e of figures.endToEnd as any[]) console.log(e.error ? `end to end: ${e.error}` : `end to end, ${e.trials.toLocaleString('en-US')} trials, ${e.workers} worker(s): ${e.wallSeconds.toFixed(2)} s, ${Math.round(e.trialsPerSecond).toLocaleString('en-US')} trials/s${e.workers === 2 ? ` (target ≥ ${END_TO_END_TARGET.toLocaleString('en-US')})` : ''}, peak RSS ${e.peakRssMb} MB, files ${e.outputMb} MB, CPU ${e.cpuSeconds.user.toFixed(1)} s user + ${e.cpuSeconds.system.toFixed(1)} s system; phases ${JSON.stringify(e.phases)}`);

@@ -12,6 +12,8 @@ import { createStoreSpec, openStore, type ColumnStore } from './column-store.ts'
 import type { ChunkTimes, Task, TaskResults, WorkerSetup } from '../workers/run-chunk.ts';
 import { mapBounded } from './bounded.ts';
 import type { InputEffects } from './stats/ranks.ts';
+import type { CheckReport } from './check/check.ts';
+import type { Scenario } from './scenario/types.ts';
 
 const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
 
@@ -175,6 +177,18 @@ export class Coordinator {
     });
     this.fits = calibrations.map((c) => c.months);
     return calibrations;
+  }
+
+  /**
+   * The coherence check of the run's scenario, in a worker: this thread stays
+   * free to hand out the calibration and the chunks, which need none of it.
+   *
+   * @param scenario the run's resolved scenario
+   * @param file where it came from, for the report
+   * @returns the check's report
+   */
+  check(scenario: Scenario, file: string): Promise<CheckReport> {
+    return this.run({ kind: 'check', scenario, file }, failed('the scenario check'));
   }
 
   /**

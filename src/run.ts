@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { createHash, randomUUID } from 'node:crypto';
 import { loadScenario } from './scenario/load.ts';
-import { checkScenario, type CheckReport } from './check/check.ts';
+import type { CheckReport } from './check/check.ts';
 import { checkTrialsBytes } from './check/trials.ts';
 import type { Scenario } from './scenario/types.ts';
 import { buildPlan, type Plan } from './plan.ts';
@@ -230,8 +230,6 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     const room = capacity(config);
     const started = startPool(unchecked, dir, req.out ?? dir.path, { capacity: room, checking: true });
     const coordinator = own(started.coordinator);
-    // this thread checks the scenario while the workers start up (about as long): the check only warns
-    const p: Prepared = { ...unchecked, check: checkScenario(unchecked.scenario, req.scenarioFile, config.seed) };
     const t1 = performance.now();
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
@@ -239,9 +237,12 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     const tc = performance.now();
     const calibrations = plan.valuation === 'expected' ? await coordinator.calibrate() : null;
     const ts = performance.now();
+    // a worker checks the scenario beside the chunks, which need none of it (the check only warns); after the calibration, which they wait for
+    const checked = coordinator.check(unchecked.scenario, req.scenarioFile);
+    checked.catch(() => {}); // awaited below; its failure has cancelled the run by then
     // a run of known length writes trials.arrow as its chunks finish: the disk works while the cores simulate
     const trials = config.precision === undefined && config.formats.includes('arrow')
-      ? trialsWriter(dir, plan, coordinator.store, p.selected, planChunks(config.trials, config.chunkSize), tableMetadata({ ...p, runId }, config.trials), coordinator.signal, (e) => coordinator.cancel(e))
+      ? trialsWriter(dir, plan, coordinator.store, unchecked.selected, planChunks(config.trials, config.chunkSize), tableMetadata({ ...unchecked, runId }, config.trials), coordinator.signal, (e) => coordinator.cancel(e))
       : undefined;
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
       ...config, trials: Math.min(config.trials, room), watch,
@@ -251,6 +252,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
         req.onProgress?.(done, room);
       },
     });
+    const p: Prepared = { ...unchecked, check: await checked };
     return finish({ ...p, ...started, dir, runId, n, chunks, ...valuationOf(plan, config.seed, calibrations), times, convergence, clock: { t1, tc, ts, t2: performance.now() }, scenarioFile: req.scenarioFile, command: req.command ?? [], signal: req.signal, trials });
   });
 }
@@ -297,7 +299,7 @@ export interface Simulated extends Prepared {
   /** worker-seconds spent sampling and simulating */
   times: { sample: number; simulate: number };
   convergence?: Convergence;
-  /** performance.now() when the destination was ready, the pool started and the scenario checked (t1), calibration began (tc), chunks began (ts) and ended (t2) */
+  /** performance.now() when the destination was ready and the pool started (t1), calibration began (tc), chunks began (ts) and ended (t2) */
   clock: { t1: number; tc: number; ts: number; t2: number };
   scenarioFile: string;
   command: string[];

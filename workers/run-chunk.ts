@@ -10,6 +10,8 @@ import { centredRankProduct, correlationOf, decilesOf, meanAt, rankInto, rankSpa
 import { calibrateAsset, type Calibration } from '../src/valuation/calibrate.ts';
 import type { MonthFit } from '../src/valuation/basis.ts';
 import { firstNonFinite, missingRules, type MissingRules } from '../src/kernel/finite.ts';
+import { checkScenario, type CheckReport } from '../src/check/check.ts';
+import type { Scenario } from '../src/scenario/types.ts';
 
 /** What the coordinator hands every worker once, at pool start. */
 export interface WorkerSetup {
@@ -35,6 +37,8 @@ interface TaskFields {
   chunk: { chunk: Chunk; fits: MonthFit[][] | null };
   /** least-squares Monte Carlo for one asset on the calibration trials' inputs (drawn by the coordinator, shared by every worker) */
   calibrate: { asset: number; inputs: SharedArrayBuffer };
+  /** the coherence check of the run's scenario (`file` names it in the report) */
+  check: { scenario: Scenario; file: string };
   /** summaries of columns, or of column − minus trial by trial, several to a task (Coordinator.summarize) */
   summary: { items: { column: number; minus?: number }[]; length: number };
   /** rank the uncertain input in sensitivity slot `slot` into the rank store */
@@ -58,6 +62,7 @@ export interface TaskResults {
   chunk: ChunkTimes;
   /** one fit per month t = 0..H − 1 */
   calibrate: Calibration;
+  check: CheckReport;
   summary: Summary[];
   /** ranks land in the rank store */
   ranks: null;
@@ -180,6 +185,10 @@ export const handlers = {
 
   calibrate({ asset, inputs }) {
     return calibrateAsset(open().setup.plan, asset, new Float64Array(inputs));
+  },
+
+  check({ scenario, file }) {
+    return checkScenario(scenario, file, open().setup.seed);
   },
 
   spearman({ column, length }) {
