@@ -42,6 +42,16 @@ describe('sensitivity', () => {
     expect(meanAt(values, d.top)).toBe(190);
     expect(meanAt(values, Int32Array.of(19))).toBeNaN();
   });
+
+  it('decile tails hold ⌊n/10⌋ trials each when n is not a multiple of 10', () => {
+    for (const n of [9, 19, 2005, 2009]) {
+      const d = decilesOf(Float64Array.from({ length: n }, (_, i) => n - i), n); // trial i has rank n − i
+      const k = Math.floor(n / 10);
+      expect([d.bottom.length, d.top.length]).toEqual([k, k]);
+      expect([...d.bottom]).toEqual(Array.from({ length: k }, (_, j) => n - k + j)); // ranks 1..k
+      expect([...d.top]).toEqual(Array.from({ length: k }, (_, j) => j)); // ranks n − k + 1..n
+    }
+  });
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));

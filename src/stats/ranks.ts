@@ -101,15 +101,16 @@ export function correlationOf(ab: number, aa: number, bb: number): number {
 /** An output's Spearman ρ with each input, and its mean when the input sits in its bottom and top decile (the tornado's swing), in input order. */
 export interface InputEffects { rho: Float64Array; bottom: Float64Array; top: Float64Array }
 
-/** The share of trials in each tail of a tornado: deciles, as @RISK draws it. */
-const DECILE = 0.1;
+/** Tails of a tornado: deciles, as @RISK draws it. */
+const DECILES = 10;
 
 /** The trials in an input's bottom and top decile, in trial order. */
 export interface Deciles { bottom: Int32Array; top: Int32Array }
 
 /**
- * The trials whose input sits in its bottom decile (rank ≤ n/10) and its top
- * decile (rank > n − n/10), read from the input's ranks so no second sort is
+ * The trials whose input sits in its bottom decile (rank ≤ k) and its top
+ * decile (rank > n − k), k = ⌊n/10⌋ trials each, so the swing compares tails
+ * of one size whatever n; read from the input's ranks so no second sort is
  * needed. Ties share their average rank, so a tie straddling a cut falls
  * wholly on one side.
  *
@@ -119,7 +120,7 @@ export interface Deciles { bottom: Int32Array; top: Int32Array }
  * @example decilesOf(Float64Array.from({ length: 10 }, (_, i) => i + 1), 10) // { bottom: [0], top: [9] }
  */
 export function decilesOf(ranks: Float64Array, n: number): Deciles {
-  const cut = n * DECILE, top = n - cut;
+  const cut = Math.floor(n / DECILES), top = n - cut;
   let nlo = 0, nhi = 0;
   for (let i = 0; i < n; i++) {
     nlo += +(ranks[i] <= cut);
