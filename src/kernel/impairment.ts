@@ -59,7 +59,9 @@ export function impairment(
   let yearEnd = Math.min(12, H), year = 0;
   // the next month with more to do than a failure loss (t = 0, a test, a year's end, the sale): the months between run straight through
   let event = 0;
-  res.chargeY.fill(0);
+  const chargeY = res.chargeY;
+  // a loop, not fill(): a call into the runtime costs more than the few years it clears
+  for (let y = 0; y < chargeY.length; y++) chargeY[y] = 0;
   for (let t = 0; t <= H; t++) {
     const Bt = scale * B[t];
     const base = sal + kappa * (Bt - salvage);

@@ -157,7 +157,10 @@ function finishAsset(plan: Plan, ai: number, st: KernelState, buf: Float64Array,
   const K0 = a.kind === 'model' ? a.bookCost : fl.n[0] * a.fixed.unitCost;
   if (a.kind === 'model') f.fill(1);
   else if (fl.n[0] === 0) f.fill(0); // every unit failed before t = 0: nothing is on the books
-  else for (let t = 0; t <= H; t++) f[t] = fl.n[t] / fl.n[0];
+  else {
+    const n = fl.n, n0 = n[0];
+    for (let t = 0; t <= H; t++) f[t] = n[t] / n0;
+  }
   for (let b = 0; b < a.books.length; b++) {
     const book = a.books[b];
     // a tabulated schedule is per unit of K0 and scaled where it is read; units-of-production is filled in USD
