@@ -59,6 +59,9 @@ export function impairment(
   let yearEnd = Math.min(12, H), year = 0;
   // the next month with more to do than a failure loss (t = 0, a test, a year's end, the sale): the months between run straight through
   let event = 0;
+  // every unit still in service at every month (a model; a cohort without failures): no month adds a failure loss (f[t − 1] − f[t] = 0), so without a path the months between events are skipped
+  let steady = !path;
+  for (let t = 0; t <= H && steady; t++) steady = f[t] === 1;
   const chargeY = res.chargeY;
   // a loop, not fill(): a call into the runtime costs more than the few years it clears
   for (let y = 0; y < chargeY.length; y++) chargeY[y] = 0;
@@ -69,6 +72,7 @@ export function impairment(
     const C = f[t] * base;
     if (t !== event) {
       if (path) path[t] = C;
+      else if (steady) t = event - 1;
       continue;
     }
     if (t === 0) res.carrying0 = C;
