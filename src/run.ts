@@ -57,7 +57,7 @@ export interface Manifest {
   /** pairs changed by --repair-correlations: asked for and used */
   correlation_repair: { a: string; b: string; asked: number; repaired: number }[];
   warnings: string[];
-  /** `sim check` of the scenario, run before the trials: its draws' stream and its warnings (src/check) */
+  /** `sim check` of the scenario, run beside the trials (`sim merge`: before them): its draws' stream and its warnings (src/check) */
   check: { stream: string; trials: number; warnings: string[] };
   /** per uncertain input, the figure the scenario file cites beside it (its YAML comment) */
   citations: Record<string, string>;
@@ -76,7 +76,7 @@ export interface Manifest {
   store: 'memory' | 'spill';
   node: string;
   platform: string;
-  /** seconds. load: reading, resolving and checking the scenario (`check`); calibrate: the expected valuation's regressions (wall); sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase after calibration;
+  /** seconds. load: reading and resolving the scenario (`sim merge`: and checking it; a run checks it in a worker beside the chunks, in no phase here); calibrate: the expected valuation's regressions (wall); sample and simulate: worker-seconds summed over chunks; simulate_wall: wall time of the pool phase after calibration;
    * aggregate (summaries, in the workers) and write (files, in the main thread) overlap and are both measured from the end of simulation; a run of fixed length (no --precision) streams trials.arrow during the simulation, so write holds only what remains of it */
   timings: { load: number; calibrate: number; sample: number; simulate: number; simulate_wall: number; aggregate: number; write: number; total: number };
   /** peak resident memory of the process (all threads), MB */
@@ -140,7 +140,7 @@ function valuationSummary(plan: Plan, calibrations: Calibration[] | null): Valua
   };
 }
 
-/** What every run reads and checks before anything is created: settings, scenario, plan, limits; and, once the pool starts, the coherence check. */
+/** What every run reads and checks before anything is created: settings, scenario, plan, limits; and the coherence check, which runs once the pool starts. */
 export interface Prepared {
   t0: number;
   config: RunConfig;
@@ -148,7 +148,8 @@ export interface Prepared {
   notes: string[];
   scenario: Scenario;
   plan: Plan;
-  check: CheckReport;
+  /** the coherence check's report; a run's is a worker's task, settled by the time its files are written */
+  check: CheckReport | Promise<CheckReport>;
   selected: number[];
   scenarioHash: string;
   repaired: Manifest['correlation_repair'];
@@ -252,8 +253,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
         req.onProgress?.(done, room);
       },
     });
-    const p: Prepared = { ...unchecked, check: await checked };
-    return finish({ ...p, ...started, dir, runId, n, chunks, ...valuationOf(plan, config.seed, calibrations), times, convergence, clock: { t1, tc, ts, t2: performance.now() }, scenarioFile: req.scenarioFile, command: req.command ?? [], signal: req.signal, trials });
+    return finish({ ...unchecked, check: checked, ...started, dir, runId, n, chunks, ...valuationOf(plan, config.seed, calibrations), times, convergence, clock: { t1, tc, ts, t2: performance.now() }, scenarioFile: req.scenarioFile, command: req.command ?? [], signal: req.signal, trials });
   });
 }
 
@@ -355,6 +355,7 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
   await writePaths(dir, plan.H, bands, Math.min(c.pathK, n), metadata, formats);
   writeJson(dir.file('scenario.json'), scenario);
   if (valuationDoc) writeJson(dir.file(VALUATION_FILE), valuationDoc);
+  const check = await r.check;
   const t5 = performance.now();
   const { t1, tc, ts, t2 } = r.clock;
   const manifest: Manifest = {
@@ -375,7 +376,7 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
     correlations: achieved,
     correlation_repair: r.repaired,
     warnings,
-    check: { stream: `${seed}:check`, trials: r.check.trials, warnings: r.check.warnings },
+    check: { stream: `${seed}:check`, trials: check.trials, warnings: check.warnings },
     citations: r.citations,
     trials: n,
     ...(r.convergence && { convergence: r.convergence }),

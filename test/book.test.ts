@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bookSchedule, METHOD, unitsOfProductionBook } from '../src/kernel/book.ts';
+import { createBookResult, impairment } from '../src/kernel/impairment.ts';
 
 const schedule = (method: keyof typeof METHOD, K: number, salvage: number, L: number, factor: number, age0: number, n: number) => {
   const out = new Float64Array(n);
@@ -62,6 +63,35 @@ describe('book invariants', () => {
           }
         }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('impairment with every unit in service', () => {
+  // without a path, a book with f ≡ 1 skips the months between its events; recording the path runs every month: both must agree bit for bit
+  it('gives the same losses, charges and failure loss whether or not its path is recorded', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 2 ** 31 }), fc.boolean(), fc.boolean(),
+        (H, seed, usgaap, failures) => {
+          let x = seed;
+          const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+          const month = () => Math.floor(rand() * (H + 1));
+          const B = Float64Array.from({ length: H + 1 }, (_, t) => 1 - (0.9 * t) / H);
+          const f = Float64Array.from({ length: H + 1 }, (_, t) => (failures ? 0.99 ** t : 1));
+          const [V, W, M, S] = [0, 1, 2, 3].map(() => Float64Array.from({ length: H + 1 }, () => rand() * 1.2e6));
+          const tests = Int32Array.from(new Set(Array.from({ length: 4 }, month))).sort();
+          const e = rand() < 0.5 ? H : month();
+          const result = (path?: Float64Array) => {
+            const res = createBookResult(tests.length, H);
+            impairment(B, 1e6, 1e5, f, V, W, M, S, tests, e, H, usgaap, res, path);
+            return res;
+          };
+          const skipped = result(), full = result(new Float64Array(H + 1));
+          expect(skipped).toStrictEqual(full); // toStrictEqual tells −0 from +0 and compares NaN as NaN
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -16,7 +16,7 @@ export interface CheckReport {
 
 /**
  * Check that a scenario's inputs agree with each other and with the figures
- * they cite: the coherence report of `sim check`, also run before every `sim run`.
+ * they cite: the coherence report of `sim check`, also run by every `sim run` (a worker's task, beside its chunks).
  *
  * @param s the resolved scenario
  * @param file where it came from, for the report

@@ -332,7 +332,7 @@ export async function writeSensitivity(dir: RunDir, rows: SensitivityRow[], meta
   await writeTable(dir, 'sensitivity', fields, data, {
     ...metadata,
     method: 'Spearman rank correlation (average ranks for ties) of each uncertain input with the output; variance_share = rho^2 / sum of rho^2 over inputs; '
-      + 'mean_bottom_decile / mean_top_decile = mean of the output over the trials whose input rank is <= n/10 / > n - n/10 (the tornado swing, in the output\'s unit); swing = top - bottom',
+      + 'mean_bottom_decile / mean_top_decile = mean of the output over the trials whose input rank is <= floor(n/10) / > n - floor(n/10) (the tornado swing, in the output\'s unit); swing = top - bottom',
   }, formats);
 }
 
