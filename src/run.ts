@@ -231,6 +231,9 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     const room = capacity(config);
     const started = startPool(unchecked, dir, req.out ?? dir.path, { capacity: room, checking: true });
     const coordinator = own(started.coordinator);
+    // a worker checks the scenario while the others calibrate or start on the chunks, which need none of it (the check only warns)
+    const checked = coordinator.check(unchecked.scenario, req.scenarioFile);
+    checked.catch(() => {}); // awaited in finish(); its failure has cancelled the run by then
     const t1 = performance.now();
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
@@ -238,9 +241,6 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     const tc = performance.now();
     const calibrations = plan.valuation === 'expected' ? await coordinator.calibrate() : null;
     const ts = performance.now();
-    // a worker checks the scenario beside the chunks, which need none of it (the check only warns); after the calibration, which they wait for
-    const checked = coordinator.check(unchecked.scenario, req.scenarioFile);
-    checked.catch(() => {}); // awaited below; its failure has cancelled the run by then
     // a run of known length writes trials.arrow as its chunks finish: the disk works while the cores simulate
     const trials = config.precision === undefined && config.formats.includes('arrow')
       ? trialsWriter(dir, plan, coordinator.store, unchecked.selected, planChunks(config.trials, config.chunkSize), tableMetadata({ ...unchecked, runId }, config.trials), coordinator.signal, (e) => coordinator.cancel(e))
