@@ -87,6 +87,20 @@ describe('stopping (item 3)', () => {
     expect(readdirSync(parent)).toEqual([]);
   });
 
+  it('Ctrl-C while 500 cohorts are being checked (about 30 s of a worker) stops within 2 s', async () => {
+    const parent = join(root, 'checking');
+    const run = start('true', ['run', cohorts(500), '--trials', '10000', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent);
+    await run.started();
+    // the check is the pool's first task: 3 s in, a worker is in it (the main thread, which handles the signal, is not)
+    await new Promise((r) => setTimeout(r, 3000));
+    run.child.kill('SIGINT');
+    const sent = performance.now();
+    const r = await run.ended;
+    expect(r.code).toBe(130);
+    expect(performance.now() - sent).toBeLessThan(2000);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
   it('20 interrupts at random moments of a 100,000-chunk spilled run under ulimit -n 256: each exits 130/143 within 2 s, one line, nothing left', async () => {
     const rng = seedrandom.xor4096('hostile-interrupts');
     const problems: string[] = [];
