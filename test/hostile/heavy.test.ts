@@ -43,6 +43,17 @@ function cohorts(n: number): string {
   return file;
 }
 
+/** Start the CLI, send `signal` `delay` ms after its run directory appears, and wait for it to end; `after`: ms from the signal to the end. */
+async function interrupted(limits: string, args: string[], parent: string, delay: number, signal: NodeJS.Signals = 'SIGINT'): Promise<Ended & { after: number }> {
+  const run = start(limits, args, parent);
+  await run.started();
+  await new Promise((r) => setTimeout(r, delay));
+  run.child.kill(signal);
+  const sent = performance.now();
+  const r = await run.ended;
+  return { ...r, after: performance.now() - sent };
+}
+
 /** Run to the end and check it succeeded with nothing on stderr; returns the manifest. */
 async function completes(limits: string, args: string[], name: string) {
   const out = join(root, name, 'run');
@@ -75,29 +86,19 @@ describe('big scenarios under the usual descriptor limits (item 1)', () => {
 describe('stopping (item 3)', () => {
   it('Ctrl-C with 1,000,000 queued chunks stops within 2 s; nothing is left', async () => {
     const parent = join(root, 'million');
-    const run = start('true', ['--trials', '1000000', '--chunk-size', '1', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent);
-    await run.started();
-    await new Promise((r) => setTimeout(r, 2000));
-    run.child.kill('SIGINT');
-    const sent = performance.now();
-    const r = await run.ended;
+    const r = await interrupted('true', ['--trials', '1000000', '--chunk-size', '1', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent, 2000);
     expect(r.code).toBe(130);
-    expect(performance.now() - sent).toBeLessThan(2000);
+    expect(r.after).toBeLessThan(2000);
     expect(r.stderr).toBe('sim: interrupted by SIGINT; no run directory was written');
     expect(readdirSync(parent)).toEqual([]);
   });
 
   it('Ctrl-C while 500 cohorts are being checked (about 30 s of a worker) stops within 2 s', async () => {
     const parent = join(root, 'checking');
-    const run = start('true', ['run', cohorts(500), '--trials', '10000', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent);
-    await run.started();
     // the check is the pool's first task: 3 s in, a worker is in it (the main thread, which handles the signal, is not)
-    await new Promise((r) => setTimeout(r, 3000));
-    run.child.kill('SIGINT');
-    const sent = performance.now();
-    const r = await run.ended;
+    const r = await interrupted('true', ['run', cohorts(500), '--trials', '10000', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent, 3000);
     expect(r.code).toBe(130);
-    expect(performance.now() - sent).toBeLessThan(2000);
+    expect(r.after).toBeLessThan(2000);
     expect(readdirSync(parent)).toEqual([]);
   });
 
@@ -108,15 +109,10 @@ describe('stopping (item 3)', () => {
       const signal = i % 2 ? 'SIGTERM' : 'SIGINT';
       const delay = Math.round(rng.double() * 6000);
       const parent = join(root, `interrupt-${i}`);
-      const run = start('ulimit -n 256', ['--trials', '1000000', '--chunk-size', '10', '--valuation', 'pathwise', '--store', 'spill', '--out', join(parent, 'run')], parent);
-      await run.started();
-      await new Promise((r) => setTimeout(r, delay));
-      run.child.kill(signal);
-      const sent = performance.now();
-      const r = await run.ended;
+      const r = await interrupted('ulimit -n 256', ['--trials', '1000000', '--chunk-size', '10', '--valuation', 'pathwise', '--store', 'spill', '--out', join(parent, 'run')], parent, delay, signal);
       const at = `round ${i} (${signal} after ${delay} ms)`;
       if (r.code !== (signal === 'SIGINT' ? 130 : 143)) problems.push(`${at}: exit ${r.code}: ${r.stderr}`);
-      if (performance.now() - sent > 2000) problems.push(`${at}: took ${Math.round(performance.now() - sent)} ms`);
+      if (r.after > 2000) problems.push(`${at}: took ${Math.round(r.after)} ms`);
       if (r.stderr.split('\n').length !== 1 || /\n\s+at /.test(r.stderr)) problems.push(`${at}: stderr ${JSON.stringify(r.stderr)}`);
       if (readdirSync(parent).length) problems.push(`${at}: left ${readdirSync(parent).join(', ')}`);
     }
