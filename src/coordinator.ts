@@ -15,7 +15,8 @@ import type { InputEffects } from './stats/ranks.ts';
 import type { CheckReport } from './check/check.ts';
 import type { Scenario } from './scenario/types.ts';
 
-const WORKER = new URL('../workers/chunk.mjs', import.meta.url).href;
+/** The pool's entry (see workers/chunk.cjs for why it is CommonJS). */
+export const WORKER = new URL('../workers/chunk.cjs', import.meta.url).href;
 
 /** How long an idle worker thread lives; a run keeps its threads busy, so this only matters between phases. */
 const IDLE_TIMEOUT_MS = 60_000;
