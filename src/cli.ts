@@ -8,6 +8,7 @@ import { formatCheck } from './check/format.ts';
 import { MAX_CALIBRATION_TRIALS } from './scenario/resolve.ts';
 import { VALUATIONS, type Valuation } from './scenario/types.ts';
 import { InputError } from './errors.ts';
+import { quote } from './scenario/limits.ts';
 import { run, type RunOutcome } from './run.ts';
 import { merge } from './shard/merge.ts';
 import { runShard } from './shard/run-shard.ts';
@@ -34,7 +35,7 @@ const fraction = checked(Number, precisionProblem);
 const formatsArg = (v: string): Format[] => {
   const list = v.split(',').map((f) => f.trim());
   const bad = list.find((f) => f !== 'arrow' && f !== 'parquet');
-  if (bad !== undefined || list.length === 0) throw new InvalidArgumentError(`--format takes arrow, parquet or arrow,parquet, got '${v}'.`);
+  if (bad !== undefined || list.length === 0) throw new InvalidArgumentError(`--format takes arrow, parquet or arrow,parquet, got '${quote(v)}'.`);
   return [...new Set(list)] as Format[];
 };
 
@@ -59,7 +60,7 @@ function runOptions(cmd: Command): Command {
     .addOption(new Option('--valuation <kind>', 'recoverable amounts from what the holder can observe (expected, least-squares Monte Carlo) or with foresight of each trial (pathwise); default: the scenario\'s, else expected').choices(VALUATIONS))
     .option('--calibration-trials <n>', 'expected valuation: trials that fit the regressions (scenario key calibrationTrials, default 32768)', (v: string) => {
       const n = Number(v);
-      if (!/^\d+$/.test(v.trim()) || n < 16 || n > MAX_CALIBRATION_TRIALS) throw new InvalidArgumentError(`--calibration-trials must be a whole number from 16 to ${MAX_CALIBRATION_TRIALS.toLocaleString('en-US')}, got '${v}'.`);
+      if (!/^\d+$/.test(v.trim()) || n < 16 || n > MAX_CALIBRATION_TRIALS) throw new InvalidArgumentError(`--calibration-trials must be a whole number from 16 to ${MAX_CALIBRATION_TRIALS.toLocaleString('en-US')}, got '${quote(v)}'.`);
       return n;
     })
     .addOption(new Option('--set <path=value>', 'what-if without editing the file: set a scenario key, e.g. h100.priceCompression.mode=0.5 (repeatable; checked like the file)').argParser((v: string, prev: string[]) => [...prev, v]).default(d.overrides, 'none'))
@@ -178,7 +179,8 @@ export function buildProgram(): Command {
     .description('Monte Carlo write-down risk of AI assets (hardware cohorts and trained models).\nWithout a command, runs the built-in default scenario.')
     .version(VERSION)
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
+    // main() prints commander's errors, as one line like every other error
+    .configureOutput({ outputError: () => {} });
   const runCmd = runOptions(program.command('run', { isDefault: true }).description('run a scenario file (YAML or JSON; format in MODEL.md) or a built-in one by name; the default without one'))
     .addArgument(new Argument('[scenario]', `scenario file, or a built-in: ${PRESETS.join(', ')}`).default(DEFAULT_SCENARIO, 'the built-in scenarios/default.yaml'))
     .action((file: string, o: Opts) => execute(file, o));
@@ -270,6 +272,17 @@ export function normalizeArgs(program: Command, args: string[]): string[] {
 }
 
 /**
+ * A commander usage error as one line: its 'error: ' prefix dropped, the
+ * value it echoes quoted as our own messages quote input, the help hint last.
+ *
+ * @example usageLine("error: unknown option '--bogus'") // "unknown option '--bogus' (run with --help for usage)"
+ */
+export function usageLine(message: string): string {
+  const m = message.replace(/^error: /, '').replace(/(argument|value) '([\s\S]*)' is invalid/, (_, what: string, v: string) => `${what} '${quote(v)}' is invalid`);
+  return `${m.split('\n').join(' ')} (run with --help for usage)`;
+}
+
+/**
  * The command line: parse, run, report errors in one line.
  *
  * @param argv process.argv
@@ -282,7 +295,11 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync([...argv.slice(0, 2), ...normalizeArgs(program, argv.slice(2))]);
     return EXIT.done;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.done : EXIT.input; // commander has printed the message
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return EXIT.done; // --help, --version
+      console.error(`sim: ${usageLine(e.message)}`);
+      return EXIT.input;
+    }
     if (e instanceof Interrupted) {
       console.error(`sim: ${e.message}`);
       return interruptedExit(e.signal);

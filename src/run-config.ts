@@ -1,5 +1,6 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { InputError } from './errors.ts';
+import { quote } from './scenario/limits.ts';
 import type { Plan } from './plan.ts';
 import type { Format } from './output/write-run.ts';
 import { DEFAULT_CHUNK_SIZE } from './sampling/chunk-plan.ts';
@@ -74,7 +75,7 @@ export type WholeNumberSetting = keyof typeof WHOLE_NUMBER_RANGES;
  * @returns the complaint, or null
  */
 export function seedProblem(seed: string): string | null {
-  return /^[A-Za-z0-9_.-]{1,64}$/.test(seed) ? null : `--seed must be 1–64 letters, digits, '.', '_' or '-', got '${seed}'.`;
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(seed) ? null : `--seed must be 1–64 letters, digits, '.', '_' or '-', got '${quote(seed)}'.`;
 }
 
 /**
@@ -85,7 +86,7 @@ export function seedProblem(seed: string): string | null {
  */
 export function precisionProblem(p: number | string): string | null {
   const x = Number(p);
-  return x > 0 && x < 1 ? null : `--precision must be a number between 0 and 1 (e.g. 0.01), got '${p}'.`;
+  return x > 0 && x < 1 ? null : `--precision must be a number between 0 and 1 (e.g. 0.01), got '${quote(String(p))}'.`;
 }
 
 /** Bytes in a GiB. */
@@ -149,7 +150,7 @@ export function wholeNumberProblem(key: WholeNumberSetting, v: number | string):
   const [min, max] = WHOLE_NUMBER_RANGES[key];
   const n = Number(v);
   const ok = (typeof v === 'number' || /^\d+$/.test(v.trim())) && Number.isSafeInteger(n) && n >= min && n <= max;
-  return ok ? null : `${flag(key)} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got '${v}'.`;
+  return ok ? null : `${flag(key)} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got '${quote(String(v))}'.`;
 }
 
 /**

@@ -45,10 +45,20 @@ describe('sim command line', () => {
     [['--workers', '0'], '--workers must be a whole number'],
     [['--chunk-size', '-5'], '--chunk-size'],
     [['--bogus'], "unknown option '--bogus'"],
-  ])('rejects %j with exit code 2', (args, message) => {
+    [['--store', 'nope'], 'Allowed choices are auto, memory, spill.'],
+    [['run', 'a.yaml', 'b.yaml'], "too many arguments for 'run'"],
+  ])('rejects %j with exit code 2, in one line like every other error', (args, message) => {
     const r = sim(...args);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
+    expect(r.stderr).toMatch(/^sim: .* \(run with --help for usage\)\n$/);
+  });
+
+  it('quotes at most 80 characters of a refused option value, as scenario errors do', () => {
+    const r = sim('--seed', 'x'.repeat(5000));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`'${'x'.repeat(80)}…(5,000 characters)'`);
+    expect(r.stderr.length).toBeLessThan(400);
   });
 
   it('refuses a non-empty --out and an --out that is a file, leaving both alone', () => {
