@@ -8,6 +8,7 @@ import { formatCheck } from './check/format.ts';
 import { MAX_CALIBRATION_TRIALS } from './scenario/resolve.ts';
 import { VALUATIONS, type Valuation } from './scenario/types.ts';
 import { InputError } from './errors.ts';
+import { RunDir } from './output/run-dir.ts';
 import { quote } from './scenario/limits.ts';
 import { run, type RunOutcome } from './run.ts';
 import { merge } from './shard/merge.ts';
@@ -105,7 +106,11 @@ function scenarioFlags(o: Opts): string[] {
 async function interruptible<T>(quiet: boolean, total: number, work: (signal: AbortSignal, onProgress?: (done: number, total: number) => void) => Promise<T>): Promise<T> {
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
-    if (abort.signal.aborted) process.exit(interruptedExit(sig)); // second Ctrl-C: leave now
+    if (abort.signal.aborted) {
+      // second Ctrl-C: leave now, but not leave the half-written run behind
+      RunDir.discardAllNow();
+      process.exit(interruptedExit(sig));
+    }
     abort.abort(new Interrupted(sig));
   };
   process.on('SIGINT', onSignal);

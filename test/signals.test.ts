@@ -55,6 +55,22 @@ describe('interrupting a run at random moments', () => {
   }, 400_000);
 });
 
+describe('a second signal', () => {
+  it('leaves at once, and takes the half-written run and its lock with it', async () => {
+    const parent = join(root, 'twice');
+    mkdirSync(parent);
+    const child = spawn(process.execPath, [BIN, '--trials', '100000', '--workers', '2', '--out', join(parent, 'run')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    while (!readdirSync(parent).some((f) => f.includes('.tmp-'))) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 3000)); // trials.arrow is being written
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 1)); // the first is still stopping the run
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+});
+
 describe('the pool entry', () => {
   it('is CommonJS, so a worker stopped while it loads cannot abort the process', () => {
     // piscina require()s its entry first. An ES module entry goes through Node's require(esm), and a worker

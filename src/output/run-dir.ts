@@ -13,6 +13,8 @@ import { running } from '../running.ts';
  * @example const dir = RunDir.prepare('runs/x'); writeJson(dir.file('manifest.json'), m); dir.commit();
  */
 export class RunDir {
+  /** the directories being written: a second Ctrl-C, which leaves at once, removes them first (discardAllNow) */
+  private static readonly open = new Set<RunDir>();
   readonly tmp: string;
   /** held while the run writes: a second run to the same path is refused before it starts */
   readonly lock: string;
@@ -54,6 +56,7 @@ export class RunDir {
       dir.releaseLock();
       throw cannot(e);
     }
+    RunDir.open.add(dir);
     return dir;
   }
 
@@ -81,6 +84,7 @@ export class RunDir {
 
   private releaseLock(): void {
     rmSync(this.lock, { force: true });
+    RunDir.open.delete(this);
   }
 
   /**
@@ -106,6 +110,21 @@ export class RunDir {
     }
     if (replaced) rmSync(old, { recursive: true, force: true });
     this.releaseLock();
+  }
+
+  /**
+   * Remove every run directory still being written, at once and in this
+   * thread, for a process about to exit without waiting for its run to stop
+   * (a second Ctrl-C): the temporary directory first, then the lock, so a
+   * lock never outlives what it guards. Workers still writing do not matter:
+   * an unlinked file is gone from the directory whatever they do with it.
+   */
+  static discardAllNow(): void {
+    for (const dir of RunDir.open) {
+      rmSync(dir.tmp, { recursive: true, force: true });
+      dir.releaseLock();
+    }
+    RunDir.open.clear();
   }
 
   /**
