@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkScenario, type CheckReport } from '../src/check/check.ts';
+import { formatCheck } from '../src/check/format.ts';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
 import { PRESETS, presetFile } from '../src/scenario/presets.ts';
@@ -89,6 +90,63 @@ describe('sim check: each check against a hand-built scenario that trips it and 
     expect(child(10).figures.meanRatio).toBeCloseTo(10, 14);
     expect(child(10).warning).toBeNull();
     expect(child(1).warning).toMatch(/1\.0× its training cost/);
+  });
+});
+
+describe('a ratio with nothing to divide by: the check says why it does not apply, never NaN or Infinity', () => {
+  /** No NaN or Infinity in the text or the JSON; every figure a finite number, or, in a check that does not apply, every figure null and no warning. */
+  const sane = (r: CheckReport) => {
+    expect(formatCheck(r)).not.toMatch(/NaN|Infinity/);
+    expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);
+    for (const c of Object.values((JSON.parse(JSON.stringify(r)) as CheckReport).assets).flatMap((a) => a.checks)) {
+      const figures = Object.values(c.figures);
+      if (c.notApplicable === null) for (const v of figures) expect(Number.isFinite(v), `${c.asset} ${c.id}`).toBe(true);
+      else {
+        expect(figures.every((v) => v === null), `${c.asset} ${c.id}`).toBe(true);
+        expect(c.warning).toBeNull();
+      }
+    }
+    return r;
+  };
+  /** The checks that do not apply, as `asset id`. */
+  const skipped = (r: CheckReport) => Object.values(r.assets).flatMap((a) => a.checks).filter((c) => c.notApplicable !== null).map((c) => `${c.asset} ${c.id}`);
+
+  it('a model without a training cost (trainingCost: 0): its lifetime revenue is a multiple of nothing', () => {
+    for (const peak of [3, 0]) {
+      const r = sane(check({ assets: [model({ trainingCost: 0, peakMonthlyRevenue: peak }), model({ name: 'mini', parent: 'llm', trainingCost: 0, peakMonthlyRevenue: peak })] }));
+      expect(skipped(r)).toEqual(['llm lifetime-revenue', 'mini lifetime-revenue']);
+      expect(find(r, 'llm', 'lifetime-revenue').notApplicable).toMatch(/no training cost/);
+      expect(r.warnings).toEqual([]);
+      expect(formatCheck(r)).toMatch(/n\/a {3}lifetime revenue {2}not applicable: no training cost/);
+    }
+    // a cost and no revenue is a ratio of 0, and a warning
+    const idle = sane(check({ assets: [model({ peakMonthlyRevenue: 0 })] }));
+    expect(skipped(idle)).toEqual([]);
+    expect(find(idle, 'llm', 'lifetime-revenue').warning).toMatch(/0\.0× its training cost/);
+  });
+
+  it('a cohort with nothing to recover at t = 0 (every unit failed; or no rent and a sale that nets nothing): selling cannot beat holding', () => {
+    for (const over of [{ ageMonths: 12, failureRate: 1, rentalPrice: 1 }, { rentalPrice: 0, disposalCost: 1 }]) {
+      const r = sane(check({ assets: [hardware(over)] }));
+      expect(skipped(r), JSON.stringify(over)).toEqual(['gpu sell-now']);
+      expect(find(r, 'gpu', 'sell-now').notApplicable).toMatch(/nothing to recover at t = 0/);
+      expect(r.warnings.join('\n')).not.toMatch(/selling today/);
+    }
+    // bought today, every unit fails within the year: the check of its price still applies, and warns
+    const failing = sane(check({ assets: [hardware({ failureRate: 1, rentalPrice: 1 })] }));
+    expect(skipped(failing)).toEqual([]);
+    expect(find(failing, 'gpu', 'purchase-npv').figures.meanNpvHeld).toBe(-1);
+  });
+
+  it('a rent that a 100 % trend or generation step since purchase leaves no way back to: no NPV at purchase', () => {
+    for (const over of [{ priceCompression: 1 }, { generationShock: 1, firstSupersededAge: 6 }]) {
+      const r = sane(check({ assets: [hardware({ ageMonths: 12, rentalPrice: 1, ...over })] }));
+      expect(skipped(r), JSON.stringify(over)).toEqual(['gpu purchase-npv']);
+      expect(find(r, 'gpu', 'purchase-npv').notApplicable).toMatch(/rent at purchase/);
+      expect(find(r, 'gpu', 'price-decline').warning).toMatch(/fall 100%–100%/);
+    }
+    // bought today, nothing to run back: it applies
+    expect(skipped(sane(check({ assets: [hardware({ rentalPrice: 1, priceCompression: 1 })] })))).toEqual([]);
   });
 });
 

@@ -1,14 +1,17 @@
 import { percentileSorted } from '../stats/percentile.ts';
 
 /**
- * Mean of the values.
+ * Mean of the finite values (a trial's NaN: the figure is undefined in it), NaN when there are none.
  *
- * @example mean(Float64Array.of(1, 2, 6)) // 3
+ * @example mean(Float64Array.of(1, 2, NaN, 6)) // 3
  */
 export function mean(x: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return s / x.length;
+  let s = 0, n = 0;
+  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i])) {
+    s += x[i];
+    n++;
+  }
+  return n === 0 ? NaN : s / n;
 }
 
 /**
@@ -39,4 +42,14 @@ export function percent(x: number): string {
   if (!Number.isFinite(x)) return '—';
   const p = Math.round(100 * x);
   return `${p < 0 ? '−' : ''}${Math.abs(p)}%`;
+}
+
+/**
+ * A check's figures, or, when it does not apply, the same keys all null: never NaN or Infinity.
+ *
+ * @param why why the check does not apply, or null
+ * @example applicable('no training cost', { meanRatio: NaN }) // { meanRatio: null }
+ */
+export function applicable(why: string | null, f: Record<string, number>): Record<string, number | null> {
+  return why === null ? f : Object.fromEntries(Object.keys(f).map((k) => [k, null]));
 }

@@ -13,9 +13,10 @@ const LABEL: Record<Check['id'], string> = {
 
 const signed = (x: number) => (x > 0 ? `+${percent(x)}` : percent(x));
 
-/** The figures of one check in a phrase. */
+/** The figures of one check in a phrase, or why it does not apply. */
 function said(c: Check): string {
-  const f = c.figures;
+  if (c.notApplicable !== null) return `not applicable: ${c.notApplicable}`;
+  const f = c.figures as Record<string, number>; // an applicable check's figures are finite numbers
   const x = (r: number) => `${r.toFixed(1)}×`;
   switch (c.id) {
     case 'purchase-npv':
@@ -33,7 +34,7 @@ function said(c: Check): string {
 
 /**
  * The coherence report as the terminal shows it: per asset one line per check
- * (ok or WARN, its figures, the rule), the warnings last.
+ * (ok, WARN or n/a, its figures or why it does not apply, the rule), the warnings last.
  *
  * @param r from checkScenario
  * @returns the report's lines
@@ -46,7 +47,7 @@ export function formatCheck(r: CheckReport): string {
   const w = Math.max(...checks.map((c) => label(c).length));
   for (const [name, a] of Object.entries(r.assets)) {
     lines.push('', `${name} (${a.kind})`);
-    for (const c of a.checks) lines.push(`  ${c.warning ? 'WARN' : 'ok  '}  ${label(c).padEnd(w)}  ${said(c)}${c.policy ? '' : `  [${c.threshold}]`}`);
+    for (const c of a.checks) lines.push(`  ${c.warning ? 'WARN' : c.notApplicable !== null ? 'n/a ' : 'ok  '}  ${label(c).padEnd(w)}  ${said(c)}${c.policy ? '' : `  [${c.threshold}]`}`);
   }
   lines.push('');
   if (r.warnings.length === 0) lines.push('No warnings: the inputs agree with each other and with the figures they cite.');

@@ -4,7 +4,7 @@ import { recoverable } from '../kernel/recoverable.ts';
 import { readDraws } from '../kernel/simulate.ts';
 import type { BookPlan, HardwarePlan } from '../plan.ts';
 import { HARDWARE_SCALARS, HW } from '../schema.ts';
-import { mean, median, percent, percentiles } from './figures.ts';
+import { applicable, mean, median, percent, percentiles } from './figures.ts';
 import type { CheckTrials } from './trials.ts';
 import type { Check } from './types.ts';
 
@@ -28,6 +28,8 @@ const RESALE = ['resaleDecay', 'resaleFloor', 'resaleHaircut'];
  * (b) how often selling today beats holding, and the median M[0]/V[0];
  * (c) the two-year rental price decline it implies against F7;
  * (d) per policy, the day-one gap between carrying amount and recoverable amount.
+ * (a) and (b) read only the trials in which they are defined (a rent at
+ * purchase; something to recover at t = 0), and do not apply if none is.
  *
  * @param t the check's trials
  * @param a the cohort's plan
@@ -48,15 +50,23 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
     readDraws(a.in, x, buf, count, i);
     readDraws(a.utilization, util, buf, count, i);
     hardwareFlows(c, x, util, H, now, false);
-    sellNow[i] = recoverable(now.CF, now.S, d, H, true, now.V, now.W) === 0 ? 1 : 0;
-    marketOverValue[i] = now.M[0] / now.V[0];
+    const exit = recoverable(now.CF, now.S, d, H, true, now.V, now.W);
+    // nothing to recover (every unit failed, or nothing to earn and a sale that nets nothing): neither selling nor holding beats the other
+    const something = now.V[0] > 0;
+    sellNow[i] = something ? (exit === 0 ? 1 : 0) : NaN;
+    marketOverValue[i] = something ? now.M[0] / now.V[0] : NaN;
     const fsa = x[HW.firstSupersededAge], cad = x[HW.cadenceMonths];
     const keepPrice = 1 - x[HW.generationShock], keepTrend = 1 - x[HW.priceCompression];
     const g0 = generation(c.ageMonths, fsa, cad);
     decline[i] = 1 - keepTrend * keepTrend * Math.pow(keepPrice, generation(c.ageMonths + 24, fsa, cad) - g0);
     // the same trial seen from the purchase date: today's price is where its trend and shocks led from age 0
+    // (none if a 100 % trend or step since then took every price at purchase to 0, not to today's)
     xp.set(x);
     xp[HW.rentalPrice] = x[HW.rentalPrice] / (Math.pow(keepTrend, c.ageMonths / 12) * Math.pow(keepPrice, g0 - generation(0, fsa, cad)));
+    if (!Number.isFinite(xp[HW.rentalPrice])) {
+      npvOption[i] = npvHold[i] = NaN;
+      continue;
+    }
     hardwareFlows(atPurchase, xp, util, H, bought, false);
     recoverable(bought.CF, bought.S, d, H, true, bought.V, bought.W);
     npvOption[i] = (bought.V[0] - K) / K;
@@ -68,14 +78,17 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
   const shareSell = mean(sellNow), ratio = median(marketOverValue);
   const [p10, p50, p90] = percentiles(decline, [0.1, 0.5, 0.9]);
   const [lo, hi] = PRICE_DECLINE_BAND;
+  const noPurchasePrice = Number.isNaN(meanHold) ? 'the rent at purchase cannot be run back from today\'s in any trial: a 100 % price trend or generation step since then takes every rent to 0' : null;
+  const nothingNow = Number.isNaN(shareSell) ? 'nothing to recover at t = 0 in any trial (V[0] = 0: every unit failed, or nothing to earn and nothing from a sale), so selling cannot beat holding' : null;
   const checks: Check[] = [
     {
       id: 'purchase-npv', asset: a.name,
       compares: `mean NPV at purchase (age 0) of a unit bought at $${c.unitCost.toLocaleString('en-US')}, per dollar paid: operated for ${H} months and then sold; beside it, with the exit option under foresight (an upper bound)`,
       threshold: `warn if the NPV operated and sold is below ${percent(MIN_PURCHASE_NPV)}`,
       movedBy: [...EARNING, ...RESALE, 'failureRate', 'unitCost', 'discountRate'],
-      figures: { meanNpvWithExit: meanOption, meanNpvHeld: meanHold },
-      warning: meanHold < MIN_PURCHASE_NPV
+      figures: applicable(noPurchasePrice, { meanNpvWithExit: meanOption, meanNpvHeld: meanHold }),
+      notApplicable: noPurchasePrice,
+      warning: !noPurchasePrice && meanHold < MIN_PURCHASE_NPV
         ? `${a.name}: a unit bought at $${c.unitCost.toLocaleString('en-US')} and operated for ${H} months has a mean NPV of ${percent(meanHold)} of its price at purchase: no buyer would have paid it (raise earnings or lower unitCost)`
         : null,
     },
@@ -84,8 +97,9 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       compares: 'share of trials in which selling at t = 0 beats holding (pathwise exit at 0), and the median ratio of market value to recoverable amount M[0]/V[0]',
       threshold: `warn above ${percent(MAX_SELL_NOW)} of trials`,
       movedBy: [...RESALE, ...EARNING, 'ageMonths'],
-      figures: { shareSellNow: shareSell, medianMarketOverRecoverable: ratio },
-      warning: shareSell > MAX_SELL_NOW
+      figures: applicable(nothingNow, { shareSellNow: shareSell, medianMarketOverRecoverable: ratio }),
+      notApplicable: nothingNow,
+      warning: !nothingNow && shareSell > MAX_SELL_NOW
         ? `${a.name}: selling today beats holding in ${percent(shareSell)} of trials (median M[0]/V[0] ${ratio.toFixed(2)}): the resale curve pays more than the unit can earn (lower resale or raise earnings)`
         : null,
     },
@@ -96,6 +110,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       movedBy: ['priceCompression', 'generationShock', 'firstSupersededAge', 'cadenceMonths'],
       cites: 'F7',
       figures: { p10, p50, p90 },
+      notApplicable: null,
       warning: p10 < lo || p90 > hi
         ? `${a.name}: rental prices fall ${percent(p10)}–${percent(p90)} in two years (P10–P90, median ${percent(p50)}); F7 says ${percent(lo)}–${percent(hi)}: ${p90 > hi ? 'is obsolescence counted twice?' : 'slower than the figures show'} (priceCompression, generationShock)`
         : null,
@@ -135,6 +150,7 @@ export function dayOneGap(t: CheckTrials, a: HardwarePlan, book: BookPlan): Chec
     threshold: own ? `warn if the median gap exceeds ${percent(MAX_DAY_ONE_GAP)} of the carrying amount: the scenario and the books disagree materially on day one` : 'none (a what-if policy: a gap is its answer)',
     movedBy: ['policy', 'ageMonths', ...EARNING, ...RESALE],
     figures: { medianCarrying, medianRecoverable: median(V0), medianGap, shareCarriedAbove: share },
+    notApplicable: null,
     warning: material
       ? `${asset}: carried ${percent(medianGap / medianCarrying)} above its recoverable amount at t = 0 (median; in ${percent(share)} of trials above): the scenario and its own books disagree materially on day one (policy, ageMonths or earnings)`
       : null,

@@ -3,7 +3,7 @@ import { modelFlows, supersession } from '../kernel/model.ts';
 import { readDraws } from '../kernel/simulate.ts';
 import type { ModelPlan, Plan } from '../plan.ts';
 import { MD, MODEL_INPUTS } from '../schema.ts';
-import { mean, percentiles } from './figures.ts';
+import { applicable, mean, percentiles } from './figures.ts';
 import type { CheckTrials } from './trials.ts';
 import type { Check } from './types.ts';
 
@@ -32,6 +32,7 @@ function supersessions(t: CheckTrials): Float64Array[] {
  * (undiscounted, from release over the horizon's length of months) over its
  * training cost, against F21's ~2×. A variant (with a parent) is held only to
  * the lower end: its cost is marginal, the parent's capability earns (F20).
+ * A model without a training cost has no ratio: the check does not apply.
  *
  * @param t the check's trials
  * @returns one check per model
@@ -44,18 +45,21 @@ export function modelChecks(t: CheckTrials): Check[] {
   const [lo, hi] = LIFETIME_REVENUE_BAND;
   return plan.assets.flatMap((a, ai): Check[] => {
     if (a.kind !== 'model') return [];
-    const ratio = lifetimeRatios(plan, a, s[ai], buf, count, fl, x);
+    // no training cost: a revenue-to-cost ratio is meaningless (e.g. a variant whose parent bears all of it)
+    const noCost = a.K > 0 ? null : 'no training cost (trainingCost: 0): lifetime revenue is a multiple of nothing';
+    const ratio = noCost ? new Float64Array(count).fill(NaN) : lifetimeRatios(plan, a, s[ai], buf, count, fl, x);
     const m = mean(ratio);
     const [p10, p50, p90] = percentiles(ratio, [0.1, 0.5, 0.9]);
     const variant = a.parent >= 0;
-    const out = m < lo || (!variant && m > hi);
+    const out = !noCost && (m < lo || (!variant && m > hi));
     return [{
       id: 'lifetime-revenue', asset: a.name,
       compares: 'expected revenue over the model\'s life (undiscounted, from release) over its training cost',
       threshold: variant ? `warn below ${lo}× (a variant: its parent bears the cost, F20)` : `warn outside ${lo}×–${hi}× (F21: ~2×)`,
       movedBy: ['peakMonthlyRevenue', 'lifespanMonths', 'tokenPriceCompression', 'tailFraction', 'rampMonths', 'trainingCost'],
       cites: 'F21',
-      figures: { meanRatio: m, p10, p50, p90 },
+      figures: applicable(noCost, { meanRatio: m, p10, p50, p90 }),
+      notApplicable: noCost,
       warning: out
         ? `${a.name}: expected lifetime revenue is ${m.toFixed(1)}× its training cost (P10 ${p10.toFixed(1)}×, P90 ${p90.toFixed(1)}×); F21 says ~2× (adjust peakMonthlyRevenue or lifespanMonths)`
         : null,

@@ -16,7 +16,10 @@ export interface Check {
   movedBy: string[];
   /** the FIGURES.md ids it holds the scenario against */
   cites?: string;
-  figures: Record<string, number>;
+  /** each a finite number; all null when the check does not apply (notApplicable) */
+  figures: Record<string, number | null>;
   /** one line, or null when the check passes */
   warning: string | null;
+  /** why the check does not apply — its ratio's denominator is zero in every trial — or null when it does; a check that does not apply never warns */
+  notApplicable: string | null;
 }
