@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
-import { REPORT_FILE, writeRunReport } from '../src/report/build.ts';
+import { REPORT_FILE, writeFileAtomic, writeRunReport } from '../src/report/build.ts';
 import { main } from '../src/cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sim-report-page-'));
@@ -53,5 +53,10 @@ describe('report.html built from the run directory', () => {
     expect(await main(['node', 'sim', 'compare', root, root, '--out', join(root, 'c.html')])).toBe(2);
     expect(err.mock.calls.flat().join('\n')).toMatch(/not a run directory \(no manifest\.json\)/);
     err.mockRestore();
+  });
+
+  it('a page that cannot be written is named, not its temporary sibling', () => {
+    const page = join(root, 'no-such-dir', 'compare.html');
+    expect(() => writeFileAtomic(page, '<p>x</p>')).toThrow(`cannot write ${page} (ENOENT)`);
   });
 });

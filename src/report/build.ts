@@ -1,4 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { fileError } from '../output/file-error.ts';
 import { basename, dirname, join } from 'node:path';
 import { driversSection } from './drivers.ts';
 import { factsSection } from './facts.ts';
@@ -43,7 +44,7 @@ export function writeFileAtomic(path: string, text: string): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw fileError(path, e); // the file asked for, not its temporary sibling
   }
 }
 
