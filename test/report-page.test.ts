@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -58,5 +58,16 @@ describe('report.html built from the run directory', () => {
   it('a page that cannot be written is named, not its temporary sibling', () => {
     const page = join(root, 'no-such-dir', 'compare.html');
     expect(() => writeFileAtomic(page, '<p>x</p>')).toThrow(`cannot write ${page} (ENOENT)`);
+  });
+
+  it('sim report names a manifest.json that is not JSON (edited or cut short)', async () => {
+    const dir = join(root, 'cut');
+    mkdirSync(dir);
+    for (const f of ['manifest.json', 'summary.json', 'scenario.json']) writeFileSync(join(dir, f), '{}');
+    writeFileSync(join(dir, 'manifest.json'), '{"trials": 10');
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await main(['node', 'sim', 'report', dir])).toBe(2);
+    expect(err.mock.calls.flat().join('\n')).toMatch(new RegExp(`^sim: ${join(dir, 'manifest.json')}: not the JSON a run writes \\(.+\\); was it edited or cut short\\?$`));
+    err.mockRestore();
   });
 });

@@ -91,12 +91,21 @@ describe('the run directory (items 10 and 11)', () => {
     writeFileSync(join(root, '.same.lock'), String(process.pid)); // a live run holds it
     const err = await run({ ...pathwise, trials: 200, out }).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect(err.message).toBe(`--out ${out}: another run (process ${process.pid}) is writing there; wait for it to finish or choose another --out`);
+    expect(err.message).toBe(`--out ${out}: another run (process ${process.pid}) is writing there; wait for it to finish or choose another --out (if no sim runs as process ${process.pid}, remove ${join(root, '.same.lock')})`);
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     writeFileSync(join(root, '.same.lock'), dead);
     mkdirSync(join(root, `.same.tmp-${dead}-abc123`, '.columns'), { recursive: true }); // what a SIGKILL leaves
     await run({ ...pathwise, trials: 200, out });
     expect(readdirSync(root).filter((f) => f.startsWith('.same'))).toEqual([]);
+  });
+
+  it('a lock that cannot be read (a directory, say) is named, with what to do', async () => {
+    const out = join(root, 'odd-lock'), lock = join(root, '.odd-lock.lock');
+    mkdirSync(lock);
+    const err = await run({ ...pathwise, trials: 200, out }).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe(`--out ${out}: cannot read its lock ${lock} (EISDIR); remove it if no run is writing there`);
+    rmSync(lock, { recursive: true });
   });
 
   it('two runs started together into one --out: one runs, the other is refused at once', async () => {

@@ -74,8 +74,14 @@ export class RunDir {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'EEXIST' || attempt > 0) throw new InputError(`--out ${out}: cannot write there (${code ?? (e as Error).message})`);
       }
-      const holder = Number(readFileSync(this.lock, 'utf8'));
-      if (running(holder)) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out`);
+      let holder: number;
+      try {
+        holder = Number(readFileSync(this.lock, 'utf8'));
+      } catch (e) {
+        throw new InputError(`--out ${out}: cannot read its lock ${this.lock} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); remove it if no run is writing there`);
+      }
+      // a pid can be reused: the hint names the lock, should the holder be another program by now
+      if (running(holder)) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out (if no sim runs as process ${holder}, remove ${this.lock})`);
       const left = `.${basename(this.path)}.tmp-${holder}-`;
       for (const f of readdirSync(dirname(this.path))) if (f.startsWith(left)) rmSync(join(dirname(this.path), f), { recursive: true, force: true });
       rmSync(this.lock, { force: true });

@@ -80,14 +80,18 @@ function rowsOf<T>(table: Table): T[] {
  *
  * @param dir a run directory (or a run's temporary directory before it is committed)
  * @returns the files' contents
- * @throws InputError when the directory holds no run (no manifest.json, summary.json or scenario.json)
+ * @throws InputError when the directory holds no run (no manifest.json, summary.json or scenario.json), or one of them is not JSON
  * @example const files = await readRunFiles('runs/20261201-062410-s1-f70f4733')
  */
 export async function readRunFiles(dir: string): Promise<RunFiles> {
   const json = <T>(name: string): T => {
     const file = join(dir, name);
     if (!existsSync(file)) throw new InputError(`${dir}: not a run directory (no ${name})`);
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as T;
+    } catch (e) {
+      throw new InputError(`${file}: not the JSON a run writes (${(e as Error).message}); was it edited or cut short?`);
+    }
   };
   const manifest = json<ManifestFile>('manifest.json');
   const summary = json<SummaryFile>('summary.json');
