@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { probability } from '../src/output/report.ts';
+import { probability, trialsText } from '../src/output/report.ts';
 import { groupBy } from '../src/report/group-by.ts';
 
 describe('probability on the terminal', () => {
@@ -13,6 +13,13 @@ describe('probability on the terminal', () => {
     expect(probability(1, 1000)).toBe('100.0%');
     expect(probability(0.738, 1000)).toBe('73.8%');
     expect(probability(NaN, 0)).toBe('—');
+  });
+});
+
+describe('a count of trials', () => {
+  it('is singular for one', () => {
+    expect(trialsText(1)).toBe('1 trial');
+    expect(trialsText(100_000)).toBe('100,000 trials');
   });
 });
 

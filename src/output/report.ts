@@ -78,9 +78,9 @@ export function riskTable(r: RunOutcome): string {
   const cv = manifest.convergence;
   if (cv) {
     const pc = (x: number) => `±${(100 * x).toFixed(2)}%`;
-    lines.push('', `Precision: ${cv.stopped === 'converged' ? 'reached' : 'NOT reached (stopped at --max-trials)'} with ${manifest.trials.toLocaleString('en-US')} trials — P95 ${pc(cv.p95)}, mean ${pc(cv.mean)} (target ${pc(cv.target)}, 95 % CI)`);
+    lines.push('', `Precision: ${cv.stopped === 'converged' ? 'reached' : 'NOT reached (stopped at --max-trials)'} with ${trialsText(manifest.trials)} — P95 ${pc(cv.p95)}, mean ${pc(cv.mean)} (target ${pc(cv.target)}, 95 % CI)`);
   }
-  const head = `Write-down risk over ${scenario.horizonMonths} months · ${manifest.trials.toLocaleString('en-US')} trials · seed ${manifest.seed} · ${scenario.standard.toUpperCase()} · ${scenario.valuation} valuation · ${manifest.timings.total.toFixed(1)} s`;
+  const head = `Write-down risk over ${scenario.horizonMonths} months · ${trialsText(manifest.trials)} · seed ${manifest.seed} · ${scenario.standard.toUpperCase()} · ${scenario.valuation} valuation · ${manifest.timings.total.toFixed(1)} s`;
   lines.push('', ...valuationLines(manifest.valuation));
   return [head, '', ...lines, '', `Note: ${manifest.caveat}`].join('\n');
 }
@@ -172,4 +172,13 @@ export function tornado(r: RunOutcome, output: string, top: number): string[] {
     `What drives ${output} (Spearman ρ; share of explained variance)`,
     ...rows.map((s) => `${s.input.padEnd(w)}  ${bar(s.spearman)}  ${s.spearman >= 0 ? '+' : '−'}${Math.abs(s.spearman).toFixed(2)}  ${(100 * s.variance_share).toFixed(0).padStart(3)}%`),
   ];
+}
+
+/**
+ * A count of trials in words.
+ *
+ * @example trialsText(1) // '1 trial'; trialsText(100000) // '100,000 trials'
+ */
+export function trialsText(n: number): string {
+  return `${n.toLocaleString('en-US')} trial${n === 1 ? '' : 's'}`;
 }
