@@ -236,4 +236,25 @@ describe('names are data (item 7)', () => {
   });
 });
 
+describe('--set errors name the --set that caused them', () => {
+  const minimal = new URL('./fixtures/minimal.yaml', import.meta.url).pathname;
+
+  it('a key set inside a mapping makes its siblings wrong: the error names that --set', () => {
+    expect(() => loadScenario(DEFAULT_SCENARIO, { overrides: ['h100.kind=model'] })).toThrow(/assets\[0\]\.units: unknown key; .* \(set by --set h100\.kind=model\)$/);
+    expect(() => loadScenario(DEFAULT_SCENARIO, { overrides: ['h100.utilization[3].mode=0.7'] })).toThrow(/assets\[0\]\.utilization\[3\]\.dist: .* \(set by --set h100\.utilization\[3\]\.mode=0\.7\)$/);
+  });
+
+  it('an error the file has without the --set is not blamed on it', () => {
+    const f = file('bad-sibling.yaml', readFileSync(minimal, 'utf8').replace('name: gpu', 'name: gpu\n    bogus: 1'));
+    expect(() => loadScenario(f, { overrides: ['gpu.pue=1.2'] })).toThrow(/assets\[0\]\.bogus: unknown key; allowed here: [^(]*$/);
+  });
+
+  it('a list index is [N] or .N with N a whole number; a missing list is created as a list', () => {
+    for (const bad of ['gpu.utilization[-1]=0.5', 'gpu.utilization[ 0 ]=0.5']) {
+      expect(() => loadScenario(minimal, { overrides: [bad] })).toThrow(`--set ${bad}: expected a list index as [N] or .N`);
+    }
+    expect(() => loadScenario(minimal, { overrides: ['correlations[0]=[a, b, 0.3]'] })).toThrow(/correlations\[0\]\[0\]: the name of an uncertain input/);
+  });
+});
+
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { ScenarioError } from '../errors.ts';
 import { duplicateJsonKey } from './json-keys.ts';
 import { MAX_YAML_ALIASES, quote } from './limits.ts';
 import { readScenarioFile } from './read-file.ts';
-import { applyOverrides } from './overrides.ts';
+import { applyOverrides, type Override } from './overrides.ts';
 import { resolveScenario, type ResolveOptions } from './resolve.ts';
 import type { Scenario } from './types.ts';
 
@@ -22,14 +22,35 @@ export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.y
  * @example loadScenario(DEFAULT_SCENARIO, { overrides: ['discountRate=0.1'] })
  */
 export function loadScenario(file: string, opts: ResolveOptions & { overrides?: readonly string[]; text?: string } = {}): Scenario {
-  const raw = parseScenarioText(opts.text ?? readScenarioFile(file), file);
+  const text = opts.text ?? readScenarioFile(file);
+  const raw = parseScenarioText(text, file);
   const applied = applyOverrides(raw, opts.overrides ?? []);
   try {
     return resolveScenario(raw, file, opts);
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
-    const o = applied.filter((a) => e.path === a.path || e.path.startsWith(`${a.path}.`) || e.path.startsWith(`${a.path}[`)).pop();
+    const o = settingAt(e, applied) ?? (applied.length && !sameError(() => resolveScenario(parseScenarioText(text, file), file, opts), e) ? settingAt(e, applied, 1) : undefined);
     throw o ? new ScenarioError(e.file, e.path, `${e.expected} (set by --set ${o.text})`) : e;
+  }
+}
+
+/**
+ * The last `--set` at or above the path of an error, or, with `up` = 1, at or
+ * above its parent: a key set inside a mapping (a distribution's `dist`, an
+ * asset's `kind`) makes its siblings wrong too.
+ */
+function settingAt(e: ScenarioError, applied: Override[], up = 0): Override | undefined {
+  const within = (path: string, at: string) => path === at || path.startsWith(`${at}.`) || path.startsWith(`${at}[`);
+  return applied.filter((a) => within(e.path, up ? a.path.replace(/(\.[^.[\]]+|\[\d+\])$/, '') : a.path)).pop();
+}
+
+/** Whether `resolve` fails with the same error as `e`: the file alone is at fault, not the `--set`s. */
+function sameError(resolve: () => unknown, e: ScenarioError): boolean {
+  try {
+    resolve();
+    return false;
+  } catch (f) {
+    return f instanceof ScenarioError && f.path === e.path && f.expected === e.expected;
   }
 }
 

@@ -33,6 +33,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
     if (eq <= 0) fail('expected PATH=VALUE, e.g. h100.priceCompression.mode=0.5');
     const keys = text.slice(0, eq).trim().replace(/\[(\d+)\]/g, '.$1').split('.');
     if (keys.some((k) => k === '')) fail('expected a key path of names separated by dots, e.g. h100.utilization.1.mode');
+    if (keys.some((k) => /[[\]]/.test(k))) fail('expected a list index as [N] or .N, N a whole number from 0, e.g. h100.utilization[1].mode');
     let value: unknown;
     try {
       value = parse(text.slice(eq + 1));
@@ -76,7 +77,8 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
         put(value);
         break;
       }
-      if (!Object.hasOwn(record, slot) || record[slot] === undefined) put({});
+      // a missing key is created as what the next part indexes: a list for a number, else a mapping
+      if (!Object.hasOwn(record, slot) || record[slot] === undefined) put(/^\d+$/.test(keys[i + 1]) ? [] : {});
       const next = record[slot];
       if (next === null || typeof next !== 'object') {
         fail(`${path} is ${describe(next)}, which has no key '${keys[i + 1]}'; set that key itself instead`);
