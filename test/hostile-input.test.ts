@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../src/errors.ts';
-import { firstNonFinite, missingRules } from '../src/kernel/finite.ts';
+import { firstNonFinite, firstNonFiniteIn, missingRules } from '../src/kernel/finite.ts';
 import { buildPlan } from '../src/plan.ts';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
@@ -120,12 +120,20 @@ describe('absurd numbers (item 9): refused naming the key, or a result with ever
     at(a.out.npv, 0, NaN); // not acquired now
     at(a.out.exit_month, 1, 5);
     at(a.out.recoverable_m[1], 1, NaN); // recoverable_m12 after an exit at month 5
+    // the same rule over a store's columns (sim merge), trial 1 alone: the exit month read from its own column
+    const store = { read: (j: number, start: number, n: number) => buf.subarray(j * count + start, j * count + start + n), write: () => {}, close: () => {} };
     expect(firstNonFinite(rules, buf, count)).toBeNull();
+    expect(firstNonFiniteIn(rules, store, 1, 1)).toBeNull();
     at(a.out.recoverable_m[0], 1, NaN); // recoverable_m0 before that exit
     expect(firstNonFinite(rules, buf, count)).toEqual({ column: a.out.recoverable_m[0], trial: 1, value: NaN });
+    expect(firstNonFiniteIn(rules, store, 1, 1)).toEqual({ column: a.out.recoverable_m[0], trial: 0, value: NaN });
     at(a.out.recoverable_m[0], 1, 1);
     at(a.books[0].out.writedown, 0, Infinity);
     expect(firstNonFinite(rules, buf, count)).toEqual({ column: a.books[0].out.writedown, trial: 0, value: Infinity });
+    expect(firstNonFiniteIn(rules, store, 0, count)).toEqual({ column: a.books[0].out.writedown, trial: 0, value: Infinity });
+    at(a.books[0].out.writedown, 0, 1);
+    at(plan.columns.findIndex((c) => c.role === 'input'), 1, NaN); // a sampled input is never missing
+    expect(firstNonFiniteIn(rules, store, 0, count)).toEqual({ column: plan.columns.findIndex((c) => c.role === 'input'), trial: 1, value: NaN });
   });
 
   afterEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseShard, shardChunks } from '../src/shard/spec.ts';
+import { parseShard, shardChunks, shardShare } from '../src/shard/spec.ts';
 
 describe('--shard', () => {
   it('i/n counts from 0', () => {
@@ -33,5 +33,15 @@ describe('--shard', () => {
         const sizes = ranges.map(([a, b]) => b - a);
         expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
       }
+  });
+
+  it('a share is the trials of its chunks: together the shards run every trial once (what sim merge expects)', () => {
+    expect(shardShare(3000, 256, { index: 1, count: 3 })).toMatchObject({ chunks: [4, 8], first: 1024, count: 1024 });
+    expect(shardShare(1000, 500, { index: 0, count: 3 })).toEqual({ mine: [], chunks: [0, 0], first: 1000, count: 0 }); // more shards than chunks
+    for (const count of [1, 3, 7]) {
+      const shares = Array.from({ length: count }, (_, index) => shardShare(3000, 256, { index, count }));
+      shares.forEach((s, i) => expect(s.first).toBe(i ? shares[i - 1].first + shares[i - 1].count : 0));
+      expect(shares.reduce((n, s) => n + s.count, 0)).toBe(3000);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { ColumnStore } from '../column-store.ts';
 import type { Plan } from '../plan.ts';
 
 /**
@@ -52,15 +53,54 @@ export function missingRules(plan: Plan): MissingRules {
  * @example firstNonFinite(missingRules(plan), buf, 4096) // null, or { column: 812, trial: 17 }
  */
 export function firstNonFinite(rules: MissingRules, buf: Float64Array, count: number): { column: number; trial: number; value: number } | null {
-  const { rule, month } = rules;
+  const { rule } = rules;
   for (let j = 0; j < rule.length; j++) {
     const base = j * count;
     for (let i = 0; i < count; i++) {
       const v = buf[base + i];
       if (v - v === 0) continue; // finite (Infinity − Infinity and NaN − NaN are NaN)
       const r = rule[j];
-      const allowed = Number.isNaN(v) && (r === ALWAYS || (r >= 0 && buf[r * count + i] < month[j]));
-      if (!allowed) return { column: j, trial: i, value: v };
+      if (!missingAllowed(rules, j, v, r >= 0 ? buf[r * count + i] : NaN)) return { column: j, trial: i, value: v };
+    }
+  }
+  return null;
+}
+
+/** Whether v, a value of column j that is not finite, is a "no value" MODEL.md allows, given the trial's exit month. */
+function missingAllowed({ rule, month }: MissingRules, j: number, v: number, exit: number): boolean {
+  return Number.isNaN(v) && (rule[j] === ALWAYS || (rule[j] >= 0 && exit < month[j]));
+}
+
+/** Trials checked at a time in a store. */
+const BLOCK = 65_536;
+
+/**
+ * firstNonFinite over trials [start, start + count) of a store, a column at
+ * a time: `sim merge` applies a run's rule to the columns it read from
+ * shard files, where only damage can put such a value.
+ *
+ * @param rules from missingRules
+ * @param store the store
+ * @param start the first trial
+ * @param count how many trials
+ * @returns the column and the trial counted from `start`, or null when every value is as expected
+ * @example firstNonFiniteIn(missingRules(plan), store, 1024, 1024) // null, or { column: 600, trial: 5, value: Infinity }
+ */
+export function firstNonFiniteIn(rules: MissingRules, store: ColumnStore, start: number, count: number): { column: number; trial: number; value: number } | null {
+  const size = Math.min(BLOCK, Math.max(count, 1));
+  const space = new Float64Array(size), exitSpace = new Float64Array(size);
+  for (let j = 0; j < rules.rule.length; j++) {
+    for (let at = 0; at < count; at += size) {
+      const n = Math.min(size, count - at);
+      const x = store.read(j, start + at, n, space);
+      let exits: Float64Array | undefined; // read once per block, and only when a value needs it
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        if (v - v === 0) continue;
+        const r = rules.rule[j];
+        if (r >= 0) exits ??= store.read(r, start + at, n, exitSpace);
+        if (!missingAllowed(rules, j, v, exits ? exits[i] : NaN)) return { column: j, trial: at + i, value: v };
+      }
     }
   }
   return null;

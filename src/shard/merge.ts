@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkScenario } from '../check/check.ts';
 import { InputError } from '../errors.ts';
+import { firstNonFiniteIn, missingRules } from '../kernel/finite.ts';
 import { defaultRunPath, RunDir } from '../output/run-dir.ts';
 import { selectColumns } from '../output/select-columns.ts';
 import { buildPlan } from '../plan.ts';
@@ -11,9 +12,11 @@ import { finish, scenarioHashOf, startPool, withPool, type Prepared, type RunOut
 import { planChunks } from '../sampling/chunk-plan.ts';
 import { SAMPLERS, SAMPLER_DESCRIPTIONS } from '../sampling/sample-chunk.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { VALUATION_FILE } from '../valuation/file.ts';
 import { VERSION } from '../version.ts';
 import { copyColumns, copyPaths, readShard, SHARD_FILES, type ShardKey, type ShardManifest } from './files.ts';
+import { shardShare } from './spec.ts';
 
 /** What `sim merge` takes: the shard directories, and where and how to write the run. */
 export interface MergeRequest extends Partial<Pick<RunConfig, 'workers' | 'store'>> {
@@ -52,6 +55,16 @@ export function checkShards(dirs: string[]): { dir: string; m: ShardManifest }[]
   }
   const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (missing.length) throw new InputError(`sim merge: shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${n} missing (indexes count from 0)`);
+  // each shard holds exactly the share its index implies, so together they hold every trial once
+  const { trials, chunk_size } = head.m.key;
+  if (!(Number.isSafeInteger(trials) && trials >= 1 && Number.isSafeInteger(chunk_size) && chunk_size >= 1)) throw new InputError(`sim merge: ${join(head.dir, SHARD_FILES.key)}: trials ${trials} and chunk_size ${chunk_size}, expected whole numbers ≥ 1; the shard is damaged (rerun it)`);
+  for (const { dir, m } of shards) {
+    const share = shardShare(trials, chunk_size, { index: m.index, count: n });
+    for (const field of ['chunks', 'first', 'count'] as const) {
+      const [want, got] = [JSON.stringify(share[field]), JSON.stringify(m[field])];
+      if (got !== want) throw new InputError(`sim merge: ${join(dir, SHARD_FILES.key)}: ${field} ${got}, expected ${want} (what shard ${m.index} of ${n} runs); the shard is damaged (rerun it)`);
+    }
+  }
   return shards.sort((a, b) => a.m.index - b.m.index);
 }
 
@@ -71,14 +84,22 @@ export async function merge(req: MergeRequest): Promise<RunOutcome> {
   const { key } = shards[0].m;
   const head = shards[0];
   const scenarioFile = join(head.dir, 'scenario.json');
-  const scenario = resolveScenario(JSON.parse(readFileSync(scenarioFile, 'utf8')), scenarioFile);
-  if (scenarioHashOf(scenario) !== key.scenario_hash) throw new InputError(`sim merge: ${scenarioFile} does not match its shard.json (scenario hash); the shard is damaged`);
+  const headText = readOptional(scenarioFile);
+  const scenario = keyedScenario(scenarioFile, headText, key.scenario_hash, 'does not match its shard.json');
+  // every copy must be the scenario the keys name; a genuine shard's bytes equal the first's, so only another text is resolved
+  for (const { dir } of shards.slice(1)) {
+    const file = join(dir, 'scenario.json'), text = readOptional(file);
+    if (text !== headText) keyedScenario(file, text, key.scenario_hash, `differs from ${scenarioFile}`);
+  }
   const valuationDocs = shards.map(({ dir }) => readOptional(join(dir, VALUATION_FILE)));
   const differs = valuationDocs.findIndex((d) => d !== valuationDocs[0]);
   if (differs >= 0) throw new InputError(`sim merge: ${shards[differs].dir}/${VALUATION_FILE} differs from ${head.dir}'s: the shards were calibrated differently`);
   const sampler = SAMPLERS.find((k) => SAMPLER_DESCRIPTIONS[k] === key.sampler)!;
   const config = runConfig({ trials: key.trials, seed: key.seed, chunkSize: key.chunk_size, sampler, pathSample: key.path_sample, columns: key.columns, formats: key.formats as RunConfig['formats'], overrides: head.m.overrides, workers: req.workers, store: req.store });
   const plan = buildPlan(scenario);
+  const wide = shards.find(({ m }) => m.plan_columns !== plan.columns.length);
+  if (wide) throw new InputError(`sim merge: ${join(wide.dir, SHARD_FILES.key)}: plan_columns ${wide.m.plan_columns}, expected ${plan.columns.length} (the scenario's columns); the shard is damaged (rerun it)`);
+  const rules = missingRules(plan);
   const p: Prepared = {
     t0, config, notes: [], scenario, plan, check: checkScenario(scenario, head.m.scenario_file, config.seed),
     selected: selectColumns(config.columns, plan.columns), scenarioHash: key.scenario_hash, repaired: head.m.correlation_repair, citations: head.m.citations,
@@ -91,7 +112,11 @@ export async function merge(req: MergeRequest): Promise<RunOutcome> {
     const coordinator = own(started.coordinator);
     for (const { dir: from, m } of shards) {
       req.signal?.throwIfAborted();
-      copyColumns(join(from, SHARD_FILES.columns), coordinator.store, plan.columns.length, m.count, m.first, 'read');
+      const file = join(from, SHARD_FILES.columns);
+      copyColumns(file, coordinator.store, plan.columns.length, m.count, m.first, 'read');
+      // a run fails on such a value (README "Limits"), so a shard holding one was altered after it was written
+      const bad = firstNonFiniteIn(rules, coordinator.store, m.first, m.count);
+      if (bad) throw new InputError(`sim merge: ${file}: ${plan.columns[bad.column].name} is ${bad.value} in trial ${m.first + bad.trial}, where MODEL.md defines a finite value and no run writes one; the shard is damaged (rerun it)`);
       copyPaths(join(from, SHARD_FILES.paths), coordinator.pathData, { K: coordinator.pathK, H: plan.H, assets: plan.assets.length }, m.first, m.count, 'read');
     }
     const t2 = performance.now();
@@ -102,6 +127,27 @@ export async function merge(req: MergeRequest): Promise<RunOutcome> {
       times, clock: { t1, tc: t1, ts: t1, t2 }, scenarioFile: head.m.scenario_file, command: req.command ?? [], signal: req.signal, shards: key.shards,
     });
   });
+}
+
+/**
+ * A shard's scenario.json, resolved, when it is the scenario of the shards' key (its hash).
+ *
+ * @param file the scenario.json
+ * @param text its text, null when it does not exist
+ * @param hash the key's scenario_hash
+ * @param mismatch what to say when it is another scenario
+ * @throws InputError when it is missing, not JSON, or another scenario
+ */
+function keyedScenario(file: string, text: string | null, hash: string, mismatch: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text ?? '');
+  } catch {
+    throw new InputError(`sim merge: ${file} is ${text === null ? 'missing' : 'not JSON'}; the shard is damaged (rerun it)`);
+  }
+  const scenario = resolveScenario(raw, file);
+  if (scenarioHashOf(scenario) !== hash) throw new InputError(`sim merge: ${file} ${mismatch} (scenario hash); the shard is damaged (rerun it)`);
+  return scenario;
 }
 
 /** A file's text, or null when it does not exist. */

@@ -3,12 +3,11 @@ import { InputError } from '../errors.ts';
 import { RunDir } from '../output/run-dir.ts';
 import { writeJson } from '../output/write-run.ts';
 import { prepare, startPool, valuationOf, withPool, type RunRequest, type Unchecked } from '../run.ts';
-import { planChunks } from '../sampling/chunk-plan.ts';
 import { SAMPLER_DESCRIPTIONS } from '../sampling/sample-chunk.ts';
 import { VALUATION_FILE } from '../valuation/file.ts';
 import { VERSION } from '../version.ts';
 import { copyColumns, copyPaths, sameShard, SHARD_FILES, SHARD_FORMAT, type ShardKey, type ShardManifest } from './files.ts';
-import { shardChunks, type ShardSpec } from './spec.ts';
+import { shardShare, type ShardSpec } from './spec.ts';
 
 /** What a finished shard returns. */
 export interface ShardOutcome {
@@ -47,11 +46,7 @@ export async function runShard(req: RunRequest & { shard: ShardSpec }): Promise<
   if (config.precision !== undefined) throw new InputError('--precision cannot be split into shards: when to stop depends on every trial; give --trials');
   if (req.out === undefined) throw new InputError('--shard needs --out: the shard directory `sim merge` will read');
   const key = shardKey(p, req.shard.count);
-  const all = planChunks(config.trials, config.chunkSize);
-  const [a, b] = shardChunks(all.length, req.shard);
-  const mine = all.slice(a, b);
-  const first = mine.length ? mine[0].start : config.trials;
-  const count = mine.reduce((n, c) => n + c.count, 0);
+  const { mine, chunks, first, count } = shardShare(config.trials, config.chunkSize, req.shard);
   const dir = RunDir.prepare(req.out, (path) => sameShard(path, key, req.shard));
   return withPool(dir, req.signal, async (own) => {
     const started = startPool(p, dir, req.out!, { capacity: Math.max(count, 1), trials: config.trials, first });
@@ -69,7 +64,7 @@ export async function runShard(req: RunRequest & { shard: ShardSpec }): Promise<
     writeJson(dir.file('scenario.json'), p.scenario);
     if (valuationDoc) writeJson(dir.file(VALUATION_FILE), valuationDoc);
     const manifest: ShardManifest = {
-      key, index: req.shard.index, chunks: [a, b], first, count, plan_columns: plan.columns.length, path_k: coordinator.pathK,
+      key, index: req.shard.index, chunks, first, count, plan_columns: plan.columns.length, path_k: coordinator.pathK,
       scenario_file: req.scenarioFile, overrides: config.overrides, correlation_repair: p.repaired, citations: p.citations, valuation, times,
       created_at: new Date().toISOString(), command: req.command ?? [],
     };

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.ts';
+import { planChunks, type Chunk } from '../sampling/chunk-plan.ts';
 
 /** One shard of a split run: the index (from 0, as Kubernetes, Slurm arrays from 0 and AWS Batch count) and the number of shards. */
 export interface ShardSpec {
@@ -60,4 +61,32 @@ export function parseShard(v: string, env: Record<string, string | undefined>): 
  */
 export function shardChunks(chunks: number, s: ShardSpec): [number, number] {
   return [Math.floor((s.index * chunks) / s.count), Math.floor(((s.index + 1) * chunks) / s.count)];
+}
+
+/** What one shard runs: its chunks, their range, its first trial and how many trials. */
+export interface ShardShare {
+  mine: Chunk[];
+  /** [first, end) chunk indices */
+  chunks: [number, number];
+  first: number;
+  count: number;
+}
+
+/**
+ * The share of a run one shard runs, from shardChunks: `sim run --shard`
+ * runs it, and `sim merge` expects exactly it in the shard's shard.json
+ * (so the shards together hold every trial once). A shard with no chunk
+ * starts at `trials` and runs none.
+ *
+ * @param trials the run's trials
+ * @param chunkSize its trials per chunk
+ * @param s the shard
+ * @returns its chunks, their range, first trial and count
+ * @example shardShare(3000, 256, { index: 1, count: 3 }) // { chunks: [4, 8], first: 1024, count: 1024, mine: [4 chunks] }
+ */
+export function shardShare(trials: number, chunkSize: number, s: ShardSpec): ShardShare {
+  const all = planChunks(trials, chunkSize);
+  const chunks = shardChunks(all.length, s);
+  const mine = all.slice(...chunks);
+  return { mine, chunks, first: mine.length ? mine[0].start : trials, count: mine.reduce((n, c) => n + c.count, 0) };
 }

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildPlan } from '../../src/plan.ts';
+import { resolveScenario } from '../../src/scenario/resolve.ts';
 
 const BIN = new URL('../../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-shards-'));
@@ -102,6 +104,34 @@ describe('sim run --shard and sim merge', () => {
       copy('s1-2', 'cut', () => undefined);
       truncateSync(join(at, 'cut', 'columns.f64'), 800);
       await refused(['merge', join(at, 's0-2'), join(at, 'cut')], /columns\.f64 holds 800 bytes, not the .* the shard is damaged/);
+    });
+
+    it('a shard edited by hand: its chunk range, a value in its columns, its scenario', async () => {
+      await ready;
+      /** A copy of shard 1 of 2 (chunks [1, 3) of 3, trials 1000 to 2999) with one file edited. */
+      const edited = (to: string, file: string, edit: (bytes: Buffer) => Buffer | string) => {
+        cpSync(join(at, 's1-2'), join(at, to), { recursive: true });
+        writeFileSync(join(at, to, file), edit(readFileSync(join(at, to, file))));
+        return ['merge', join(at, 's0-2'), join(at, to), '--out', join(at, `${to}-merged`)];
+      };
+      const manifest = (edit: (m: Record<string, unknown>) => void) => (b: Buffer) => {
+        const m = JSON.parse(b.toString());
+        edit(m);
+        return JSON.stringify(m);
+      };
+      // shards must hold the share their index implies: here trials 1000 to 1999 twice and 2000 to 2999 left at 0
+      await refused(edited('range', 'shard.json', manifest((m) => Object.assign(m, { chunks: [0, 2], first: 0 }))), /range\/shard\.json: chunks \[0,2\], expected \[1,3\] \(what shard 1 of 2 runs\); the shard is damaged/);
+      await refused(edited('first', 'shard.json', manifest((m) => (m.first = 500))), /first\/shard\.json: first 500, expected 1000 /);
+      // a value no run writes: Infinity in an output, NaN in a sampled input (NaN in payback_month is a genuine "no value")
+      const plan = buildPlan(resolveScenario(JSON.parse(readFileSync(join(at, 's1-2', 'scenario.json'), 'utf8')), 'scenario.json'));
+      const poke = (column: number, value: number) => (b: Buffer) => (b.writeDoubleLE(value, (column * 2000 + 17) * 8), b);
+      const output = plan.assets[0].books[0].out.writedown, input = plan.columns.findIndex((c) => c.role === 'input');
+      await refused(edited('inf', 'columns.f64', poke(output, Infinity)), new RegExp(`inf/columns\\.f64: ${plan.columns[output].name.replace(/\W/g, '\\$&')} is Infinity in trial 1017, .*damaged`));
+      await refused(edited('nan', 'columns.f64', poke(input, NaN)), new RegExp(`nan/columns\\.f64: ${plan.columns[input].name.replace(/\W/g, '\\$&')} is NaN in trial 1017, .*damaged`));
+      const merged = await sim(edited('payback', 'columns.f64', poke(plan.assets[0].out.payback_month, NaN)));
+      expect(merged.status, merged.stderr).toBe(0);
+      // the scenario every shard's key names: an edit to any shard's copy, not only the first's
+      await refused(edited('scenario', 'scenario.json', (b) => b.toString().replace(/"discountRate": [\d.]+/, '"discountRate": 0.5')), /scenario\/scenario\.json differs from .*s0-2\/scenario\.json/);
     });
 
     it('--shard with --precision, without --out, or out of range', async () => {
