@@ -4,7 +4,7 @@ import { type Distribution, require_ } from './distribution.ts';
  * A finite set of values with weights (normalised to sum to 1). The quantile
  * is the smallest value whose CDF reaches p.
  *
- * @param params values and their weights ≥ 0 (one each, not all 0)
+ * @param params values and their weights ≥ 0 (one each, not all 0, with a finite total)
  * @returns the distribution
  * @example discrete({ values: [1, 2], weights: [1, 3] }).quantile(0.3) // 2
  */
@@ -14,6 +14,8 @@ export function discrete({ values, weights }: { values: readonly number[]; weigh
   weights.forEach((w, i) => require_(w >= 0, `weights[${i}]`, `a weight ≥ 0, got ${w}`));
   const total = weights.reduce((s, w) => s + w, 0);
   require_(total > 0, 'weights', 'weights that sum to a positive number');
+  // each weight is finite, but their total can overflow: every weight / total would then be 0
+  require_(total < Infinity, 'weights', `weights that sum to a finite number, but these add up to more than ${Number.MAX_VALUE.toPrecision(3).replace('e+', 'e')}; scale them down`);
   const order = values.map((_, i) => i).sort((i, j) => values[i] - values[j]);
   const xs = Float64Array.from(order, (i) => values[i]);
   const cum = new Float64Array(xs.length);

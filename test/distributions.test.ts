@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { families, fixed, DistributionError } from '../distributions/index.ts';
+import { families, fixed, fromSpec, DistributionError } from '../distributions/index.ts';
+import { readInput } from '../src/scenario/input-spec.ts';
+import { inputDomain } from '../src/scenario/inputs.ts';
+import { Reader } from '../src/scenario/reader.ts';
+import { ScenarioError } from '../src/errors.ts';
 import { standardBeta, TABLE_TOLERANCE } from '../src/math/standard-beta.ts';
 import { chunkStream } from '../src/sampling/stream.ts';
 
@@ -67,6 +71,8 @@ describe('parameter validation', () => {
     ['discrete', { values: [1, 2], weights: [1] }, 'weights'],
     ['discrete', { values: [1, 2], weights: [0, 0] }, 'weights'],
     ['discrete', { values: [1, 2], weights: [1, -1] }, 'weights[1]'],
+    ['discrete', { values: [2, 3], weights: [1e308, 1e308] }, 'weights'], // the total overflows: every probability would be 0
+    ['triangular', { min: 1, mode: 1.62e154, max: 1.8e154 }, 'max'], // p·w·(mode − min) overflows for p in (0.62, 0.9)
     ['empirical', { samples: [1] }, 'samples'],
   ];
   it.each(bad)('%s %j fails on %s', (family, params, key) => {
@@ -78,6 +84,35 @@ describe('parameter validation', () => {
     }
     expect(err).toBeInstanceOf(DistributionError);
     expect((err as DistributionError).key).toBe(key);
+  });
+
+  it('parameters whose sums or products overflow a double are refused when read, or every draw is finite and in order', () => {
+    const domain = inputDomain('cadenceMonths'); // unbounded above: only the families' own arithmetic limits the parameters
+    const huge: Record<string, unknown>[] = [
+      { dist: 'uniform', min: 1, max: 1.7e308 },
+      { dist: 'triangular', min: 1, mode: 1.62e154, max: 1.8e154 },
+      { dist: 'triangular', min: 1, mode: 1.8e153, max: 1.8e154 },
+      { dist: 'pert', min: 1, mode: 2, max: 3, lambda: 1e308 },
+      { dist: 'beta', alpha: 1e300, beta: 1e300, min: 1, max: 2 },
+      { dist: 'normal', mean: 0, sd: 1e308, min: 1 },
+      { dist: 'lognormal', median: 1e307, sigma: 1 },
+      { dist: 'weibull', shape: 1, scale: 1e307 },
+      { dist: 'discrete', values: [1, 2], weights: [1e308, 1e308] },
+      { dist: 'empirical', samples: [1, 1e308, 1.7e308] },
+    ];
+    for (const spec of huge) {
+      let read;
+      try {
+        read = readInput(new Reader('s.yaml'), 'x', spec, domain);
+      } catch (e) {
+        expect(e, JSON.stringify(spec)).toBeInstanceOf(ScenarioError);
+        continue;
+      }
+      const d = fromSpec(read);
+      const draws = Array.from({ length: 9999 }, (_, i) => d.sample((i + 1) / 10000));
+      expect(draws.every(Number.isFinite), JSON.stringify(spec)).toBe(true);
+      expect(draws.every((x, i) => i === 0 || x >= draws[i - 1]), JSON.stringify(spec)).toBe(true);
+    }
   });
 
   it('a fixed number is its own quantile', () => {

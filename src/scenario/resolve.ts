@@ -58,7 +58,13 @@ export function resolveScenario(raw: unknown, file: string, opts: ResolveOptions
   const policies: Record<string, Policy> = Object.create(null);
   if (o.policies !== undefined) {
     const p = r.mapping('policies', o.policies);
-    for (const [name, v] of Object.entries(p)) policies[r.name(join('policies', quote(name)), name)] = readPolicy(r, join('policies', name), v, true);
+    const folded = new Map<string, string>();
+    for (const [name, v] of Object.entries(p)) {
+      const other = folded.get(r.name(join('policies', quote(name)), name).toLowerCase());
+      if (other !== undefined) r.fail(join('policies', name), `a name that differs from policies.${other} other than in case (${CASE_BLIND})`);
+      folded.set(name.toLowerCase(), name);
+      policies[name] = readPolicy(r, join('policies', name), v, true);
+    }
   }
 
   const rawAssets = r.list('assets', o.assets, 1);
@@ -178,12 +184,25 @@ function readTrainingCost(r: Reader, path: string, v: unknown): number {
   return x;
 }
 
+/** Why names may not differ only in case: they head column names. */
+const CASE_BLIND = 'DuckDB and other readers match column names case-insensitively';
+/** Names no asset may take, in any case: 'portfolio' heads the portfolio's columns, and `--set` reads a top-level key before an asset's name. */
+const RESERVED_NAMES = ['portfolio', ...SCENARIO_KEYS].map((k) => k.toLowerCase());
+
 function checkNames(r: Reader, assets: Asset[]): void {
   const index = new Map<string, number>();
+  const folded = new Map<string, number>();
   assets.forEach((a, i) => {
-    if (a.name === 'portfolio') r.fail(join(join('assets', i), 'name'), "a name other than 'portfolio' (reserved for the portfolio columns)");
-    if (index.has(a.name)) r.fail(join(join('assets', i), 'name'), `a unique asset name; '${a.name}' is already assets[${index.get(a.name)}]`);
+    const path = join(join('assets', i), 'name');
+    const key = a.name.toLowerCase();
+    if (RESERVED_NAMES.includes(key)) {
+      r.fail(path, `a name other than 'portfolio' or a top-level scenario key (${SCENARIO_KEYS.join(', ')}) in any case: the portfolio's columns and --set use those, got '${a.name}'`);
+    }
+    if (index.has(a.name)) r.fail(path, `a unique asset name; '${a.name}' is already assets[${index.get(a.name)}]`);
+    const j = folded.get(key);
+    if (j !== undefined) r.fail(path, `a name that differs from assets[${j}].name ('${assets[j].name}') other than in case (${CASE_BLIND}), got '${a.name}'`);
     index.set(a.name, i);
+    folded.set(key, i);
   });
   assets.forEach((a, i) => {
     if (a.kind !== 'model' || a.parent === null) return;
