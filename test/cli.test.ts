@@ -107,11 +107,11 @@ describe('sim command line', () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('--columns', () => {
-  it('writes only the selected per-trial columns, keeping every summary', async () => {
+  it('writes only the selected per-trial columns (trial always, named or not), keeping every summary', async () => {
     const { tableFromIPC } = await import('apache-arrow');
     const { readFileSync } = await import('node:fs');
     const out = join(root, 'cols');
-    const r = sim('--trials', '300', '--workers', '1', '--quiet', '--columns', 'portfolio.writedown*,h100.rentalPrice', '--out', out);
+    const r = sim('--trials', '300', '--workers', '1', '--quiet', '--columns', 'trial,portfolio.writedown*,h100.rentalPrice', '--out', out);
     expect(r.status, r.stderr).toBe(0);
     const names = tableFromIPC(readFileSync(join(out, 'trials.arrow'))).schema.fields.map((f) => f.name);
     expect(names).toEqual(['trial', 'h100.rentalPrice', 'portfolio.writedown', ...[0, 12, 24, 36, 48, 60].map((t) => `portfolio.writedown_m${t}`)]);
@@ -121,5 +121,8 @@ describe('--columns', () => {
     const r = sim('--trials', '10', '--columns', 'portfolio.writedwon');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("did you mean 'portfolio.writedown'?");
+    const only = sim('--trials', '10', '--columns', 'trial');
+    expect(only.status).toBe(2);
+    expect(only.stderr).toBe("sim: --columns: expected at least one column besides 'trial', which is always written\n");
   });
 });

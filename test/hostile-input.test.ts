@@ -238,6 +238,18 @@ describe('names are data (item 7)', () => {
     for (const c of ['__proto__@__proto__.writedown', '__proto__@toString.writedown', 'portfolio@constructor.writedown', 'constructor.writedown']) expect(summary.columns[c].count).toBe(500);
   });
 
+  it('an asset or policy name is at most 100 characters, and the refusal quotes 80 of it', () => {
+    const named = (name: string, policy = 'p') => {
+      const raw = parse(readFileSync(new URL('./fixtures/minimal.yaml', import.meta.url), 'utf8'));
+      raw.assets[0].name = name;
+      raw.policies = { [policy]: { method: 'straight-line', usefulLifeMonths: 48 } };
+      return file(`name-${name.length}-${policy.length}.json`, JSON.stringify(raw));
+    };
+    expect(loadScenario(named('a'.repeat(100))).assets[0].name).toHaveLength(100);
+    expect(() => loadScenario(named('a'.repeat(2_000_000)))).toThrow(`assets[0].name: a name of at most 100 characters (it is repeated in every column name, warning and page that shows the asset), got '${'a'.repeat(80)}…(2,000,000 characters)'`);
+    expect(() => loadScenario(named('h', 'p'.repeat(101)))).toThrow('a name of at most 100 characters');
+  });
+
   it('--set through a key named __proto__ sets data, never a prototype', () => {
     const f = file('plain.json', JSON.stringify(defaultRaw()));
     expect(() => loadScenario(f, { overrides: ['h100.__proto__.polluted=1'] })).toThrow('assets[0].__proto__: unknown key');

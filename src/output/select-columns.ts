@@ -2,6 +2,9 @@ import type { Column } from '../plan.ts';
 import { InputError } from '../errors.ts';
 import { suggest } from '../scenario/reader.ts';
 
+/** The trials file's first column, the trial's index: always written. */
+export const TRIAL_COLUMN = 'trial';
+
 /**
  * Which per-trial columns go into the trials file: `all` (the default),
  * `inputs`, `outputs`, or comma-separated column names and `*` patterns
@@ -15,7 +18,8 @@ import { suggest } from '../scenario/reader.ts';
  */
 export function selectColumns(spec: string, columns: Column[]): number[] {
   const keep = new Set<number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  // `trial` is written first whatever is selected: naming it selects nothing more
+  for (const part of spec.split(',').map((s) => s.trim()).filter((s) => s && s !== TRIAL_COLUMN)) {
     const match = matcher(part);
     const hits = columns.flatMap((c, j) => (match(c) ? [j] : []));
     if (hits.length === 0) {
@@ -24,7 +28,7 @@ export function selectColumns(spec: string, columns: Column[]): number[] {
     }
     hits.forEach((j) => keep.add(j));
   }
-  if (keep.size === 0) throw new InputError('--columns: expected at least one column');
+  if (keep.size === 0) throw new InputError(`--columns: expected at least one column besides '${TRIAL_COLUMN}', which is always written`);
   return [...keep].sort((a, b) => a - b);
 }
 

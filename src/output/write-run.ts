@@ -10,6 +10,7 @@ import { SUMMARY_FIELDS } from '../stats/summarize.ts';
 import { BANDS } from '../stats/path-bands.ts';
 import { ArrowFileSink, makeBatch, makeSchema, type FieldSpec } from './arrow.ts';
 import type { RunDir } from './run-dir.ts';
+import { TRIAL_COLUMN } from './select-columns.ts';
 import type { ColumnStore } from '../column-store.ts';
 import type { InputEffects } from '../stats/ranks.ts';
 
@@ -83,7 +84,7 @@ function nanAsNull(c: Data): Data | { length: number; slice(start: number, end: 
 /** The trials table's fields: `trial`, then the selected plan columns with their unit and role. */
 function trialFields(plan: Plan, selected: number[]): FieldSpec[] {
   return [
-    { name: 'trial', type: 'int32', metadata: { unit: 'index', role: 'index' } },
+    { name: TRIAL_COLUMN, type: 'int32', metadata: { unit: 'index', role: 'index' } },
     ...selected.map((j) => ({ name: plan.columns[j].name, type: 'float64' as const, metadata: { unit: plan.columns[j].unit, role: plan.columns[j].role } })),
   ];
 }

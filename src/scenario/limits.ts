@@ -31,6 +31,9 @@ export const MAX_LIST_ITEMS = 100_000;
 /** Most nodes YAML aliases (`*name`) may expand to in one file: room for hundreds of cohorts sharing an anchor, none for an alias bomb. */
 export const MAX_YAML_ALIASES = 100_000;
 
+/** Characters in an asset or policy name: room for 'h100-us-east-2024q3-lease-7' and more, none for a name that multiplies a run's size. */
+export const MAX_NAME_CHARS = 100;
+
 /** Characters of the user's input quoted back in an error message. */
 export const MAX_QUOTED_CHARS = 80;
 

@@ -1,5 +1,5 @@
 import { ScenarioError } from '../errors.ts';
-import { quote } from './limits.ts';
+import { MAX_NAME_CHARS, quote } from './limits.ts';
 
 /**
  * Reads raw parsed YAML/JSON values, failing with the file and key path.
@@ -85,6 +85,7 @@ export class Reader {
   name(path: string, v: unknown): string {
     const s = this.string(path, v);
     if (!/^[A-Za-z0-9_-]+$/.test(s)) this.fail(path, `a name of letters, digits, '-' and '_' (it becomes part of column names), got '${quote(s)}'`);
+    if (s.length > MAX_NAME_CHARS) this.fail(path, `a name of at most ${MAX_NAME_CHARS} characters (it is repeated in every column name, warning and page that shows the asset), got '${quote(s)}'`);
     return s;
   }
 }

@@ -196,11 +196,11 @@ function checkNames(r: Reader, assets: Asset[]): void {
     const path = join(join('assets', i), 'name');
     const key = a.name.toLowerCase();
     if (RESERVED_NAMES.includes(key)) {
-      r.fail(path, `a name other than 'portfolio' or a top-level scenario key (${SCENARIO_KEYS.join(', ')}) in any case: the portfolio's columns and --set use those, got '${a.name}'`);
+      r.fail(path, `a name other than 'portfolio' or a top-level scenario key (${SCENARIO_KEYS.join(', ')}) in any case: the portfolio's columns and --set use those, got '${quote(a.name)}'`);
     }
-    if (index.has(a.name)) r.fail(path, `a unique asset name; '${a.name}' is already assets[${index.get(a.name)}]`);
+    if (index.has(a.name)) r.fail(path, `a unique asset name; '${quote(a.name)}' is already assets[${index.get(a.name)}]`);
     const j = folded.get(key);
-    if (j !== undefined) r.fail(path, `a name that differs from assets[${j}].name ('${assets[j].name}') other than in case (${CASE_BLIND}), got '${a.name}'`);
+    if (j !== undefined) r.fail(path, `a name that differs from assets[${j}].name ('${quote(assets[j].name)}') other than in case (${CASE_BLIND}), got '${quote(a.name)}'`);
     index.set(a.name, i);
     folded.set(key, i);
   });
