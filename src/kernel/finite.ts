@@ -52,20 +52,16 @@ export function missingRules(plan: Plan): MissingRules {
  * @example firstNonFinite(missingRules(plan), buf, 4096) // null, or { column: 812, trial: 17 }
  */
 export function firstNonFinite(rules: MissingRules, buf: Float64Array, count: number): { column: number; trial: number; value: number } | null {
-  const { rule } = rules;
+  const { rule, month } = rules;
   for (let j = 0; j < rule.length; j++) {
     const base = j * count;
     for (let i = 0; i < count; i++) {
       const v = buf[base + i];
       if (v - v === 0) continue; // finite (Infinity − Infinity and NaN − NaN are NaN)
       const r = rule[j];
-      if (!missingAllowed(rules, j, v, r >= 0 ? buf[r * count + i] : NaN)) return { column: j, trial: i, value: v };
+      const allowed = Number.isNaN(v) && (r === ALWAYS || (r >= 0 && buf[r * count + i] < month[j]));
+      if (!allowed) return { column: j, trial: i, value: v };
     }
   }
   return null;
-}
-
-/** Whether v, a value of column j that is not finite, is a "no value" MODEL.md allows, given the trial's exit month. */
-export function missingAllowed({ rule, month }: MissingRules, j: number, v: number, exit: number): boolean {
-  return Number.isNaN(v) && (rule[j] === ALWAYS || (rule[j] >= 0 && exit < month[j]));
 }
