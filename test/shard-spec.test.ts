@@ -21,6 +21,13 @@ describe('--shard', () => {
     expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '1' })).toThrow(/give --shard auto\/n or set SIM_SHARD_COUNT/);
     expect(() => parseShard('auto', {})).toThrow(/no shard index in the environment/);
     expect(() => parseShard('auto/2', { JOB_COMPLETION_INDEX: '2' })).toThrow(/index must be 0 to 1/);
+    // an array with a step: tasks 0, 4, 8, 12 are shards 0 to 3
+    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '8', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_STEP: '4', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 2, count: 4 });
+    // a count on the command line that the scheduler contradicts is refused, not split two ways
+    expect(() => parseShard('auto/4', { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '8' })).toThrow("--shard auto/4: SLURM_ARRAY_TASK_COUNT is 8 in the environment, so there are 8 tasks, not 4; give --shard auto or the same count");
+    expect(() => parseShard('auto/3', { JOB_COMPLETION_INDEX: '1', SIM_SHARD_COUNT: '4' })).toThrow(/SIM_SHARD_COUNT is 4 in the environment/);
+    expect(parseShard('auto/4', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 3, count: 4 });
+    expect(() => parseShard('auto', { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_STEP: '4', SLURM_ARRAY_TASK_COUNT: '4' })).toThrow(/SLURM_ARRAY_TASK_ID 5 is not on the array's step/);
   });
 
   it('splits chunks into contiguous ranges that cover every chunk once, at most one apart', () => {

@@ -15,7 +15,7 @@ const whole = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim
 /**
  * Read `--shard i/n`, or `--shard auto` / `auto/n` from the environment a
  * batch system gives each task: Slurm job arrays (`SLURM_ARRAY_TASK_ID` less
- * `SLURM_ARRAY_TASK_MIN`, `SLURM_ARRAY_TASK_COUNT`), Kubernetes Indexed Jobs
+ * `SLURM_ARRAY_TASK_MIN`, over `SLURM_ARRAY_TASK_STEP`; `SLURM_ARRAY_TASK_COUNT`), Kubernetes Indexed Jobs
  * (`JOB_COMPLETION_INDEX`) and AWS Batch array jobs
  * (`AWS_BATCH_JOB_ARRAY_INDEX`); the last two do not say how many tasks
  * there are, so the count comes from `auto/n` or `SIM_SHARD_COUNT`.
@@ -36,16 +36,23 @@ export function parseShard(v: string, env: Record<string, string | undefined>): 
   } else {
     const slurm = whole(env.SLURM_ARRAY_TASK_ID);
     const k8s = whole(env.JOB_COMPLETION_INDEX), aws = whole(env.AWS_BATCH_JOB_ARRAY_INDEX);
+    let counted: string;
     if (Number.isFinite(slurm)) {
-      index = slurm - (whole(env.SLURM_ARRAY_TASK_MIN) || 0);
-      count = whole(m[2] ?? env.SLURM_ARRAY_TASK_COUNT);
+      // an array given as --array=0-15:4 runs tasks 0, 4, 8, 12: shards 0 to 3
+      index = (slurm - (whole(env.SLURM_ARRAY_TASK_MIN) || 0)) / (whole(env.SLURM_ARRAY_TASK_STEP) || 1);
+      counted = 'SLURM_ARRAY_TASK_COUNT';
     } else if (Number.isFinite(k8s) || Number.isFinite(aws)) {
       index = Number.isFinite(k8s) ? k8s : aws;
-      count = whole(m[2] ?? env.SIM_SHARD_COUNT);
+      counted = 'SIM_SHARD_COUNT';
     } else throw new InputError('--shard auto: no shard index in the environment (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX); give --shard i/n');
+    const given = whole(m[2]), set = whole(env[counted]);
+    // shards of a run split two ways would each run a share of the wrong size: the merge would find the count wrong only at the end
+    if (Number.isFinite(given) && Number.isFinite(set) && given !== set) throw new InputError(`--shard ${v}: ${counted} is ${set} in the environment, so there are ${set} tasks, not ${given}; give --shard auto or the same count`);
+    count = Number.isFinite(given) ? given : set;
     if (!Number.isFinite(count)) throw new InputError('--shard auto: the number of shards is not in the environment; give --shard auto/n or set SIM_SHARD_COUNT');
   }
   if (!(count >= 1 && count <= MAX_SHARDS)) throw new InputError(`--shard ${v}: the number of shards must be 1 to ${MAX_SHARDS.toLocaleString('en-US')}, got ${count}`);
+  if (!Number.isInteger(index)) throw new InputError(`--shard ${v}: SLURM_ARRAY_TASK_ID ${env.SLURM_ARRAY_TASK_ID} is not on the array's step (SLURM_ARRAY_TASK_MIN ${env.SLURM_ARRAY_TASK_MIN ?? 0}, SLURM_ARRAY_TASK_STEP ${env.SLURM_ARRAY_TASK_STEP})`);
   if (!(index >= 0 && index < count)) throw new InputError(`--shard ${v}: the index must be 0 to ${count - 1} (indexes count from 0), got ${index}`);
   return { index, count };
 }
