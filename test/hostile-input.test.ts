@@ -177,6 +177,18 @@ describe('parsers (item 8)', () => {
     expect({ ...s.assets[1], name: 'a', units: 1 }).toEqual(s.assets[0]);
   });
 
+  it('YAML 1.2 `!!float` reads integers too (the yaml package made `!!float 72` a string); a value it cannot read is refused where it stands', () => {
+    const text = readFileSync(DEFAULT_SCENARIO, 'utf8');
+    const tagged = (v: string) => file('float.yaml', text.replace(/^horizonMonths: \S+/m, `horizonMonths: ${v}`));
+    const plain = loadScenario(DEFAULT_SCENARIO);
+    expect(loadScenario(tagged('!!float 72'))).toEqual(plain);
+    expect(loadScenario(tagged('!!float 7.2e1'))).toEqual(plain);
+    expect(() => loadScenario(tagged('!!float .inf'))).toThrow('horizonMonths: a finite number, got Infinity');
+    expect(() => loadScenario(tagged('!!float 0x48'))).toThrow(/line 8, column 16: valid YAML \(.*!!float cannot read 0x48/);
+    expect(loadScenario(DEFAULT_SCENARIO, { overrides: ['horizonMonths=!!float 72'] })).toEqual(plain);
+    expect(() => loadScenario(DEFAULT_SCENARIO, { overrides: ['horizonMonths=!!float y'] })).toThrow(/--set horizonMonths=!!float y: expected a YAML value after '=' \(!!float cannot read y/);
+  });
+
   it(`a file above ${MAX_SCENARIO_BYTES / 2 ** 20} MiB is refused naming the limit, without reading it`, () => {
     const big = file('big.yaml', `# ${'x'.repeat(MAX_SCENARIO_BYTES)}\nassets: []\n`);
     expect(() => loadScenario(big)).toThrow(/a scenario file of at most 4 MiB \(README "Limits"\), but this one has 4\.0 MiB or more$/);

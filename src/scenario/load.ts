@@ -4,6 +4,7 @@ import { ScenarioError } from '../errors.ts';
 import { duplicateJsonKey } from './json-keys.ts';
 import { MAX_YAML_ALIASES, quote } from './limits.ts';
 import { readScenarioFile } from './read-file.ts';
+import { withFloatTag } from './yaml-float.ts';
 import { applyOverrides, type Override } from './overrides.ts';
 import { resolveScenario, type ResolveOptions } from './resolve.ts';
 import type { Scenario } from './types.ts';
@@ -92,7 +93,7 @@ function parseJson(text: string, file: string): unknown {
 }
 
 function parseYaml(text: string, file: string, empty: () => ScenarioError): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, merge: true });
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true, customTags: withFloatTag });
   if (doc.errors.length) {
     const err = doc.errors[0];
     throw new ScenarioError(file, at(err.linePos?.[0]), `valid YAML (${quote(err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''))})`);
