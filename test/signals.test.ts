@@ -1,31 +1,29 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WORKER } from '../src/coordinator.ts';
+import { startSim } from './cli-process.ts';
 
 /**
  * Stopping a run: a second signal, and the pool's entry. Ctrl-C and SIGTERM
  * at 50 seeded moments of a run are in test/hostile/interrupts.test.ts
  * (`npm run test:hostile`: two minutes of two cores).
  */
-const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-signals-'));
 
 describe('a second signal', () => {
   it('leaves at once, and takes the half-written run and its lock with it', async () => {
     const parent = join(root, 'twice');
-    mkdirSync(parent);
-    const child = spawn(process.execPath, [BIN, '--trials', '100000', '--workers', '2', '--out', join(parent, 'run')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    while (!readdirSync(parent).some((f) => f.includes('.tmp-'))) await new Promise((r) => setTimeout(r, 20));
+    const run = startSim(['--trials', '100000', '--workers', '2', '--out', join(parent, 'run')], parent);
+    await run.started();
     await new Promise((r) => setTimeout(r, 3000)); // trials.arrow is being written
-    child.kill('SIGINT');
+    run.child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 1)); // the first is still stopping the run
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    run.child.kill('SIGINT');
+    expect((await run.ended).code).toBe(130);
     expect(readdirSync(parent)).toEqual([]);
   });
 });

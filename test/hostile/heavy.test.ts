@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { parse, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SCENARIO } from '../../src/scenario/load.ts';
+import { interruptSim, startSim, stopProblems } from '../cli-process.ts';
 
 /**
  * Issue 17's heavy cases, run by `npm run test:hostile` (not `npm test`):
@@ -13,27 +13,7 @@ import { DEFAULT_SCENARIO } from '../../src/scenario/load.ts';
  * million queued chunks, interrupts at random (seeded) moments. Each runs the
  * CLI in a shell whose limits are set first, as a user's terminal would.
  */
-const BIN = new URL('../../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-heavy-'));
-
-interface Ended { code: number | null; stderr: string; ms: number }
-
-/** Start the CLI under `ulimit` settings; `started()` resolves once its temporary run directory exists (or it has ended). */
-function start(limits: string, args: string[], parent: string) {
-  mkdirSync(parent, { recursive: true });
-  const quoted = args.map((a) => `'${a}'`).join(' ');
-  const t0 = performance.now();
-  // exec: the shell becomes node, so a signal sent to the child reaches node itself
-  const child = spawn('bash', ['-c', `${limits}; exec '${process.execPath}' '${BIN}' ${quoted}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const ended = new Promise<Ended>((r) => child.on('exit', (code) => r({ code, stderr: stderr.trim(), ms: performance.now() - t0 })));
-  // polled only when awaited, and only while the run lives
-  const started = async () => {
-    while (child.exitCode === null && !readdirSync(parent).some((f) => f.includes('.tmp-'))) await new Promise((r) => setTimeout(r, 20));
-  };
-  return { child, ended, started };
-}
 
 /** A scenario of `n` copies of the default's h100 cohort (own policy only: the columns, not the books, are what strain descriptors). */
 function cohorts(n: number): string {
@@ -43,21 +23,10 @@ function cohorts(n: number): string {
   return file;
 }
 
-/** Start the CLI, send `signal` `delay` ms after its run directory appears, and wait for it to end; `after`: ms from the signal to the end. */
-async function interrupted(limits: string, args: string[], parent: string, delay: number, signal: NodeJS.Signals = 'SIGINT'): Promise<Ended & { after: number }> {
-  const run = start(limits, args, parent);
-  await run.started();
-  await new Promise((r) => setTimeout(r, delay));
-  run.child.kill(signal);
-  const sent = performance.now();
-  const r = await run.ended;
-  return { ...r, after: performance.now() - sent };
-}
-
 /** Run to the end and check it succeeded with nothing on stderr; returns the manifest. */
 async function completes(limits: string, args: string[], name: string) {
   const out = join(root, name, 'run');
-  const r = await start(limits, [...args, '--quiet', '--out', out], join(root, name)).ended;
+  const r = await startSim([...args, '--quiet', '--out', out], join(root, name), limits).ended;
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
@@ -86,7 +55,7 @@ describe('big scenarios under the usual descriptor limits (item 1)', () => {
 describe('stopping (item 3)', () => {
   it('Ctrl-C with 1,000,000 queued chunks stops within 2 s; nothing is left', async () => {
     const parent = join(root, 'million');
-    const r = await interrupted('true', ['--trials', '1000000', '--chunk-size', '1', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent, 2000);
+    const r = await interruptSim(['--trials', '1000000', '--chunk-size', '1', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent, 2000);
     expect(r.code).toBe(130);
     expect(r.after).toBeLessThan(2000);
     expect(r.stderr).toBe('sim: interrupted by SIGINT; no run directory was written');
@@ -96,7 +65,7 @@ describe('stopping (item 3)', () => {
   it('Ctrl-C while 500 cohorts are being checked (about 30 s of a worker) stops within 2 s', async () => {
     const parent = join(root, 'checking');
     // the check is the pool's first task: 3 s in, a worker is in it (the main thread, which handles the signal, is not)
-    const r = await interrupted('true', ['run', cohorts(500), '--trials', '10000', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent, 3000);
+    const r = await interruptSim(['run', cohorts(500), '--trials', '10000', '--valuation', 'pathwise', '--out', join(parent, 'run')], parent, 3000);
     expect(r.code).toBe(130);
     expect(r.after).toBeLessThan(2000);
     expect(readdirSync(parent)).toEqual([]);
@@ -109,12 +78,8 @@ describe('stopping (item 3)', () => {
       const signal = i % 2 ? 'SIGTERM' : 'SIGINT';
       const delay = Math.round(rng.double() * 6000);
       const parent = join(root, `interrupt-${i}`);
-      const r = await interrupted('ulimit -n 256', ['--trials', '1000000', '--chunk-size', '10', '--valuation', 'pathwise', '--store', 'spill', '--out', join(parent, 'run')], parent, delay, signal);
-      const at = `round ${i} (${signal} after ${delay} ms)`;
-      if (r.code !== (signal === 'SIGINT' ? 130 : 143)) problems.push(`${at}: exit ${r.code}: ${r.stderr}`);
-      if (r.after > 2000) problems.push(`${at}: took ${Math.round(r.after)} ms`);
-      if (r.stderr.split('\n').length !== 1 || /\n\s+at /.test(r.stderr)) problems.push(`${at}: stderr ${JSON.stringify(r.stderr)}`);
-      if (readdirSync(parent).length) problems.push(`${at}: left ${readdirSync(parent).join(', ')}`);
+      const r = await interruptSim(['--trials', '1000000', '--chunk-size', '10', '--valuation', 'pathwise', '--store', 'spill', '--out', join(parent, 'run')], parent, delay, signal, 'ulimit -n 256');
+      problems.push(...stopProblems(`round ${i} (${signal} after ${delay} ms)`, r, signal, parent));
     }
     expect(problems).toEqual([]);
   });
@@ -124,7 +89,7 @@ describe('a 50 MB scenario file (item 8)', () => {
   it('is refused at once, naming the limit', async () => {
     const file = join(root, 'big.yaml');
     writeFileSync(file, `# ${'x'.repeat(50_000_000)}\n${readFileSync(DEFAULT_SCENARIO, 'utf8')}`);
-    const r = await start('true', ['run', file, '--out', join(root, 'big', 'run')], join(root, 'big')).ended;
+    const r = await startSim(['run', file, '--out', join(root, 'big', 'run')], join(root, 'big')).ended;
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`sim: ${file}: (top level): a scenario file of at most 4 MiB (README "Limits"), but this one has 47.7 MiB or more`);
     expect(r.ms).toBeLessThan(5000);
