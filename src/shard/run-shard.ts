@@ -49,7 +49,7 @@ export async function runShard(req: RunRequest & { shard: ShardSpec }): Promise<
   const { mine, chunks, first, count } = shardShare(config.trials, config.chunkSize, req.shard);
   const dir = RunDir.prepare(req.out, (path) => sameShard(path, key, req.shard));
   return withPool(dir, req.signal, async (own) => {
-    const started = startPool(p, dir, req.out!, { capacity: Math.max(count, 1), trials: config.trials, first });
+    const started = startPool(p, dir, req.out!, { capacity: Math.max(count, 1), trials: config.trials, first, shard: true });
     const coordinator = own(started.coordinator);
     const calibrations = plan.valuation === 'expected' ? await coordinator.calibrate() : null;
     let done = 0;
