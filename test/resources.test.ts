@@ -7,10 +7,13 @@ import { mapBounded } from '../src/bounded.ts';
 import { createStoreSpec, openStore } from '../src/column-store.ts';
 import { InputError } from '../src/errors.ts';
 import { fileError } from '../src/output/file-error.ts';
-import { checkResources } from '../src/resources.ts';
-import { run } from '../src/run.ts';
+import { checkResources, diskNeeds, type DiskPart } from '../src/resources.ts';
+import { prepare, run } from '../src/run.ts';
 import { cappedWorkers, GIB } from '../src/run-config.ts';
+import { PATH_QUANTITIES } from '../src/schema.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
+import { runShard } from '../src/shard/run-shard.ts';
+import { shardShare } from '../src/shard/spec.ts';
 
 // Issue 17: resources do not grow with what the user cannot see, and every limit is found before a run starts.
 const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
@@ -47,11 +50,18 @@ describe('file descriptors (item 1)', () => {
 });
 
 describe('disk and memory are checked before a run starts (items 1 and 5)', () => {
-  const needs = { out: 'runs/x', dir: root, store: 'spill' as const, storeBytes: 141 * GIB, trialsBytes: GIB, formats: ['arrow' as const], paths: 1e8, workers: 1e8 };
+  const needs = { out: 'runs/x', dir: root, store: 'spill' as const, storeBytes: 141 * GIB, trialsBytes: GIB, formats: ['arrow' as const], files: [{ part: 'trials files', bytes: GIB }], paths: 1e8, workers: 1e8 };
 
   it('a run that would not fit on the disk is refused, saying what it needs', () => {
     expect(() => checkResources(needs, 78 * GIB)).toThrow(new InputError('--out runs/x: this run needs about 142.0 GiB of disk (spilled columns 141.0 GiB, trials files 1.0 GiB) but 78.0 GiB is free there; use fewer --trials or --columns, or another --out'));
     expect(() => checkResources(needs, 200 * GIB)).not.toThrow();
+  });
+
+  it('every file counts: a run whose trials fit but whose other files do not is refused, naming each part', () => {
+    const files = [{ part: 'trials files', bytes: 1.2 * GIB }, { part: 'path sample', bytes: 300 * 2 ** 20 }, { part: 'report and summaries', bytes: 20 * 2 ** 20 }];
+    const n = { ...needs, store: 'memory' as const, storeBytes: 0, files };
+    expect(() => checkResources(n, 1.3 * GIB)).toThrow(new InputError('--out runs/x: this run needs about 1.5 GiB of disk (trials files 1.2 GiB, path sample 300 MiB, report and summaries 20 MiB) but 1.3 GiB is free there; use fewer --trials or --columns, or another --out'));
+    expect(() => checkResources(n, 1.6 * GIB)).not.toThrow();
   });
 
   it('memory beyond the machine and a Parquet trials table above 4 GiB are refused', () => {
@@ -72,6 +82,64 @@ describe('disk and memory are checked before a run starts (items 1 and 5)', () =
     const r = await run({ ...pathwise, trials: 300, chunkSize: 1_000_000, out: join(root, 'bigchunk') });
     expect(r.manifest.chunks).toBe(1);
   });
+});
+
+describe('the disk estimate covers every file a run writes (diskNeeds)', () => {
+  const B = Float64Array.BYTES_PER_ELEMENT;
+  const total = (parts: DiskPart[]) => parts.reduce((t, p) => t + p.bytes, 0);
+  const part = (parts: DiskPart[], name: string) => parts.find((p) => p.part === name)!.bytes;
+  const estimate = (req: Omit<Parameters<typeof prepare>[0], 'scenarioFile'>, o: Parameters<typeof diskNeeds>[1]) => diskNeeds(prepare({ scenarioFile: DEFAULT_SCENARIO, ...req }), o);
+  /** `du -b` of a directory: its files' bytes and its own entry */
+  const du = (dir: string) => Number(spawnSync('du', ['-sb', dir], { encoding: 'utf8' }).stdout.split('\t')[0]);
+
+  it('names the trials files and the report and summaries; each file the run writes adds to the second', () => {
+    const base = estimate({ trials: 2000 }, { capacity: 2000 });
+    expect(base.map((p) => p.part)).toEqual(['trials files', 'report and summaries']);
+    const p = prepare({ scenarioFile: DEFAULT_SCENARIO, trials: 2000 });
+    expect(part(base, 'trials files')).toBeGreaterThanOrEqual(2000 * (p.selected.length + 1) * B);
+    const others = part(base, 'report and summaries');
+    // report.html inlines d3 and Observable Plot (~0.5 MB); valuation.json holds a fit per asset and month (expected valuation)
+    expect(others - part(estimate({ trials: 2000, report: false }, { capacity: 2000 }), 'report and summaries')).toBeGreaterThan(500_000);
+    expect(others - part(estimate({ trials: 2000, overrides: ['valuation=pathwise'] }, { capacity: 2000 }), 'report and summaries')).toBeGreaterThan(p.plan.assets.length * (p.plan.H + 1) * 500);
+    // the small tables again as Parquet; the trials file grows with the trials, the rest does not
+    expect(part(estimate({ trials: 2000, formats: ['arrow', 'parquet'] }, { capacity: 2000 }), 'report and summaries')).toBeGreaterThan(others);
+    expect(part(estimate({ trials: 20000 }, { capacity: 20000 }), 'report and summaries')).toBe(others);
+    expect(part(estimate({ trials: 20000 }, { capacity: 20000 }), 'trials files')).toBeGreaterThan(10 * 2000 * (p.selected.length + 1) * B);
+  });
+
+  it('a shard counts its columns and its part of the path sample, exactly, and no trials files', () => {
+    const p = prepare({ scenarioFile: DEFAULT_SCENARIO, trials: 10000, pathSample: 6000 });
+    const cols = p.plan.columns.length, perTrial = p.plan.assets.length * PATH_QUANTITIES.length * (p.plan.H + 1) * B;
+    const first = estimate({ trials: 10000, pathSample: 6000 }, { capacity: 4096, trials: 10000, first: 0, shard: true });
+    expect(first.map((x) => x.part)).toEqual(['shard columns', 'path sample', 'scenario and shard files']);
+    expect(part(first, 'shard columns')).toBe(cols * 4096 * B);
+    expect(part(first, 'path sample')).toBe(4096 * perTrial);
+    expect(part(estimate({ trials: 10000, pathSample: 6000 }, { capacity: 4096, trials: 10000, first: 4096, shard: true }), 'path sample')).toBe((6000 - 4096) * perTrial);
+    expect(part(estimate({ trials: 10000, pathSample: 6000 }, { capacity: 1808, trials: 10000, first: 8192, shard: true }), 'path sample')).toBe(0);
+  });
+
+  it('is at least what a real run writes, and within 1.5× or 4 MiB of it', async () => {
+    for (const [name, req] of [['arrow', { trials: 1500 }], ['parquet', { trials: 1500, formats: ['arrow', 'parquet'] as ('arrow' | 'parquet')[] }]] as const) {
+      const out = join(root, `estimate-${name}`);
+      const want = total(estimate({ ...pathwise, ...req }, { capacity: req.trials }));
+      await run({ ...pathwise, ...req, out });
+      const got = du(out);
+      expect(want).toBeGreaterThanOrEqual(got);
+      expect(Math.min(want / got, 1 + (want - got) / (4 * 2 ** 20))).toBeLessThan(1.5);
+    }
+  }, 60_000);
+
+  it('is at least what a real shard writes', async () => {
+    const req = { ...pathwise, trials: 5000, pathSample: 5000, chunkSize: 1000 };
+    const p = prepare(req);
+    const { first, count } = shardShare(5000, 1000, { index: 1, count: 2 });
+    const want = total(diskNeeds(p, { capacity: count, trials: 5000, first, shard: true }));
+    const out = join(root, 'estimate-shard');
+    await runShard({ ...req, out, shard: { index: 1, count: 2 } });
+    const got = du(out);
+    expect(want).toBeGreaterThanOrEqual(got);
+    expect(want - got).toBeLessThan(2 ** 20);
+  }, 60_000);
 });
 
 describe('workers (item 4)', () => {
