@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// `sim` command: load the TypeScript sources through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// `sim` command: the bundle of the TypeScript sources (bin/bundle.mjs), built
+// on first use and whenever they change; where it cannot be written, the
+// sources themselves through tsx.
+import { cliBundle } from './bundle.mjs';
 
-register();
-const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv);
+const bundle = await cliBundle();
+let cli;
+if (bundle) cli = await import(bundle);
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  cli = await import('../src/cli.ts');
+}
+process.exitCode = await cli.main(process.argv);

@@ -11,12 +11,16 @@ import { PATH_QUANTITIES, PQ } from './schema.ts';
 import { createStoreSpec, openStore, type ColumnStore } from './column-store.ts';
 import type { ChunkTimes, Task, TaskResults, WorkerSetup } from '../workers/run-chunk.ts';
 import { mapBounded } from './bounded.ts';
+import { ROOT } from './root.ts';
 import type { InputEffects } from './stats/ranks.ts';
 import type { CheckReport } from './check/check.ts';
 import type { Scenario } from './scenario/types.ts';
 
-/** The pool's entry (see workers/chunk.cjs for why it is CommonJS). */
-export const WORKER = new URL('../workers/chunk.cjs', import.meta.url).href;
+/** Set by the bundler (bin/bundle.mjs) in the bundle bin/sim.mjs runs: its workers' entry, beside it. */
+declare const SIM_BUNDLE_WORKER: string | undefined;
+
+/** The pool's entry, CommonJS (workers/chunk.cjs says why): the bundle's own, or the one that loads the TypeScript. */
+export const WORKER = (typeof SIM_BUNDLE_WORKER === 'string' ? new URL(SIM_BUNDLE_WORKER, import.meta.url) : new URL('workers/chunk.cjs', ROOT)).href;
 
 /** How long an idle worker thread lives; a run keeps its threads busy, so this only matters between phases. */
 const IDLE_TIMEOUT_MS = 60_000;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ROOT } from '../root.ts';
 import { pageJson, type Section } from './charts.ts';
 import { esc } from './html.ts';
 
@@ -6,14 +7,14 @@ import { esc } from './html.ts';
  * The charting library, inlined so the page needs no network: Observable
  * Plot's UMD build and the d3 bundle it runs on, from node_modules.
  */
-const LIBRARIES = ['../../node_modules/d3/dist/d3.min.js', '../../node_modules/@observablehq/plot/dist/plot.umd.min.js'];
-const CLIENT = './client.js';
+const LIBRARIES = ['node_modules/d3/dist/d3.min.js', 'node_modules/@observablehq/plot/dist/plot.umd.min.js'];
+const CLIENT = 'src/report/client.js';
 
 /** The library and page scripts, read once per process. */
 let scripts: string[] | undefined;
 function inlineScripts(): string[] {
   // `</script` inside a script would close the element; written `<\/script` it means the same to JavaScript
-  scripts ??= [...LIBRARIES, CLIENT].map((p) => readFileSync(new URL(p, import.meta.url), 'utf8').replace(/<\/script/gi, '<\\/script'));
+  scripts ??= [...LIBRARIES, CLIENT].map((p) => readFileSync(new URL(p, ROOT), 'utf8').replace(/<\/script/gi, '<\\/script'));
   return scripts;
 }
 

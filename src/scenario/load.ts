@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { ScenarioError } from '../errors.ts';
+import { ROOT } from '../root.ts';
 import { duplicateJsonKey } from './json-keys.ts';
 import { MAX_YAML_ALIASES, quote } from './limits.ts';
 import { readScenarioFile } from './read-file.ts';
@@ -10,7 +11,7 @@ import { resolveScenario, type ResolveOptions } from './resolve.ts';
 import type { Scenario } from './types.ts';
 
 /** The built-in scenario users get with a bare `sim`; a readable YAML file they can copy. */
-export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../scenarios/default.yaml', import.meta.url));
+export const DEFAULT_SCENARIO = fileURLToPath(new URL('scenarios/default.yaml', ROOT));
 
 /**
  * Read, parse (YAML, or JSON for *.json), apply `--set` overrides and resolve a

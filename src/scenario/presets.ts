@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ROOT } from '../root.ts';
 
 /** The built-in scenarios, by name: commented YAML files under scenarios/. */
 export const PRESETS = ['default', 'hyperscaler', 'critic'] as const;
@@ -11,7 +12,7 @@ export type Preset = (typeof PRESETS)[number];
  * @example presetFile('critic') // '/…/scenarios/critic.yaml'
  */
 export function presetFile(name: Preset): string {
-  return fileURLToPath(new URL(`../../scenarios/${name}.yaml`, import.meta.url));
+  return fileURLToPath(new URL(`scenarios/${name}.yaml`, ROOT));
 }
 
 /**

@@ -1,0 +1,3 @@
+// Types of bin/bundle.mjs, for the tests that import it.
+export function sourceHash(root?: string): string;
+export function cliBundle(dir?: string, root?: string): Promise<string | null>;

@@ -1,0 +1,92 @@
+// The bundle `sim` runs: the CLI and the worker, each one ES module built by
+// esbuild from the TypeScript sources. Loading ~100 modules through tsx's
+// loader hooks (a round trip to the hooks thread for each) took most of a
+// second per process and per worker; a bundle loads in a tenth of that.
+// Built on first use and again whenever a source changes: the name carries
+// a hash of every source file, so a bundle never runs stale code, and
+// processes building at once write the same bytes.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** What the bundles are built from: a change to any file here is a new hash. */
+const SOURCES = ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json'];
+/** Bundles of hashes other than the current one are removed once this old: a process may still be running one. */
+const STALE_MS = 24 * 3600 * 1000;
+
+/**
+ * A hash of every source file's path and bytes, in a fixed order.
+ *
+ * @param root the package root
+ * @returns 16 hex digits
+ */
+export function sourceHash(root = ROOT) {
+  const hash = createHash('sha256');
+  const add = (rel) => {
+    const path = join(root, rel);
+    if (statSync(path).isDirectory()) for (const name of readdirSync(path).sort()) add(join(rel, name));
+    else hash.update(`${rel}\0`).update(readFileSync(path));
+  };
+  for (const rel of SOURCES) add(rel);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The CLI bundle for the current sources, built into `dir` if it is not
+ * there yet; null where it cannot be written (a read-only install), and
+ * bin/sim.mjs then runs the sources through tsx.
+ *
+ * @param dir where bundles go (default dist/ in the package root)
+ * @param root the package root
+ * @returns the CLI bundle's URL, or null
+ * @example const cli = await cliBundle(); if (cli) await import(cli);
+ */
+export async function cliBundle(dir = join(ROOT, 'dist'), root = ROOT) {
+  const hash = sourceHash(root);
+  const cli = join(dir, `${hash}-cli.mjs`);
+  try {
+    statSync(cli);
+    return pathToFileURL(cli).href;
+  } catch {}
+  try {
+    await build(dir, hash, root);
+    prune(dir, hash);
+    return pathToFileURL(cli).href;
+  } catch {
+    return null;
+  }
+}
+
+/** Build the worker, its CommonJS entry and the CLI (last: its presence says the rest is there), each written whole and renamed into place. */
+async function build(dir, hash, root) {
+  const { build: esbuild } = await import('esbuild');
+  mkdirSync(dir, { recursive: true });
+  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'silent', absWorkingDir: root };
+  const worker = `${hash}-worker`;
+  const [w, c] = await Promise.all([
+    esbuild({ ...common, entryPoints: [join(root, 'workers/run-chunk.ts')] }),
+    esbuild({ ...common, entryPoints: [join(root, 'src/cli.ts')], define: { SIM_BUNDLE_WORKER: JSON.stringify(`./${worker}.cjs`) } }),
+  ]);
+  const place = (name, text) => {
+    const tmp = join(dir, `${name}.tmp-${process.pid}`);
+    writeFileSync(tmp, text);
+    renameSync(tmp, join(dir, name));
+  };
+  place(`${worker}.mjs`, w.outputFiles[0].contents);
+  // CommonJS for the reason workers/chunk.cjs gives
+  place(`${worker}.cjs`, `module.exports = import('./${worker}.mjs').then((m) => m.default);\n`);
+  place(`${hash}-cli.mjs`, c.outputFiles[0].contents);
+}
+
+/** Remove other hashes' bundles older than a day: each edit of the sources leaves one behind. */
+function prune(dir, hash) {
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(hash)) continue;
+    const path = join(dir, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });
+    } catch {}
+  }
+}

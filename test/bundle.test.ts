@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliBundle, sourceHash } from '../bin/bundle.mjs';
+import { run } from '../src/run.ts';
+import { BIN } from './cli-process.ts';
+
+/** bin/sim.mjs runs a bundle of the sources (bin/bundle.mjs): it must be the sources, current, and optional. */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'sim-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the bundle', () => {
+  it('is named by a hash of every source file: a change to any is a new bundle', () => {
+    const copy = join(dir, 'copy');
+    for (const rel of ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(copy, rel), { recursive: true });
+    const before = sourceHash(copy);
+    expect(before).toBe(sourceHash(ROOT));
+    writeFileSync(join(copy, 'distributions/uniform.ts'), readFileSync(join(copy, 'distributions/uniform.ts'), 'utf8') + '\n');
+    expect(sourceHash(copy)).not.toBe(before);
+  });
+
+  it('is built whole where it can be written: the CLI, the worker and its CommonJS entry', async () => {
+    const out = join(dir, 'dist');
+    const cli = await cliBundle(out);
+    const hash = sourceHash();
+    expect(cli).toMatch(new RegExp(`/${hash}-cli\\.mjs$`));
+    expect(readdirSync(out).sort()).toEqual([`${hash}-cli.mjs`, `${hash}-worker.cjs`, `${hash}-worker.mjs`]);
+    // the CLI reaches its pool through the entry beside it, not the TypeScript's
+    expect(readFileSync(join(out, `${hash}-cli.mjs`), 'utf8')).toContain(`"./${hash}-worker.cjs"`);
+  });
+
+  it('is skipped where it cannot be written (bin/sim.mjs then runs the sources through tsx)', async () => {
+    expect(await cliBundle('/dev/null/dist')).toBeNull();
+  });
+
+  it('computes what the sources compute: a run through the CLI equals the same run in this process', async () => {
+    const cli = spawnSync(process.execPath, [BIN, '--trials', '600', '--seed', '3', '--calibration-trials', '1024', '--workers', '1', '--quiet', '--out', join(dir, 'cli')], { encoding: 'utf8' });
+    expect(cli.stderr).toBe('');
+    await run({ scenarioFile: join(ROOT, 'scenarios/default.yaml'), trials: 600, seed: '3', overrides: ['calibrationTrials=1024'], workers: 1, out: join(dir, 'inline') });
+    for (const file of ['valuation.json', 'scenario.json']) expect(readFileSync(join(dir, 'cli', file), 'utf8')).toBe(readFileSync(join(dir, 'inline', file), 'utf8'));
+    const [a, b] = ['cli', 'inline'].map((d) => tableFromIPC(readFileSync(join(dir, d, 'trials.arrow'))));
+    expect(a.schema.fields.map((f) => f.name)).toEqual(b.schema.fields.map((f) => f.name));
+    for (const f of a.schema.fields) expect(a.getChild(f.name)!.toArray(), f.name).toEqual(b.getChild(f.name)!.toArray());
+  });
+});
