@@ -21,6 +21,19 @@ const NEVER = -2;
 const ALWAYS = -1;
 
 /**
+ * Rules under which no value of any column may be missing: where the kernel
+ * writes a number every time, as the monthly path quantities (C, V and M are
+ * 0 after the exit month, never NaN).
+ *
+ * @param columns how many columns
+ * @returns NEVER for each
+ * @example firstNonFinite(requiredRules(1), row, row.length) // the first value of row that is not finite
+ */
+export function requiredRules(columns: number): MissingRules {
+  return { rule: new Int32Array(columns).fill(NEVER), month: new Int32Array(columns) };
+}
+
+/**
  * The missing-value rule of every column of a plan.
  *
  * @param plan the run's plan
@@ -28,8 +41,7 @@ const ALWAYS = -1;
  * @example missingRules(plan).rule[plan.assets[0].out.payback_month] // -1 (NaN allowed)
  */
 export function missingRules(plan: Plan): MissingRules {
-  const rule = new Int32Array(plan.columns.length).fill(NEVER);
-  const month = new Int32Array(plan.columns.length);
+  const { rule, month } = requiredRules(plan.columns.length);
   for (const a of plan.assets) {
     for (const b of a.books) rule[b.out.first_impairment_month] = ALWAYS;
     rule[a.out.payback_month] = ALWAYS;

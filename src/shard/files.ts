@@ -109,6 +109,45 @@ function pathRows(first: number, count: number, K: number): [number, number] {
   return [Math.min(first, K), Math.min(first + count, K)];
 }
 
+/** The path sample's dimensions: trials recorded (K), horizon and assets. */
+export interface PathShape {
+  K: number;
+  H: number;
+  assets: number;
+}
+
+/** One (asset, quantity, month) row of a shard's part of the path sample. */
+export interface ShardPathRow {
+  asset: number;
+  /** a PQ offset */
+  quantity: number;
+  month: number;
+  /** the shard's trials' slice of the row, in place: trial first + i at i */
+  row: Float64Array;
+}
+
+/**
+ * A shard's part of the path sample row by row, in the order of its
+ * paths.f64: each asset, quantity and month, its trials' slice (empty when
+ * they all fall beyond the sample).
+ *
+ * @param data the path sample (PathSink layout)
+ * @param shape K, H and the number of assets
+ * @param first the shard's first trial
+ * @param count its trials
+ * @example for (const { row } of shardPathRows(data, shape, 1000, 2000)) row[0] // trial 1000's value
+ */
+export function* shardPathRows(data: Float64Array, shape: PathShape, first: number, count: number): Generator<ShardPathRow> {
+  const { K, H, assets } = shape;
+  const [a0, a1] = pathRows(first, count, K);
+  for (let asset = 0; asset < assets; asset++)
+    for (let quantity = 0; quantity < PATH_QUANTITIES.length; quantity++)
+      for (let month = 0; month <= H; month++) {
+        const at = pathIndex(K, H, asset, quantity, month);
+        yield { asset, quantity, month, row: data.subarray(at + a0, at + a1) };
+      }
+}
+
 /**
  * Copy a shard's part of the path sample (each asset, quantity and month: its trials' slice) to a file, or back.
  *
@@ -119,19 +158,14 @@ function pathRows(first: number, count: number, K: number): [number, number] {
  * @param count its trials
  * @param direction 'write' the file from data, 'read' data from the file
  */
-export function copyPaths(file: string, data: Float64Array, shape: { K: number; H: number; assets: number }, first: number, count: number, direction: 'write' | 'read'): void {
-  const { K, H, assets } = shape;
-  const [a0, a1] = pathRows(first, count, K);
+export function copyPaths(file: string, data: Float64Array, shape: PathShape, first: number, count: number, direction: 'write' | 'read'): void {
   const fd = openSync(file, direction === 'write' ? 'w' : 'r');
   try {
     let at = 0;
-    for (let a = 0; a < assets; a++)
-      for (let q = 0; q < PATH_QUANTITIES.length; q++)
-        for (let t = 0; t <= H; t++) {
-          const row = data.subarray(pathIndex(K, H, a, q, t) + a0, pathIndex(K, H, a, q, t) + a1);
-          transfer(fd, row, at, direction, file);
-          at += row.byteLength;
-        }
+    for (const { row } of shardPathRows(data, shape, first, count)) {
+      transfer(fd, row, at, direction, file);
+      at += row.byteLength;
+    }
   } catch (e) {
     throw e instanceof InputError ? e : fileError(file, e);
   } finally {
