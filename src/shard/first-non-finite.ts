@@ -1,5 +1,6 @@
 import type { ColumnStore } from '../column-store.ts';
-import { firstNonFinite, type MissingRules } from '../kernel/finite.ts';
+import { firstNonFinite, requiredRules, type MissingRules } from '../kernel/finite.ts';
+import { shardPathRows, type PathShape } from './files.ts';
 
 /** Values gathered at a time: a block of trials of every column, laid out as a chunk (32 MB). */
 const BLOCK_VALUES = 2 ** 22;
@@ -27,6 +28,31 @@ export function firstNonFiniteIn(rules: MissingRules, store: ColumnStore, start:
     for (let j = 0; j < columns; j++) buf.set(store.read(j, start + at, n, buf.subarray(j * n, (j + 1) * n)), j * n);
     const bad = firstNonFinite(rules, buf, n);
     if (bad) return { ...bad, trial: at + bad.trial };
+  }
+  return null;
+}
+
+/** One row of the path sample as firstNonFinite reads it: a single column in which nothing may be missing. */
+const PATH_ROW = requiredRules(1);
+
+/**
+ * The first value of a shard's part of the path sample that is not finite,
+ * read in place, row by row. The kernel records C, V and M of every month of
+ * a recorded trial as numbers (recordPaths: V and M are 0 after the exit
+ * month, C is 0 after the sale), so, unlike the columns, no path value is a
+ * "no value": only damage to paths.f64 puts NaN or ±Infinity there.
+ *
+ * @param data the path sample (PathSink layout), the shard's part read from its paths.f64
+ * @param shape K, H and the number of assets
+ * @param first the shard's first trial
+ * @param count its trials
+ * @returns the asset, quantity (a PQ offset), month and trial (of the run) of the value, or null when every value is finite
+ * @example firstNonFinitePath(pathData, { K: 3000, H: 72, assets: 5 }, 1000, 2000) // null, or { asset: 0, quantity: 1, month: 12, trial: 1017, value: Infinity }
+ */
+export function firstNonFinitePath(data: Float64Array, shape: PathShape, first: number, count: number): { asset: number; quantity: number; month: number; trial: number; value: number } | null {
+  for (const { asset, quantity, month, row } of shardPathRows(data, shape, first, count)) {
+    const bad = firstNonFinite(PATH_ROW, row, row.length);
+    if (bad) return { asset, quantity, month, trial: first + bad.trial, value: bad.value };
   }
   return null;
 }

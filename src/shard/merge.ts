@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { checkScenario } from '../check/check.ts';
 import { InputError } from '../errors.ts';
 import { missingRules } from '../kernel/finite.ts';
-import { firstNonFiniteIn } from './first-non-finite.ts';
+import { firstNonFiniteIn, firstNonFinitePath } from './first-non-finite.ts';
 import { defaultRunPath, RunDir } from '../output/run-dir.ts';
 import { selectColumns } from '../output/select-columns.ts';
 import { buildPlan } from '../plan.ts';
@@ -15,9 +15,13 @@ import { SAMPLERS, SAMPLER_DESCRIPTIONS } from '../sampling/sample-chunk.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { VALUATION_FILE } from '../valuation/file.ts';
+import { PATH_QUANTITIES, type PathQuantity } from '../schema.ts';
 import { VERSION } from '../version.ts';
 import { copyColumns, copyPaths, readShard, SHARD_FILES, type ShardKey, type ShardManifest } from './files.ts';
 import { shardShare } from './spec.ts';
+
+/** The path quantities as a refusal names them (paths.arrow's method note). */
+const PATH_MEANING: Record<PathQuantity, string> = { C: 'carrying amount', V: 'recoverable amount', M: 'market value' };
 
 /** What `sim merge` takes: the shard directories, and where and how to write the run. */
 export interface MergeRequest extends Partial<Pick<RunConfig, 'workers' | 'store'>> {
@@ -118,7 +122,10 @@ export async function merge(req: MergeRequest): Promise<RunOutcome> {
       // a run fails on such a value (README "Limits"), so a shard holding one was altered after it was written
       const bad = firstNonFiniteIn(rules, coordinator.store, m.first, m.count);
       if (bad) throw new InputError(`sim merge: ${file}: ${plan.columns[bad.column].name} is ${bad.value} in trial ${m.first + bad.trial}, where MODEL.md defines a finite value and no run writes one; the shard is damaged (rerun it)`);
-      copyPaths(join(from, SHARD_FILES.paths), coordinator.pathData, { K: coordinator.pathK, H: plan.H, assets: plan.assets.length }, m.first, m.count, 'read');
+      const paths = join(from, SHARD_FILES.paths), shape = { K: coordinator.pathK, H: plan.H, assets: plan.assets.length };
+      copyPaths(paths, coordinator.pathData, shape, m.first, m.count, 'read');
+      const off = firstNonFinitePath(coordinator.pathData, shape, m.first, m.count);
+      if (off) throw new InputError(`sim merge: ${paths}: ${plan.assets[off.asset].name}'s ${PATH_QUANTITIES[off.quantity]} (${PATH_MEANING[PATH_QUANTITIES[off.quantity]]}) at month ${off.month} is ${off.value} in trial ${off.trial}, where a run records a finite value at every month (0 after the exit month); the shard is damaged (rerun it)`);
     }
     const t2 = performance.now();
     const times = shards.reduce((t, { m }) => ({ sample: t.sample + m.times.sample, simulate: t.simulate + m.times.simulate }), { sample: 0, simulate: 0 });
