@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pathIndex } from '../../src/kernel/simulate.ts';
 import { buildPlan } from '../../src/plan.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
+import { PQ } from '../../src/schema.ts';
 
 const BIN = new URL('../../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-shards-'));
@@ -106,14 +108,15 @@ describe('sim run --shard and sim merge', () => {
       await refused(['merge', join(at, 's0-2'), join(at, 'cut')], /columns\.f64 holds 800 bytes, not the .* the shard is damaged/);
     });
 
+    /** A copy of shard 1 of 2 (chunks [1, 3) of 3, trials 1000 to 2999) with one file edited. */
+    const edited = (to: string, file: string, edit: (bytes: Buffer) => Buffer | string) => {
+      cpSync(join(at, 's1-2'), join(at, to), { recursive: true });
+      writeFileSync(join(at, to, file), edit(readFileSync(join(at, to, file))));
+      return ['merge', join(at, 's0-2'), join(at, to), '--out', join(at, `${to}-merged`)];
+    };
+
     it('a shard edited by hand: its chunk range, a value in its columns, its scenario', async () => {
       await ready;
-      /** A copy of shard 1 of 2 (chunks [1, 3) of 3, trials 1000 to 2999) with one file edited. */
-      const edited = (to: string, file: string, edit: (bytes: Buffer) => Buffer | string) => {
-        cpSync(join(at, 's1-2'), join(at, to), { recursive: true });
-        writeFileSync(join(at, to, file), edit(readFileSync(join(at, to, file))));
-        return ['merge', join(at, 's0-2'), join(at, to), '--out', join(at, `${to}-merged`)];
-      };
       const manifest = (edit: (m: Record<string, unknown>) => void) => (b: Buffer) => {
         const m = JSON.parse(b.toString());
         edit(m);
@@ -132,6 +135,19 @@ describe('sim run --shard and sim merge', () => {
       expect(merged.status, merged.stderr).toBe(0);
       // the scenario every shard's key names: an edit to any shard's copy, not only the first's
       await refused(edited('scenario', 'scenario.json', (b) => b.toString().replace(/"discountRate": [\d.]+/, '"discountRate": 0.5')), /scenario\/scenario\.json differs from .*s0-2\/scenario\.json/);
+    });
+
+    it('a shard edited by hand: a value in its paths that no run records', async () => {
+      await ready;
+      // shard 1's paths.f64 holds trials 1000 to 2999 of the 3000 recorded: each (asset, quantity, month) row 2000 wide, so its layout is pathIndex's with K = 2000
+      const plan = buildPlan(resolveScenario(JSON.parse(readFileSync(join(at, 's1-2', 'scenario.json'), 'utf8')), 'scenario.json'));
+      const cell = (q: number, t: number) => (pathIndex(2000, plan.H, 0, q, t) + 17) * 8;
+      await refused(edited('inf-path', 'paths.f64', (b) => (b.writeDoubleLE(Infinity, cell(PQ.C, 6)), b)), /inf-path\/paths\.f64: h100's C \(carrying amount\) at month 6 is Infinity in trial 1017, where a run records a finite value at every month .*damaged/);
+      // after the exit month recoverable_m{t} is a genuine NaN in the columns, but the paths record V as 0 there
+      const columns = readFileSync(join(at, 's1-2', 'columns.f64'));
+      const exit = columns.readDoubleLE((plan.assets[0].out.exit_month * 2000 + 17) * 8);
+      expect(exit).toBeLessThan(plan.H);
+      await refused(edited('nan-path', 'paths.f64', (b) => (b.writeDoubleLE(NaN, cell(PQ.V, exit + 1)), b)), new RegExp(`nan-path/paths\\.f64: h100's V \\(recoverable amount\\) at month ${exit + 1} is NaN in trial 1017, .*damaged`));
     });
 
     it('--shard with --precision, without --out, or out of range', async () => {
