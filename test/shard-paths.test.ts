@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,5 +39,12 @@ describe("a shard's part of the path sample", () => {
     expect(firstNonFinitePath(data, shape, 2, 3)).toBeNull();
     expect(firstNonFinitePath(data, shape, 0, 2)).toMatchObject({ asset: 0, quantity: PQ.C, month: 1, trial: 1, value: Infinity });
     expect(firstNonFinitePath(data, shape, 5, 4)).toBeNull();
+  });
+
+  it('a paths.f64 longer than the shard\'s part is refused, as a shorter one is', () => {
+    const file = join(root, 'long.f64');
+    copyPaths(file, sample(), shape, 2, 3, 'write');
+    appendFileSync(file, Buffer.alloc(8));
+    expect(() => copyPaths(file, sample(), shape, 2, 3, 'read')).toThrow(`${file}: 440 bytes, not the 432 of this shard's part of the path sample; the shard is damaged (rerun it)`);
   });
 });

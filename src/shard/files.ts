@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ColumnStore } from '../column-store.ts';
 import { InputError } from '../errors.ts';
@@ -166,6 +166,9 @@ export function copyPaths(file: string, data: Float64Array, shape: PathShape, fi
       transfer(fd, row, at, direction, file);
       at += row.byteLength;
     }
+    // a longer file holds values no row of this shard's part would read: written for another shape, or damaged
+    const size = direction === 'read' ? fstatSync(fd).size : at;
+    if (size !== at) throw new InputError(`${file}: ${size} bytes, not the ${at} of this shard's part of the path sample; the shard is damaged (rerun it)`);
   } catch (e) {
     throw e instanceof InputError ? e : fileError(file, e);
   } finally {
