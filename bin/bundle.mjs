@@ -80,10 +80,10 @@ async function build(dir, hash, root) {
   place(`${hash}-cli.mjs`, c.outputFiles[0].contents);
 }
 
-/** Remove other hashes' bundles older than a day: each edit of the sources leaves one behind. */
+/** Remove other hashes' bundles, and files a stopped build left half-written, older than a day: each edit of the sources leaves a bundle behind. */
 function prune(dir, hash) {
   for (const name of readdirSync(dir)) {
-    if (name.startsWith(hash)) continue;
+    if (name.startsWith(hash) && !name.includes('.tmp-')) continue;
     const path = join(dir, name);
     try {
       if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { force: true });

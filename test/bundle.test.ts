@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,18 @@ describe('the bundle', () => {
     expect(readdirSync(out).sort()).toEqual([`${hash}-cli.mjs`, `${hash}-worker.cjs`, `${hash}-worker.mjs`]);
     // the CLI reaches its pool through the entry beside it, not the TypeScript's
     expect(readFileSync(join(out, `${hash}-cli.mjs`), 'utf8')).toContain(`"./${hash}-worker.cjs"`);
+  });
+
+  it('takes with it, once built, the bundles of other sources and the half-written files of stopped builds older than a day', async () => {
+    const out = join(dir, 'pruned');
+    mkdirSync(out);
+    const hash = sourceHash();
+    const old = ['0123456789abcdef-cli.mjs', '0123456789abcdef-worker.mjs', `${hash}-cli.mjs.tmp-99999`], recent = 'fedcba9876543210-cli.mjs';
+    for (const name of [...old, recent]) writeFileSync(join(out, name), '');
+    const twoDaysAgo = (Date.now() - 2 * 86_400_000) / 1000;
+    for (const name of old) utimesSync(join(out, name), twoDaysAgo, twoDaysAgo);
+    await cliBundle(out);
+    expect(readdirSync(out).sort()).toEqual([`${hash}-cli.mjs`, `${hash}-worker.cjs`, `${hash}-worker.mjs`, recent]);
   });
 
   it('is skipped where it cannot be written (bin/sim.mjs then runs the sources through tsx)', async () => {
