@@ -6,7 +6,7 @@
 // a hash of every source file, so a bundle never runs stale code, and
 // processes building at once write the same bytes.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -17,7 +17,9 @@ const SOURCES = ['src', 'workers', 'distributions', 'package.json', 'tsconfig.js
 const STALE_MS = 24 * 3600 * 1000;
 
 /**
- * A hash of every source file's path and bytes, in a fixed order.
+ * A hash of every source file's path and bytes, in a fixed order. Only
+ * regular files count: an editor's lock file (a dangling symlink), a FIFO or
+ * a socket under src/ is not a source, and reading one would fail or block.
  *
  * @param root the package root
  * @returns 16 hex digits
@@ -26,12 +28,16 @@ export function sourceHash(root = ROOT) {
   const hash = createHash('sha256');
   const add = (rel) => {
     const path = join(root, rel);
-    if (statSync(path).isDirectory()) for (const name of readdirSync(path).sort()) add(join(rel, name));
-    else hash.update(`${rel}\0`).update(readFileSync(path));
+    const kind = lstatSync(path);
+    if (kind.isDirectory()) for (const name of readdirSync(path).sort()) add(join(rel, name));
+    else if (kind.isFile()) hash.update(`${rel}\0`).update(readFileSync(path));
   };
   for (const rel of SOURCES) add(rel);
   return hash.digest('hex').slice(0, 16);
 }
+
+/** The sha-256 of a file's bytes. */
+const digest = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /**
  * The CLI bundle for the current sources, built into `dir` if it is not
@@ -46,10 +52,7 @@ export function sourceHash(root = ROOT) {
 export async function cliBundle(dir = join(ROOT, 'dist'), root = ROOT) {
   const hash = sourceHash(root);
   const cli = join(dir, `${hash}-cli.mjs`);
-  try {
-    statSync(cli);
-    return pathToFileURL(cli).href;
-  } catch {}
+  if (intact(dir, hash)) return pathToFileURL(cli).href;
   try {
     await build(dir, hash, root);
     prune(dir, hash);
@@ -59,7 +62,20 @@ export async function cliBundle(dir = join(ROOT, 'dist'), root = ROOT) {
   }
 }
 
-/** Build the worker, its CommonJS entry and the CLI (last: its presence says the rest is there), each written whole and renamed into place. */
+/** Whether the bundle of `hash` is there with every file as it was built: a file damaged or removed since is built again, not run. */
+function intact(dir, hash) {
+  try {
+    const sums = JSON.parse(readFileSync(join(dir, `${hash}.sha256`), 'utf8'));
+    return FILES.every((suffix) => sums[suffix] === digest(join(dir, `${hash}${suffix}`)));
+  } catch {
+    return false;
+  }
+}
+
+/** The files of a bundle, after its hash. */
+const FILES = ['-worker.mjs', '-worker.cjs', '-cli.mjs'];
+
+/** Build the worker, its CommonJS entry and the CLI, each written whole and renamed into place, then their digests (last: their presence says the rest is there). */
 async function build(dir, hash, root) {
   const { build: esbuild } = await import('esbuild');
   mkdirSync(dir, { recursive: true });
@@ -78,6 +94,7 @@ async function build(dir, hash, root) {
   // CommonJS for the reason workers/chunk.cjs gives
   place(`${worker}.cjs`, `module.exports = import('./${worker}.mjs').then((m) => m.default);\n`);
   place(`${hash}-cli.mjs`, c.outputFiles[0].contents);
+  place(`${hash}.sha256`, JSON.stringify(Object.fromEntries(FILES.map((suffix) => [suffix, digest(join(dir, `${hash}${suffix}`))]))));
 }
 
 /** Remove other hashes' bundles, and files a stopped build left half-written, older than a day: each edit of the sources leaves a bundle behind. */

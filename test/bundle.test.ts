@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,10 @@ describe('the bundle', () => {
     for (const rel of ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(copy, rel), { recursive: true });
     const before = sourceHash(copy);
     expect(before).toBe(sourceHash(ROOT));
+    // what is not a regular file is not a source: an editor's lock file (a dangling symlink), a FIFO
+    symlinkSync('root@host.1234:1700000000', join(copy, 'src/.#cli.ts'));
+    execFileSync('mkfifo', [join(copy, 'src/notes.fifo')]);
+    expect(sourceHash(copy)).toBe(before);
     writeFileSync(join(copy, 'distributions/uniform.ts'), readFileSync(join(copy, 'distributions/uniform.ts'), 'utf8') + '\n');
     expect(sourceHash(copy)).not.toBe(before);
   });
@@ -29,7 +33,7 @@ describe('the bundle', () => {
     const cli = await cliBundle(out);
     const hash = sourceHash();
     expect(cli).toMatch(new RegExp(`/${hash}-cli\\.mjs$`));
-    expect(readdirSync(out).sort()).toEqual([`${hash}-cli.mjs`, `${hash}-worker.cjs`, `${hash}-worker.mjs`]);
+    expect(readdirSync(out).sort()).toEqual([`${hash}-cli.mjs`, `${hash}-worker.cjs`, `${hash}-worker.mjs`, `${hash}.sha256`]);
     // the CLI reaches its pool through the entry beside it, not the TypeScript's
     expect(readFileSync(join(out, `${hash}-cli.mjs`), 'utf8')).toContain(`"./${hash}-worker.cjs"`);
   });
@@ -43,7 +47,18 @@ describe('the bundle', () => {
     const twoDaysAgo = (Date.now() - 2 * 86_400_000) / 1000;
     for (const name of old) utimesSync(join(out, name), twoDaysAgo, twoDaysAgo);
     await cliBundle(out);
-    expect(readdirSync(out).sort()).toEqual([`${hash}-cli.mjs`, `${hash}-worker.cjs`, `${hash}-worker.mjs`, recent]);
+    expect(readdirSync(out).sort()).toEqual([`${hash}-cli.mjs`, `${hash}-worker.cjs`, `${hash}-worker.mjs`, `${hash}.sha256`, recent]);
+  });
+
+  it('is built again when a file of it was damaged or removed since, not run', async () => {
+    const out = join(dir, 'dist');
+    const hash = sourceHash();
+    const built = await cliBundle(out);
+    const whole = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f))]));
+    writeFileSync(join(out, `${hash}-cli.mjs`), whole[`${hash}-cli.mjs`].subarray(0, 1000));
+    rmSync(join(out, `${hash}-worker.mjs`));
+    expect(await cliBundle(out)).toBe(built);
+    for (const [f, bytes] of Object.entries(whole)) expect(readFileSync(join(out, f)).equals(bytes), f).toBe(true);
   });
 
   it('is skipped where it cannot be written (bin/sim.mjs then runs the sources through tsx)', async () => {
