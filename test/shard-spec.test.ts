@@ -27,7 +27,15 @@ describe('--shard', () => {
     expect(() => parseShard('auto/4', { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '8' })).toThrow("--shard auto/4: SLURM_ARRAY_TASK_COUNT is 8 in the environment, so there are 8 tasks, not 4; give --shard auto or the same count");
     expect(() => parseShard('auto/3', { JOB_COMPLETION_INDEX: '1', SIM_SHARD_COUNT: '4' })).toThrow(/SIM_SHARD_COUNT is 4 in the environment/);
     expect(parseShard('auto/4', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 3, count: 4 });
-    expect(() => parseShard('auto', { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_STEP: '4', SLURM_ARRAY_TASK_COUNT: '4' })).toThrow(/SLURM_ARRAY_TASK_ID 5 is not on the array's step/);
+    expect(() => parseShard('auto', { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_STEP: '4', SLURM_ARRAY_TASK_COUNT: '4' })).toThrow("--shard auto: the task is not on the array's step (SLURM_ARRAY_TASK_ID 5, SLURM_ARRAY_TASK_MIN 0, SLURM_ARRAY_TASK_STEP 4)");
+    // a variable the scheduler set to something unreadable is refused by name, never read as a default
+    expect(() => parseShard('auto', { SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_MIN: 'x', SLURM_ARRAY_TASK_COUNT: '8' })).toThrow("--shard auto: SLURM_ARRAY_TASK_MIN is 'x' in the environment, expected a whole number");
+    expect(() => parseShard('auto', { SLURM_ARRAY_TASK_ID: '4', SLURM_ARRAY_TASK_STEP: '0', SLURM_ARRAY_TASK_COUNT: '8' })).toThrow('SLURM_ARRAY_TASK_STEP is \'0\' in the environment, expected a whole number ≥ 1');
+    expect(() => parseShard('auto', { SLURM_ARRAY_TASK_ID: '-1', SLURM_ARRAY_TASK_COUNT: '8' })).toThrow("SLURM_ARRAY_TASK_ID is '-1' in the environment");
+    expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '1', SIM_SHARD_COUNT: 'four' })).toThrow("SIM_SHARD_COUNT is 'four' in the environment");
+    // an index beyond the count says where it came from
+    expect(() => parseShard('auto', { SLURM_ARRAY_TASK_ID: '9', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '4' })).toThrow('the index must be 0 to 3 (indexes count from 0), got 8 (SLURM_ARRAY_TASK_ID 9, SLURM_ARRAY_TASK_MIN 1, SLURM_ARRAY_TASK_STEP 1)');
+    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 2, count: 4 });
   });
 
   it('splits chunks into contiguous ranges that cover every chunk once, at most one apart', () => {

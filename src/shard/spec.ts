@@ -1,5 +1,6 @@
 import { InputError } from '../errors.ts';
 import { planChunks, type Chunk } from '../sampling/chunk-plan.ts';
+import { quote } from '../scenario/limits.ts';
 
 /** One shard of a split run: the index (from 0, as Kubernetes, Slurm arrays from 0 and AWS Batch count) and the number of shards. */
 export interface ShardSpec {
@@ -10,7 +11,17 @@ export interface ShardSpec {
 /** Most shards a run may be split into. */
 export const MAX_SHARDS = 100_000;
 
-const whole = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : NaN);
+/**
+ * A whole number from the environment: undefined when the variable is unset
+ * (or empty), a refusal naming it when it is set to anything else, so a
+ * scheduler's odd value is never read as some default.
+ */
+function fromEnv(env: Record<string, string | undefined>, name: string, v: string, least = 0): number | undefined {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < least) throw new InputError(`--shard ${v}: ${name} is '${quote(value)}' in the environment, expected a whole number${least ? ` ≥ ${least}` : ''}`);
+  return Number(value);
+}
 
 /**
  * Read `--shard i/n`, or `--shard auto` / `auto/n` from the environment a
@@ -29,31 +40,36 @@ const whole = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim
 export function parseShard(v: string, env: Record<string, string | undefined>): ShardSpec {
   const m = /^(auto|\d+)(?:\/(\d+))?$/.exec(v.trim());
   if (!m) throw new InputError(`--shard takes i/n (0 ≤ i < n), auto or auto/n, got '${v}'`);
-  let index: number, count: number;
+  // from: where auto found the index, for messages
+  let index: number, count: number, from = '';
   if (m[1] !== 'auto') {
     if (m[2] === undefined) throw new InputError(`--shard ${v}: say how many shards, as i/n`);
     [index, count] = [Number(m[1]), Number(m[2])];
   } else {
-    const slurm = whole(env.SLURM_ARRAY_TASK_ID);
-    const k8s = whole(env.JOB_COMPLETION_INDEX), aws = whole(env.AWS_BATCH_JOB_ARRAY_INDEX);
+    const slurm = fromEnv(env, 'SLURM_ARRAY_TASK_ID', v);
+    const k8s = fromEnv(env, 'JOB_COMPLETION_INDEX', v), aws = fromEnv(env, 'AWS_BATCH_JOB_ARRAY_INDEX', v);
     let counted: string;
-    if (Number.isFinite(slurm)) {
+    if (slurm !== undefined) {
       // an array given as --array=0-15:4 runs tasks 0, 4, 8, 12: shards 0 to 3
-      index = (slurm - (whole(env.SLURM_ARRAY_TASK_MIN) || 0)) / (whole(env.SLURM_ARRAY_TASK_STEP) || 1);
+      const min = fromEnv(env, 'SLURM_ARRAY_TASK_MIN', v) ?? 0, step = fromEnv(env, 'SLURM_ARRAY_TASK_STEP', v, 1) ?? 1;
+      index = (slurm - min) / step;
+      from = ` (SLURM_ARRAY_TASK_ID ${slurm}, SLURM_ARRAY_TASK_MIN ${min}, SLURM_ARRAY_TASK_STEP ${step})`;
+      if (!Number.isInteger(index)) throw new InputError(`--shard ${v}: the task is not on the array's step${from}`);
       counted = 'SLURM_ARRAY_TASK_COUNT';
-    } else if (Number.isFinite(k8s) || Number.isFinite(aws)) {
-      index = Number.isFinite(k8s) ? k8s : aws;
+    } else if (k8s !== undefined || aws !== undefined) {
+      index = (k8s ?? aws)!;
+      from = ` (${k8s !== undefined ? 'JOB_COMPLETION_INDEX' : 'AWS_BATCH_JOB_ARRAY_INDEX'})`;
       counted = 'SIM_SHARD_COUNT';
     } else throw new InputError('--shard auto: no shard index in the environment (SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX); give --shard i/n');
-    const given = whole(m[2]), set = whole(env[counted]);
+    const given = m[2] === undefined ? undefined : Number(m[2]), set = fromEnv(env, counted, v);
     // shards of a run split two ways would each run a share of the wrong size: the merge would find the count wrong only at the end
-    if (Number.isFinite(given) && Number.isFinite(set) && given !== set) throw new InputError(`--shard ${v}: ${counted} is ${set} in the environment, so there are ${set} tasks, not ${given}; give --shard auto or the same count`);
-    count = Number.isFinite(given) ? given : set;
-    if (!Number.isFinite(count)) throw new InputError('--shard auto: the number of shards is not in the environment; give --shard auto/n or set SIM_SHARD_COUNT');
+    if (given !== undefined && set !== undefined && given !== set) throw new InputError(`--shard ${v}: ${counted} is ${set} in the environment, so there are ${set} tasks, not ${given}; give --shard auto or the same count`);
+    const known = given ?? set;
+    if (known === undefined) throw new InputError('--shard auto: the number of shards is not in the environment; give --shard auto/n or set SIM_SHARD_COUNT');
+    count = known;
   }
   if (!(count >= 1 && count <= MAX_SHARDS)) throw new InputError(`--shard ${v}: the number of shards must be 1 to ${MAX_SHARDS.toLocaleString('en-US')}, got ${count}`);
-  if (!Number.isInteger(index)) throw new InputError(`--shard ${v}: SLURM_ARRAY_TASK_ID ${env.SLURM_ARRAY_TASK_ID} is not on the array's step (SLURM_ARRAY_TASK_MIN ${env.SLURM_ARRAY_TASK_MIN ?? 0}, SLURM_ARRAY_TASK_STEP ${env.SLURM_ARRAY_TASK_STEP})`);
-  if (!(index >= 0 && index < count)) throw new InputError(`--shard ${v}: the index must be 0 to ${count - 1} (indexes count from 0), got ${index}`);
+  if (!(index >= 0 && index < count)) throw new InputError(`--shard ${v}: the index must be 0 to ${count - 1} (indexes count from 0), got ${index}${from}`);
   return { index, count };
 }
 
