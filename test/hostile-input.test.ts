@@ -184,9 +184,31 @@ describe('parsers (item 8)', () => {
     expect(loadScenario(tagged('!!float 72'))).toEqual(plain);
     expect(loadScenario(tagged('!!float 7.2e1'))).toEqual(plain);
     expect(() => loadScenario(tagged('!!float .inf'))).toThrow('horizonMonths: a finite number, got Infinity');
-    expect(() => loadScenario(tagged('!!float 0x48'))).toThrow(/line 8, column 16: valid YAML \(.*!!float cannot read 0x48/);
+    expect(() => loadScenario(tagged('!!float 0x48'))).toThrow('line 8, column 16: valid YAML (!!float cannot read 0x48)');
     expect(loadScenario(DEFAULT_SCENARIO, { overrides: ['horizonMonths=!!float 72'] })).toEqual(plain);
     expect(() => loadScenario(DEFAULT_SCENARIO, { overrides: ['horizonMonths=!!float y'] })).toThrow(/--set horizonMonths=!!float y: expected a YAML value after '=' \(!!float cannot read y/);
+  });
+
+  it('other tags, a second document and an alias with no anchor are refused where they stand; dates and binary data are named as such', () => {
+    const text = readFileSync(DEFAULT_SCENARIO, 'utf8');
+    const at = (v: string, name = 'tags.yaml') => file(name, text.replace(/^horizonMonths: \S+/m, `horizonMonths: ${v}`));
+    expect(() => loadScenario(at('!foo 72'))).toThrow('line 8, column 16: valid YAML (a tag YAML knows, not !foo; write the value without it)');
+    expect(() => loadScenario(at('*nope'))).toThrow('(top level): YAML whose every alias (*name) follows its anchor (&name): Unresolved alias');
+    expect(() => loadScenario(at('!!timestamp 2024-01-01'))).toThrow('horizonMonths: a number, got a date');
+    expect(() => loadScenario(at('!!binary AAAA'))).toThrow('horizonMonths: a number, got binary data');
+    expect(() => loadScenario(file('two.yaml', `${text}---\nhorizonMonths: 60\n`))).toThrow(/line \d+, column 1: valid YAML \(one document, but a second begins here: ---\)/);
+    expect(() => loadScenario(DEFAULT_SCENARIO, { overrides: ['discountRate=!foo 0.1'] })).toThrow("--set discountRate=!foo 0.1: expected a YAML value after '=' (a tag YAML knows, not !foo; write the value without it)");
+  });
+
+  it('--set reads YAML as the file does: merge keys work there too', () => {
+    const merged = loadScenario(DEFAULT_SCENARIO, { overrides: ['h100.rentalPrice={<<: {dist: pert, min: 1.5, mode: 2.2, max: 3.2}}'] });
+    expect(merged).toEqual(loadScenario(DEFAULT_SCENARIO, { overrides: ['h100.rentalPrice={dist: pert, min: 1.5, mode: 2.2, max: 3.2}'] }));
+  });
+
+  it('a mapping key that is a list neither warns on stderr nor passes: it is an unknown key', () => {
+    const r = sim(['check', file('list-key.yaml', '? [a, b]\n: 1\n')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`sim: ${join(root, 'list-key.yaml')}: [ a, b ]: unknown key; allowed here: assets, horizonMonths, discountRate, standard, valuation, calibrationTrials, testMonths, policies, correlations`);
   });
 
   it(`a file above ${MAX_SCENARIO_BYTES / 2 ** 20} MiB is refused naming the limit, without reading it`, () => {

@@ -3,9 +3,9 @@ import { parseDocument } from 'yaml';
 import { ScenarioError } from '../errors.ts';
 import { ROOT } from '../root.ts';
 import { duplicateJsonKey } from './json-keys.ts';
-import { MAX_YAML_ALIASES, quote } from './limits.ts';
+import { quote } from './limits.ts';
 import { readScenarioFile } from './read-file.ts';
-import { withFloatTag } from './yaml-float.ts';
+import { readYaml, YamlProblem } from './yaml-value.ts';
 import { applyOverrides, type Override } from './overrides.ts';
 import { resolveScenario, type ResolveOptions } from './resolve.ts';
 import type { Scenario } from './types.ts';
@@ -94,18 +94,12 @@ function parseJson(text: string, file: string): unknown {
 }
 
 function parseYaml(text: string, file: string, empty: () => ScenarioError): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, merge: true, customTags: withFloatTag });
-  if (doc.errors.length) {
-    const err = doc.errors[0];
-    throw new ScenarioError(file, at(err.linePos?.[0]), `valid YAML (${quote(err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''))})`);
-  }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+    value = readYaml(text);
   } catch (e) {
-    if (!(e instanceof ReferenceError)) throw e;
-    // the yaml package's guard against alias bombs (or an alias to nothing)
-    throw new ScenarioError(file, '', `YAML whose aliases (*name) expand to at most ${MAX_YAML_ALIASES.toLocaleString('en-US')} nodes (README "Limits"): ${quote(e.message)}`);
+    if (!(e instanceof YamlProblem)) throw e;
+    throw new ScenarioError(file, at(e.pos), e.expected);
   }
   if (value === null || value === undefined) throw empty();
   return value;

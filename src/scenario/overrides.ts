@@ -1,8 +1,7 @@
-import { parse } from 'yaml';
 import { InputError } from '../errors.ts';
 import { describe, join, suggest } from './reader.ts';
 import { SCENARIO_KEYS } from './resolve.ts';
-import { withFloatTag } from './yaml-float.ts';
+import { readYaml } from './yaml-value.ts';
 
 
 /** One `--set PATH=VALUE`, with the key path it set in the scenario's own terms (e.g. `assets[0].priceCompression.mode`). */
@@ -37,7 +36,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
     if (keys.some((k) => /[[\]]/.test(k))) fail('expected a list index as [N] or .N, N a whole number from 0, e.g. h100.utilization[1].mode');
     let value: unknown;
     try {
-      value = parse(text.slice(eq + 1), { customTags: withFloatTag });
+      value = readYaml(text.slice(eq + 1));
     } catch (e) {
       fail(`expected a YAML value after '=' (${(e as Error).message.split('\n')[0]})`);
     }

@@ -133,6 +133,9 @@ export function join(path: string, key: string | number): string {
 export function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nothing';
   if (Array.isArray(v)) return 'a list';
+  // what YAML's !!timestamp and !!binary make
+  if (v instanceof Date) return 'a date';
+  if (ArrayBuffer.isView(v)) return 'binary data';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the string '${quote(v)}'`;
   return `${typeof v} ${String(v)}`;
