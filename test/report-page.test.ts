@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { REPORT_FILE, writeFileAtomic, writeRunReport } from '../src/report/build.ts';
@@ -69,5 +69,82 @@ describe('report.html built from the run directory', () => {
     expect(await main(['node', 'sim', 'report', dir])).toBe(2);
     expect(err.mock.calls.flat().join('\n')).toMatch(new RegExp(`^sim: ${join(dir, 'manifest.json')}: not the JSON a run writes \\(.+\\); was it edited or cut short\\?$`));
     err.mockRestore();
+  });
+});
+
+/** `main` with stderr captured: its exit code and what it printed there. */
+async function sim(...args: string[]): Promise<{ code: number; stderr: string }> {
+  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+  try {
+    const code = await main(['node', 'sim', ...args]);
+    return { code, stderr: err.mock.calls.flat().join('\n') };
+  } finally {
+    err.mockRestore();
+    out.mockRestore();
+  }
+}
+
+describe('where sim report and sim compare write, and what they read', () => {
+  let a: string, b: string;
+  beforeAll(async () => {
+    a = (await run({ ...base, trials: 1024, out: join(root, 'a') })).dir;
+    b = (await run({ ...base, trials: 1024, out: join(root, 'b'), overrides: [...base.overrides, 'h100.rentalPrice.mode=2.6'] })).dir;
+  });
+  /** A copy of run a to damage. */
+  const copy = (name: string) => {
+    const dir = join(root, name);
+    cpSync(a, dir, { recursive: true });
+    return dir;
+  };
+
+  it('sim compare --out refuses a run\'s file, a directory, a missing directory or a file sim did not write (exit 2), and leaves it as it was', async () => {
+    const trials = readFileSync(join(a, 'trials.arrow'));
+    const foreign = join(root, 'notes.html');
+    writeFileSync(foreign, '<p>my notes</p>');
+    const cases: [string, RegExp][] = [
+      [join(a, 'trials.arrow'), /inside the run directory .*, which holds only what its run wrote/],
+      [join(a, REPORT_FILE), /inside the run directory/],
+      [root, /a directory is there/],
+      [join(root, 'no-such-dir', 'c.html'), /the directory .*no-such-dir does not exist/],
+      [foreign, /not overwritten: it is not a page sim wrote/],
+    ];
+    for (const [out, message] of cases) {
+      const r = await sim('compare', a, b, '--out', out);
+      expect(r.code, out).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^sim: --out ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.split('\n')).toHaveLength(1);
+    }
+    expect(readFileSync(join(a, 'trials.arrow')).equals(trials)).toBe(true);
+    expect(readFileSync(foreign, 'utf8')).toBe('<p>my notes</p>');
+    expect((await sim('report', a)).code).toBe(0); // the run is whole
+  });
+
+  it('sim compare --out overwrites an earlier comparison or report, or an empty file', async () => {
+    const out = join(root, 'c.html');
+    expect((await sim('compare', a, b, '--out', out)).code).toBe(0);
+    expect((await sim('compare', b, a, '--out', out)).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('the first, b, is the baseline');
+    const old = join(root, 'old-report.html');
+    cpSync(join(a, REPORT_FILE), old);
+    expect((await sim('compare', a, b, '--out', old)).code).toBe(0);
+    const empty = join(root, 'empty.html');
+    writeFileSync(empty, '');
+    expect((await sim('compare', a, b, '--out', empty)).code).toBe(0);
+    expect(readFileSync(empty, 'utf8')).toContain('Write-down risk compared');
+  });
+
+  it('sim report refuses a report.html that is not a page sim wrote, or a directory there (exit 2)', async () => {
+    const notes = copy('notes-report');
+    writeFileSync(join(notes, REPORT_FILE), 'my notes');
+    const r = await sim('report', notes);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`sim: ${join(notes, REPORT_FILE)}: not overwritten: it is not a page sim wrote (it does not begin like report.html); move it away first`);
+    expect(readFileSync(join(notes, REPORT_FILE), 'utf8')).toBe('my notes');
+    const dir = copy('dir-report');
+    rmSync(join(dir, REPORT_FILE));
+    mkdirSync(join(dir, REPORT_FILE));
+    expect(await sim('report', dir)).toEqual({ code: 2, stderr: `sim: ${join(dir, REPORT_FILE)}: a directory is there, not a file the page can replace` });
   });
 });

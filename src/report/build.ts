@@ -1,13 +1,16 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileError } from '../output/file-error.ts';
 import { basename, dirname, join } from 'node:path';
+import { InputError } from '../errors.ts';
+import { JSON_FILES } from '../schema.ts';
+import { SHARD_FILES } from '../shard/files.ts';
 import { driversSection } from './drivers.ts';
 import { factsSection } from './facts.ts';
 import { headlineSection } from './headline.ts';
 import { esc } from './html.ts';
 import { inputsSection } from './inputs.ts';
 import { lossesSection } from './losses.ts';
-import { reportPage } from './page.ts';
+import { isReportPage, PAGE_HEAD_BYTES, reportPage } from './page.ts';
 import { policiesSection } from './policies.ts';
 import { readRunFiles, type RunFiles } from './run-files.ts';
 import { valuesSection } from './values.ts';
@@ -49,15 +52,62 @@ export function writeFileAtomic(path: string, text: string): void {
 }
 
 /**
+ * Refuse, before any work, a page's destination that the page would destroy
+ * or cannot be written to: only nothing, an empty file or a page sim wrote
+ * (a report or a comparison, which the new page replaces) may be there, in a
+ * directory that exists.
+ *
+ * @param path the page's file
+ * @param given how the command line named it, for the message (`--out x.html`)
+ * @throws InputError (exit 2) naming `given` and why
+ * @example checkPageTarget('runs/x/trials.arrow', '--out runs/x/trials.arrow') // throws: not overwritten
+ */
+export function checkPageTarget(path: string, given: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new InputError(`${given}: cannot write there (${code ?? (e as Error).message})`);
+    const parent = dirname(path);
+    if (!existsSync(parent)) throw new InputError(`${given}: the directory ${parent} does not exist`);
+    if (!statSync(parent).isDirectory()) throw new InputError(`${given}: ${parent} is not a directory`);
+    return;
+  }
+  if (st.isDirectory()) throw new InputError(`${given}: a directory is there, not a file the page can replace`);
+  if (!st.isFile()) throw new InputError(`${given}: not a regular file; give the file name of the page to write`);
+  if (st.size === 0) return;
+  const fd = openSync(path, 'r');
+  const head = Buffer.alloc(PAGE_HEAD_BYTES);
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!isReportPage(head.toString('utf8'))) throw new InputError(`${given}: not overwritten: it is not a page sim wrote (it does not begin like report.html); move it away first`);
+}
+
+/**
+ * Whether a directory is a run's or a shard's, whose files are all the run wrote.
+ *
+ * @param dir a directory
+ * @returns true when it holds a run's JSON files or a shard's key
+ */
+export function isRunDirectory(dir: string): boolean {
+  return JSON_FILES.every((f) => existsSync(join(dir, f))) || existsSync(join(dir, SHARD_FILES.key));
+}
+
+/**
  * (Re)build `report.html` of a run directory from the run's files alone.
  *
  * @param dir the run directory
  * @returns the report's path
- * @throws InputError when `dir` holds no run
+ * @throws InputError when `dir` holds no run, or its report.html is not a page sim wrote (checkPageTarget)
  * @example await writeRunReport('runs/20261201-062410-s1-f70f4733')
  */
 export async function writeRunReport(dir: string): Promise<string> {
   const path = join(dir, REPORT_FILE);
+  checkPageTarget(path, path);
   writeFileAtomic(path, runReport(await readRunFiles(dir)));
   return path;
 }

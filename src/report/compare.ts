@@ -1,8 +1,9 @@
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { InputError } from '../errors.ts';
 import { Z95 } from '../math/normal.ts';
 import { money, probability } from '../output/report.ts';
 import { summarize } from '../stats/summarize.ts';
-import { writeFileAtomic } from './build.ts';
+import { checkPageTarget, isRunDirectory, writeFileAtomic } from './build.ts';
 import type { Chart, IntervalsChart, Section } from './charts.ts';
 import { exceedance, histogram, sortedValues } from './curves.ts';
 import { esc, figure, section, table, type Cell } from './html.ts';
@@ -152,13 +153,17 @@ function pairedSection(runs: RunFiles[], series: string[], differ: (string | nul
  * @param dirs run directories, the baseline first
  * @param out the page to write
  * @returns its path and the lines saying which runs are paired with the baseline
- * @throws InputError when a directory holds no run
+ * @throws InputError when a directory holds no run or `out` is a directory, a file that is not a page sim wrote, or inside a run or shard directory
  * @example await writeComparison(['runs/a', 'runs/b'], 'compare.html')
  */
 export async function writeComparison(dirs: string[], out: string): Promise<{ path: string; notes: string[] }> {
+  const path = resolve(out);
+  // a run directory holds what its run wrote and nothing else, its own report.html included
+  if (isRunDirectory(dirname(path))) throw new InputError(`--out ${out}: inside the run directory ${dirname(path)}, which holds only what its run wrote; write the comparison outside it`);
+  checkPageTarget(path, `--out ${out}`);
   const runs = [];
   for (const d of dirs) runs.push(await readRunFiles(d));
   const { html, notes } = comparisonPage(runs);
-  writeFileAtomic(resolve(out), html);
-  return { path: resolve(out), notes };
+  writeFileAtomic(path, html);
+  return { path, notes };
 }

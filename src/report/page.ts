@@ -28,12 +28,32 @@ details summary{cursor:pointer;color:#555}.pair{display:flex;gap:8px;align-items
 .warnings li{color:#8a4b00}.note{color:#555}select{margin:0 0 6px 4px}
 `;
 
+/** How every page reportPage writes begins, up to its title. */
+const PAGE_START = '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">\n<title>';
+/** How the title of every page sim writes begins (a run's report, a comparison). */
+const TITLE_START = 'Write-down risk';
+
+/**
+ * Whether a file's first bytes are those of a page sim wrote (a report or a
+ * comparison, by this version or an earlier one): only such a page is
+ * overwritten by the next one.
+ *
+ * @param head the file's first bytes (at least PAGE_HEAD_BYTES of them when it has as many)
+ * @returns whether it begins as reportPage begins a page
+ * @example isReportPage(readFileSync('runs/x/report.html', 'utf8')) // true
+ */
+export function isReportPage(head: string): boolean {
+  return head.startsWith(PAGE_START + TITLE_START);
+}
+/** Bytes of a file isReportPage needs. */
+export const PAGE_HEAD_BYTES = Buffer.byteLength(PAGE_START + TITLE_START);
+
 /**
  * One self-contained HTML page: styles, the chart library, the data and the
  * script that draws it, all inline; nothing is fetched, so it opens from
  * file:// on a machine without a network.
  *
- * @param title the page's title and heading
+ * @param title the page's title and heading: begins with TITLE_START, which isReportPage looks for
  * @param intro a line of HTML under the heading
  * @param sections the page's sections, in order
  * @returns the page
@@ -43,9 +63,8 @@ export function reportPage(title: string, intro: string, sections: Section[]): s
   const charts = Object.assign({}, ...sections.map((s) => s.charts));
   const nav = sections.map((s) => /<section id="([^"]+)"><h2>([^<]*)<\/h2>/.exec(s.html)).filter((m) => m).map((m) => `<a href="#${m![1]}">${m![2]}</a>`).join('');
   const [d3, plot, client] = inlineScripts();
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title><style>${STYLE}</style></head>
+  if (!title.startsWith(TITLE_START)) throw new Error(`a page's title begins with '${TITLE_START}', got '${title}'`);
+  return `${PAGE_START}${esc(title)}</title><style>${STYLE}</style></head>
 <body><header><h1>${esc(title)}</h1>${intro}<nav>${nav}</nav></header>
 ${sections.map((s) => s.html).join('\n')}
 <script id="report-data" type="application/json">${pageJson({ charts })}</script>
