@@ -220,7 +220,11 @@ export function buildProgram(): Command {
       });
   program.command('report').description('(re)build report.html of a run directory from its files alone')
     .argument('<run-dir>', 'a run directory')
-    .action(async (dir: string) => console.log(relative(process.cwd(), await writeRunReport(dir))));
+    .action(async (dir: string) => {
+      const r = await writeRunReport(dir);
+      for (const line of r.leftOut) console.error(`sim: warning: ${line}`);
+      console.log(relative(process.cwd(), r.path));
+    });
   program.command('compare').description('one page setting runs side by side, with paired per-trial differences when they share draws')
     .argument('<run-dirs...>', 'two or more run directories (the first is the baseline)')
     .option('--out <file>', 'the page to write', 'compare.html')

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -146,5 +146,53 @@ describe('where sim report and sim compare write, and what they read', () => {
     rmSync(join(dir, REPORT_FILE));
     mkdirSync(join(dir, REPORT_FILE));
     expect(await sim('report', dir)).toEqual({ code: 2, stderr: `sim: ${join(dir, REPORT_FILE)}: a directory is there, not a file the page can replace` });
+  });
+
+  it('sim report names a damaged Arrow file and what it should be, exits 2 and writes nothing', async () => {
+    const cases: [string, (dir: string) => void, RegExp][] = [
+      ['paths.arrow', (d) => writeFileSync(join(d, 'paths.arrow'), readFileSync(join(a, 'paths.arrow')).subarray(0, 1000)), /does not end with the Arrow file magic/],
+      ['sensitivity.arrow', (d) => writeFileSync(join(d, 'sensitivity.arrow'), readFileSync(join(a, 'sensitivity.arrow')).subarray(0, 3000)), /does not end with the Arrow file magic/],
+      ['trials.arrow', (d) => cpSync(join(a, 'summary.json'), join(d, 'trials.arrow')), /does not begin with the Arrow file magic/],
+      ['sensitivity.arrow', (d) => cpSync(join(a, 'summary.arrow'), join(d, 'sensitivity.arrow')), /it has no column 'output'/],
+      ['trials.arrow', (d) => cpSync(join(root, 'plain', 'trials.arrow'), join(d, 'trials.arrow')), /it holds 2,048 trials, summary.json 1,024/],
+    ];
+    for (const [k, [file, damage, why]] of cases.entries()) {
+      const dir = copy(`damaged-${k}`);
+      damage(dir);
+      const before = readFileSync(join(dir, REPORT_FILE));
+      const r = await sim('report', dir);
+      expect(r.code, file).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^sim: ${join(dir, file)}: not an Arrow IPC file as sim writes it \\(.+\\); was it edited or cut short\\?$`));
+      expect(r.stderr).toMatch(why);
+      expect(readFileSync(join(dir, REPORT_FILE)).equals(before)).toBe(true);
+      expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+      expect((await sim('compare', dir, b, '--out', join(root, `damaged-${k}.html`))).code).toBe(2);
+    }
+  });
+
+  it('sim report refuses a run missing a file its manifest lists (exit 2), rather than a page with fewer charts', async () => {
+    for (const gone of [['sensitivity.arrow'], ['trials.arrow', 'paths.arrow']]) {
+      const dir = copy(`missing-${gone.join('-')}`);
+      for (const f of gone) rmSync(join(dir, f));
+      const r = await sim('report', dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`sim: ${join(dir, gone.at(-1)!)}: missing, though manifest.json lists it among the run's files: the run directory is damaged (restore the file, or run again)`);
+    }
+  });
+
+  it('a run without Arrow files or input columns says what the page leaves out, on the page and on stderr', async () => {
+    const parquet = join(root, 'parquet');
+    const r = await sim('report', parquet);
+    expect(r.code).toBe(0);
+    for (const f of ['sensitivity.arrow', 'paths.arrow', 'trials.arrow']) expect(r.stderr).toContain(`sim: warning: ${f}: the run wrote none (--format parquet), and the report reads only Arrow files; left out: `);
+    expect(page(parquet)).toContain('Left out of this page');
+    expect(page(parquet)).toContain('paths.arrow: the run wrote none (--format parquet)');
+    const outputs = await sim('report', join(root, 'outputs'));
+    expect(outputs.stderr).toMatch(/^sim: warning: trials\.arrow: 43 of the \d+ columns the charts draw are not in it \(h100\.rentalPrice, .*; --columns outputs\); left out: their charts$/);
+    expect(page(join(root, 'plain'))).not.toContain('Left out of this page');
+    const compared = await sim('compare', a, parquet, '--out', join(root, 'with-parquet.html'));
+    expect(compared.code).toBe(0);
+    expect(readFileSync(join(root, 'with-parquet.html'), 'utf8')).toContain('parquet: trials.arrow: the run wrote none');
+    expect(readFileSync(join(root, 'with-parquet.html'), 'utf8')).not.toContain('differences are paired trial by trial');
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Message, RecordBatchReader, Type, type Schema } from 'apache-arrow';
 
@@ -6,6 +6,33 @@ import { Message, RecordBatchReader, Type, type Schema } from 'apache-arrow';
 const CONTINUATION = -1;
 /** "ARROW1" and two bytes of padding open an Arrow file. */
 const FILE_MAGIC_BYTES = 8;
+/** "ARROW1", which opens an Arrow IPC file and ends it after the footer. */
+const MAGIC = 'ARROW1';
+
+/**
+ * Why a file cannot be a whole Arrow IPC file, from its first and last bytes
+ * alone: apache-arrow's reader fails on a file cut short or replaced with
+ * messages that say nothing of the file ("Cannot read properties of null").
+ *
+ * @param file the file
+ * @returns null when it opens and ends with the Arrow magic, else what is wrong
+ * @example arrowFileProblem('runs/x/summary.json') // 'it does not begin with the Arrow file magic ARROW1'
+ */
+export function arrowFileProblem(file: string): string | null {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const at = (pos: number) => {
+      const b = Buffer.alloc(MAGIC.length);
+      return readSync(fd, b, 0, b.length, pos) === b.length ? b.toString('latin1') : '';
+    };
+    if (size < FILE_MAGIC_BYTES + MAGIC.length || at(0) !== MAGIC) return `it does not begin with the Arrow file magic ${MAGIC}`;
+    if (at(size - MAGIC.length) !== MAGIC) return `it does not end with the Arrow file magic ${MAGIC} after its footer`;
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Some float64 columns of the first trials of an Arrow file, NaN where the file holds null. */
 export interface TrialColumns {

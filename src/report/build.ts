@@ -12,7 +12,7 @@ import { inputsSection } from './inputs.ts';
 import { lossesSection } from './losses.ts';
 import { isReportPage, PAGE_HEAD_BYTES, reportPage } from './page.ts';
 import { policiesSection } from './policies.ts';
-import { readRunFiles, type RunFiles } from './run-files.ts';
+import { leftOutLine, readRunFiles, type RunFiles } from './run-files.ts';
 import { valuesSection } from './values.ts';
 
 /** The report's file name inside a run directory. */
@@ -28,8 +28,9 @@ export const REPORT_FILE = 'report.html';
 export function runReport(f: RunFiles): string {
   const m = f.manifest;
   const title = `Write-down risk: ${basename(m.scenario_file)}${m.overrides?.length ? ` (${m.overrides.join(', ')})` : ''}`;
+  const leftOut = f.leftOut.length ? `<p class="note">Left out of this page, for want of a file:</p><ul class="warnings">${f.leftOut.map((l) => `<li>${esc(leftOutLine(l))}</li>`).join('')}</ul>` : '';
   const intro = `<p class="note">${f.scenario.horizonMonths} months · ${m.trials.toLocaleString('en-US')} trials · seed ${esc(m.seed)} · ${f.scenario.standard.toUpperCase()} · ${esc(f.scenario.valuation)} valuation · sim ${esc(m.version)}${m.created_at ? ` · ${esc(m.created_at)}` : ''}</p>`
-    + `<p class="note">${esc(m.caveat ?? '')}</p>`;
+    + `<p class="note">${esc(m.caveat ?? '')}</p>${leftOut}`;
   return reportPage(title, intro, [headlineSection(f), lossesSection(f), valuesSection(f), driversSection(f), policiesSection(f), inputsSection(f), factsSection(f)]);
 }
 
@@ -101,13 +102,14 @@ export function isRunDirectory(dir: string): boolean {
  * (Re)build `report.html` of a run directory from the run's files alone.
  *
  * @param dir the run directory
- * @returns the report's path
- * @throws InputError when `dir` holds no run, or its report.html is not a page sim wrote (checkPageTarget)
+ * @returns the report's path, and one line per part of the page left out for want of a file
+ * @throws InputError when `dir` holds no run or a damaged one, or its report.html is not a page sim wrote (checkPageTarget)
  * @example await writeRunReport('runs/20261201-062410-s1-f70f4733')
  */
-export async function writeRunReport(dir: string): Promise<string> {
+export async function writeRunReport(dir: string): Promise<{ path: string; leftOut: string[] }> {
   const path = join(dir, REPORT_FILE);
   checkPageTarget(path, path);
-  writeFileAtomic(path, runReport(await readRunFiles(dir)));
-  return path;
+  const files = await readRunFiles(dir);
+  writeFileAtomic(path, runReport(files));
+  return { path, leftOut: files.leftOut.map(leftOutLine) };
 }

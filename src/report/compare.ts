@@ -49,8 +49,12 @@ export function comparisonPage(runs: RunFiles[]): { html: string; notes: string[
   const base = runs[0];
   const differ = runs.map((r) => (r === base ? null : drawsDiffer(base.manifest, r.manifest)));
   const notes = runs.slice(1).map((r, k) => (differ[k + 1] === null
-    ? `${label(r)} shares draws with ${label(base)}: differences are paired trial by trial.`
-    : `${label(r)} does NOT share draws with ${label(base)} (${differ[k + 1]}): only the distributions are compared, not trial by trial.`));
+    ? (r.trials && base.trials
+        ? `${label(r)} shares draws with ${label(base)}: differences are paired trial by trial.`
+        : `${label(r)} shares draws with ${label(base)}, but without both runs' trials.arrow only the distributions are compared, not trial by trial.`)
+    : `${label(r)} does NOT share draws with ${label(base)} (${differ[k + 1]}): only the distributions are compared, not trial by trial.`))
+    .concat(runs.flatMap((r) => r.leftOut.filter((l) => l.file === 'trials.arrow' && !r.trials)
+      .map((l) => `${label(r)}: trials.arrow: ${l.why}; left out: its exceedance curves and trial-by-trial differences (means only).`)));
   const series = ['portfolio', ...base.scenario.assets.map((a) => a.name).filter((n) => runs.every((r) => r.summary.columns[`${n}.writedown`]))];
   const sections = [runsSection(runs, differ), headlineSection(runs, series), curvesSection(runs, series), pairedSection(runs, series, differ)];
   const intro = `<p class="note">${runs.length} runs; the first, ${esc(label(base))}, is the baseline.</p>${notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}`;
@@ -132,7 +136,7 @@ function pairedSection(runs: RunFiles[], series: string[], differ: (string | nul
         const x = base.summary.columns[`${s}.writedown`], y = r.summary.columns[`${s}.writedown`];
         const mean = y.mean - x.mean, half = Z95 * Math.hypot(x.mean_se, y.mean_se);
         intervals.rows.push({ label: name, series: label(r), mid: mean, lo: mean - half, hi: mean + half });
-        rows.push([name, 'not paired (draws differ)', money(mean), `${money(mean - half)} – ${money(mean + half)}`, '—', '—', '—', '—', '—']);
+        rows.push([name, paired ? 'not paired (no trials.arrow)' : 'not paired (draws differ)', money(mean), `${money(mean - half)} – ${money(mean + half)}`, '—', '—', '—', '—', '—']);
       }
     }
   });
@@ -153,7 +157,7 @@ function pairedSection(runs: RunFiles[], series: string[], differ: (string | nul
  * @param dirs run directories, the baseline first
  * @param out the page to write
  * @returns its path and the lines saying which runs are paired with the baseline
- * @throws InputError when a directory holds no run or `out` is a directory, a file that is not a page sim wrote, or inside a run or shard directory
+ * @throws InputError when a directory holds no run or a damaged one, or `out` is a directory, a file that is not a page sim wrote, or inside a run or shard directory
  * @example await writeComparison(['runs/a', 'runs/b'], 'compare.html')
  */
 export async function writeComparison(dirs: string[], out: string): Promise<{ path: string; notes: string[] }> {

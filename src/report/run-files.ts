@@ -7,7 +7,7 @@ import type { Summary } from '../stats/summarize.ts';
 import type { SensitivityRow } from '../output/write-run.ts';
 import { bookRows } from '../output/report.ts';
 import { InputError } from '../errors.ts';
-import { readTrialColumns, type TrialColumns } from './arrow-columns.ts';
+import { arrowFileProblem, readTrialColumns, type TrialColumns } from './arrow-columns.ts';
 
 /** Trials the report reads from trials.arrow at most (a default run's all): curves and histograms need no more, and the report's cost stays bounded for any run size. */
 export const REPORT_TRIALS = 100_000;
@@ -31,6 +31,24 @@ export type ManifestFile = Partial<Manifest> & Pick<Manifest, 'seed' | 'trials' 
 /** One row of paths.arrow. */
 export interface PathRow { t: number; series: string; quantity: string; p5: number; p25: number; p50: number; p75: number; p95: number; mean: number }
 
+/** Part of a page left out because the run directory has no file for it (`--format parquet`) or no column (`--columns`). */
+export interface LeftOut {
+  file: 'trials.arrow' | 'sensitivity.arrow' | 'paths.arrow';
+  /** why the file or its columns are not there */
+  why: string;
+  /** what the report leaves out */
+  what: string;
+}
+
+/**
+ * What is left out and why, in one line (the page and stderr say it).
+ *
+ * @param l from RunFiles.leftOut
+ * @returns the line
+ * @example leftOutLine({ file: 'paths.arrow', why: 'it is not in the run directory', what: 'the bands' }) // 'paths.arrow: it is not in the run directory; left out: the bands'
+ */
+export const leftOutLine = (l: LeftOut) => `${l.file}: ${l.why}; left out: ${l.what}`;
+
 /** Everything the report reads from a run directory, and nothing else. */
 export interface RunFiles {
   dir: string;
@@ -42,6 +60,37 @@ export interface RunFiles {
   paths: PathRow[] | null;
   /** the per-trial columns the charts need (as many as trials.arrow holds of them) */
   trials: TrialColumns | null;
+  /** what the page cannot show from these files: said on the page and on stderr */
+  leftOut: LeftOut[];
+}
+
+/** What the report draws from each Arrow table of a run, for the line saying it is left out. */
+const FEEDS: Record<LeftOut['file'], string> = {
+  'trials.arrow': 'the exceedance curves, histograms, first impairment and exit months, the share of trials holding each asset and the input sketches',
+  'sensitivity.arrow': 'the tornadoes of "What drives the write-down"',
+  'paths.arrow': 'the monthly bands of "Book against value over time"',
+};
+/** The columns the report reads from sensitivity.arrow and paths.arrow: a file without one is not the table sim writes. */
+const SENSITIVITY_COLUMNS = ['output', 'input', 'spearman', 'variance_share', 'mean_bottom_decile', 'mean_top_decile', 'swing'] satisfies (keyof SensitivityRow)[];
+const PATH_COLUMNS = ['t', 'series', 'quantity', 'p5', 'p25', 'p50', 'p75', 'p95', 'mean'] satisfies (keyof PathRow)[];
+/** What a run's Arrow file is expected to be, as the refusal of a damaged one says it. */
+const ARROW_FILE = 'an Arrow IPC file as sim writes it';
+/** Columns of trials.arrow named in the line saying the others are left out. */
+const NAMED_COLUMNS = 3;
+
+/**
+ * A run's file that is not what the run wrote, in one line: the file, what
+ * was expected and what is wrong (the reader's message, first line only).
+ *
+ * @param file the file
+ * @param expected what it should be
+ * @param e why it is not: what a reader threw
+ * @returns the error to throw (exit 2: the input is bad)
+ * @example notAsWritten('runs/x/paths.arrow', 'an Arrow IPC file as sim writes it', new Error('it has no column t'))
+ */
+function notAsWritten(file: string, expected: string, e: unknown): InputError {
+  const why = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return new InputError(`${file}: not ${expected} (${why}); was it edited or cut short?`);
 }
 
 /**
@@ -80,7 +129,8 @@ function rowsOf<T>(table: Table): T[] {
  *
  * @param dir a run directory (or a run's temporary directory before it is committed)
  * @returns the files' contents
- * @throws InputError when the directory holds no run (no manifest.json, summary.json or scenario.json), or one of them is not JSON
+ * @throws InputError when the directory holds no run (no manifest.json, summary.json or scenario.json), one of them is not JSON,
+ *   an Arrow file is damaged, or one manifest.json lists is missing (a run's Arrow files it does not list are left out, in `leftOut`)
  * @example const files = await readRunFiles('runs/20261201-062410-s1-f70f4733')
  */
 export async function readRunFiles(dir: string): Promise<RunFiles> {
@@ -90,20 +140,51 @@ export async function readRunFiles(dir: string): Promise<RunFiles> {
     try {
       return JSON.parse(readFileSync(file, 'utf8')) as T;
     } catch (e) {
-      throw new InputError(`${file}: not the JSON a run writes (${(e as Error).message}); was it edited or cut short?`);
+      throw notAsWritten(file, 'the JSON a run writes', e);
     }
   };
   const manifest = json<ManifestFile>('manifest.json');
   const summary = json<SummaryFile>('summary.json');
   const scenario = json<Scenario>('scenario.json');
-  const arrow = (name: string) => (existsSync(join(dir, name)) ? tableFromIPC(readFileSync(join(dir, name))) : null);
-  const sens = arrow('sensitivity.arrow'), paths = arrow('paths.arrow');
-  const inputs = manifest.draws?.inputs ?? Object.keys(summary.columns).filter((c) => summary.columns[c].role === 'input' && summary.columns[c].sd > 0);
-  const trialsFile = join(dir, 'trials.arrow');
-  return {
-    dir, manifest, summary, scenario,
-    sensitivity: sens && rowsOf<SensitivityRow>(sens),
-    paths: paths && rowsOf<PathRow>(paths),
-    trials: existsSync(trialsFile) ? await readTrialColumns(trialsFile, reportColumns(scenario, inputs), REPORT_TRIALS) : null,
+  const listed = Array.isArray(manifest.files) ? manifest.files : null;
+  const leftOut: LeftOut[] = [];
+  /** Read one of the run's Arrow files; null, with the line saying so, when the run wrote none; refused when it is listed but gone, or damaged. */
+  const arrow = async <T>(name: LeftOut['file'], read: (file: string) => T | Promise<T>): Promise<T | null> => {
+    const file = join(dir, name);
+    if (!existsSync(file)) {
+      if (listed?.includes(name)) throw new InputError(`${file}: missing, though manifest.json lists it among the run's files: the run directory is damaged (restore the file, or run again)`);
+      const formats = listed && ['arrow', 'parquet'].filter((f) => listed.includes(`summary.${f}`));
+      const why = formats ? `the run wrote none (--format ${formats.join(',')}), and the report reads only Arrow files` : 'it is not in the run directory';
+      leftOut.push({ file: name, why, what: FEEDS[name] });
+      return null;
+    }
+    try {
+      const problem = arrowFileProblem(file);
+      if (problem) throw new Error(problem);
+      return await read(file);
+    } catch (e) {
+      throw notAsWritten(file, ARROW_FILE, e);
+    }
   };
+  const table = <T>(name: LeftOut['file'], columns: string[]) => arrow(name, (file) => {
+    const t = tableFromIPC(readFileSync(file));
+    const lacking = columns.find((c) => !t.getChild(c));
+    if (lacking !== undefined) throw new Error(`it has no column '${lacking}'`);
+    return rowsOf<T>(t);
+  });
+  const sensitivity = await table<SensitivityRow>('sensitivity.arrow', SENSITIVITY_COLUMNS);
+  const paths = await table<PathRow>('paths.arrow', PATH_COLUMNS);
+  const inputs = manifest.draws?.inputs ?? Object.keys(summary.columns).filter((c) => summary.columns[c].role === 'input' && summary.columns[c].sd > 0);
+  const wanted = reportColumns(scenario, inputs);
+  const trials = await arrow('trials.arrow', async (file) => {
+    const t = await readTrialColumns(file, wanted, REPORT_TRIALS);
+    if (t.total !== summary.trials) throw new Error(`it holds ${t.total.toLocaleString('en-US')} trials, summary.json ${Number(summary.trials).toLocaleString('en-US')}`);
+    return t;
+  });
+  const absent = trials ? wanted.filter((c) => !trials.columns.has(c)) : [];
+  if (absent.length) {
+    const named = absent.slice(0, NAMED_COLUMNS).join(', ') + (absent.length > NAMED_COLUMNS ? ', …' : '');
+    leftOut.push({ file: 'trials.arrow', why: `${absent.length} of the ${wanted.length} columns the charts draw are not in it (${named}; --columns ${manifest.columns ?? '?'})`, what: 'their charts' });
+  }
+  return { dir, manifest, summary, scenario, sensitivity, paths, trials, leftOut };
 }
