@@ -6,10 +6,22 @@ import { fileError } from '../output/file-error.ts';
 import { PATH_QUANTITIES } from '../schema.ts';
 import { pathIndex } from '../kernel/simulate.ts';
 import type { Manifest, ValuationSummary } from '../run.ts';
+import { VALUATION_FILE } from '../valuation/file.ts';
 import type { ShardSpec } from './spec.ts';
 
 /** What a shard directory holds besides scenario.json and valuation.json. */
 export const SHARD_FILES = { key: 'shard.json', columns: 'columns.f64', paths: 'paths.f64' } as const;
+
+/**
+ * Every file runShard writes into a shard directory: SHARD_FILES, scenario.json,
+ * and valuation.json when its shard.json says the expected valuation.
+ *
+ * @param m the shard's manifest
+ * @example shardFiles(m) // ['shard.json', 'columns.f64', 'paths.f64', 'scenario.json', 'valuation.json']
+ */
+export function shardFiles(m: ShardManifest): string[] {
+  return [...Object.values(SHARD_FILES), 'scenario.json', ...(m.valuation?.valuation === 'expected' ? [VALUATION_FILE] : [])];
+}
 
 /** Bump when the layout of a shard directory changes: a merge refuses shards of another format. */
 export const SHARD_FORMAT = 1;
@@ -177,11 +189,13 @@ export function copyPaths(file: string, data: Float64Array, shape: PathShape, fi
 }
 
 /**
- * Read and check a shard directory's shard.json, and that its columns file has the size it says.
+ * Read and check a shard directory's shard.json, that every file a shard
+ * writes is there (shardFiles), and that its columns file has the size it
+ * says: all before a merge reads any of them.
  *
  * @param dir a shard directory
  * @returns its manifest
- * @throws InputError when it is not a complete shard of a format this version reads
+ * @throws InputError when it is not a complete shard of a format this version reads, naming a missing file
  */
 export function readShard(dir: string): ShardManifest {
   let m: ShardManifest;
@@ -192,8 +206,13 @@ export function readShard(dir: string): ShardManifest {
     throw new InputError(`${dir}: not a shard directory (${code === 'ENOENT' ? `no ${SHARD_FILES.key}; write one with sim run … --shard i/n --out ${dir}` : `${SHARD_FILES.key} unreadable: ${code ?? (e as Error).message}`})`);
   }
   if (m?.key?.engine !== 'sim' || m.key.format !== SHARD_FORMAT) throw new InputError(`${dir}: ${SHARD_FILES.key} is not a shard of format ${SHARD_FORMAT} (sim ${m?.key?.version ?? '?'} wrote it)`);
-  const size = statSync(join(dir, SHARD_FILES.columns), { throwIfNoEntry: false })?.size;
-  if (size !== BYTES * m.plan_columns * m.count) throw new InputError(`${dir}: ${SHARD_FILES.columns} holds ${size ?? 'no'} bytes, not the ${BYTES * m.plan_columns * m.count} its ${SHARD_FILES.key} says; the shard is damaged (rerun it)`);
+  // a shard is written whole or not at all (README "Running on a cluster"), so a file missing was removed since
+  const found = shardFiles(m).map((f) => ({ f, stat: statSync(join(dir, f), { throwIfNoEntry: false }) }));
+  const missing = found.filter(({ stat }) => !stat).map(({ f }) => f), other = found.find(({ stat }) => stat && !stat.isFile());
+  if (missing.length) throw new InputError(`${dir}: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing; the shard is damaged (rerun it)`);
+  if (other) throw new InputError(`${dir}: ${other.f} is not a file; the shard is damaged (rerun it)`);
+  const size = statSync(join(dir, SHARD_FILES.columns)).size;
+  if (size !== BYTES * m.plan_columns * m.count) throw new InputError(`${dir}: ${SHARD_FILES.columns} holds ${size} bytes, not the ${BYTES * m.plan_columns * m.count} its ${SHARD_FILES.key} says; the shard is damaged (rerun it)`);
   return m;
 }
 

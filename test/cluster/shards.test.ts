@@ -108,6 +108,14 @@ describe('sim run --shard and sim merge', () => {
       await refused(['merge', join(at, 's0-2'), join(at, 'cut')], /columns\.f64 holds 800 bytes, not the .* the shard is damaged/);
     });
 
+    it('a shard without a file it writes: named before anything is merged', async () => {
+      await ready;
+      cpSync(join(at, 's1-2'), join(at, 'no-paths'), { recursive: true });
+      rmSync(join(at, 'no-paths', 'paths.f64'));
+      await refused(['merge', join(at, 's0-2'), join(at, 'no-paths'), '--out', join(at, 'no-paths-merged')], /no-paths: paths\.f64 is missing; the shard is damaged \(rerun it\)/);
+      expect(existsSync(join(at, 'no-paths-merged'))).toBe(false);
+    });
+
     /** A copy of shard 1 of 2 (chunks [1, 3) of 3, trials 1000 to 2999) with one file edited. */
     const edited = (to: string, file: string, edit: (bytes: Buffer) => Buffer | string) => {
       cpSync(join(at, 's1-2'), join(at, to), { recursive: true });

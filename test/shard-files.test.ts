@@ -1,0 +1,44 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.ts';
+import { readShard } from '../src/shard/files.ts';
+import { checkShards } from '../src/shard/merge.ts';
+import { runShard } from '../src/shard/run-shard.ts';
+
+const CRITIC = new URL('../scenarios/critic.yaml', import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), 'sim-shard-files-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+// two shards of an expected run (each writes valuation.json): trials 0 to 999 and 1000 to 2999
+const s0 = join(root, 's0'), s1 = join(root, 's1');
+beforeAll(async () => {
+  const req = { scenarioFile: CRITIC, overrides: ['calibrationTrials=1024'], trials: 3000, chunkSize: 1000, pathSample: 1500, workers: 1 };
+  for (const [index, out] of [s0, s1].entries()) await runShard({ ...req, out, shard: { index, count: 2 } });
+}, 120_000);
+
+/** A copy of a shard with one file edited (a string or Buffer written over it) or removed (null). */
+function damaged(from: string, to: string, file: string, edit: ((text: string) => string | Buffer) | null): string {
+  const dir = join(root, to);
+  cpSync(from, dir, { recursive: true });
+  if (edit === null) rmSync(join(dir, file));
+  else writeFileSync(join(dir, file), edit(readFileSync(join(dir, file), 'utf8')));
+  return dir;
+}
+
+describe('the files of a shard directory, checked before sim merge merges anything', () => {
+  it('a shard without any file it writes is refused, naming the shard and the file (valuation.json under the expected valuation only)', () => {
+    for (const file of ['columns.f64', 'paths.f64', 'scenario.json', 'valuation.json']) {
+      const dir = damaged(s1, `no-${file}`, file, null);
+      const refusal = new InputError(`${dir}: ${file} is missing; the shard is damaged (rerun it)`);
+      expect(() => readShard(dir)).toThrow(refusal);
+      expect(() => checkShards([s0, dir])).toThrow(refusal);
+    }
+    expect(() => readShard(damaged(s1, 'no-shard.json', 'shard.json', null))).toThrow(/not a shard directory \(no shard\.json;/);
+    // a shard of the pathwise valuation writes no valuation.json, and needs none
+    const pathwise = damaged(s1, 'pathwise', 'shard.json', (t) => JSON.stringify({ ...JSON.parse(t), valuation: { valuation: 'pathwise' } }));
+    rmSync(join(pathwise, 'valuation.json'));
+    expect(readShard(pathwise).index).toBe(1);
+  });
+});
