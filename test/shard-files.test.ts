@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.ts';
 import { readShard } from '../src/shard/files.ts';
-import { checkShards } from '../src/shard/merge.ts';
+import { checkShards, merge } from '../src/shard/merge.ts';
 import { runShard } from '../src/shard/run-shard.ts';
 
 const CRITIC = new URL('../scenarios/critic.yaml', import.meta.url).pathname;
@@ -40,5 +40,19 @@ describe('the files of a shard directory, checked before sim merge merges anythi
     const pathwise = damaged(s1, 'pathwise', 'shard.json', (t) => JSON.stringify({ ...JSON.parse(t), valuation: { valuation: 'pathwise' } }));
     rmSync(join(pathwise, 'valuation.json'));
     expect(readShard(pathwise).index).toBe(1);
+  });
+
+  it("a valuation.json missing or damaged in the first shard is named in that shard, not in the next one's", async () => {
+    const none = damaged(s0, 'first-none', 'valuation.json', null);
+    await expect(merge({ shards: [none, s1], out: join(root, 'out-none') })).rejects.toThrow(new InputError(`${none}: valuation.json is missing; the shard is damaged (rerun it)`));
+    const empty = damaged(s0, 'first-empty', 'valuation.json', () => '{}\n');
+    await expect(merge({ shards: [empty, s1], out: join(root, 'out-empty') })).rejects.toThrow(new InputError(`sim merge: ${join(empty, 'valuation.json')} is not a valuation file sim writes (valuation, calibrationTrials, seed, stream, assets missing or of another type); the shard is damaged (rerun it)`));
+    const cut = damaged(s1, 'second-cut', 'valuation.json', (t) => t.slice(0, 100));
+    await expect(merge({ shards: [s0, cut], out: join(root, 'out-cut') })).rejects.toThrow(new InputError(`sim merge: ${join(cut, 'valuation.json')} is not JSON; the shard is damaged (rerun it)`));
+  });
+
+  it('two well-formed valuation files that differ: the shards were calibrated differently, naming both files', async () => {
+    const other = damaged(s1, 'other-calibration', 'valuation.json', (t) => JSON.stringify({ ...JSON.parse(t), calibrationTrials: 2048 }, null, 2));
+    await expect(merge({ shards: [s0, other], out: join(root, 'out-other') })).rejects.toThrow(new InputError(`sim merge: ${join(other, 'valuation.json')} differs from ${join(s0, 'valuation.json')}: the shards were calibrated differently`));
   });
 });

@@ -14,7 +14,7 @@ import { planChunks } from '../sampling/chunk-plan.ts';
 import { SAMPLERS, SAMPLER_DESCRIPTIONS } from '../sampling/sample-chunk.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { VALUATION_FILE } from '../valuation/file.ts';
+import { VALUATION_FILE, type ValuationFile } from '../valuation/file.ts';
 import { PATH_QUANTITIES, type PathQuantity } from '../schema.ts';
 import { VERSION } from '../version.ts';
 import { copyColumns, copyPaths, readShard, SHARD_FILES, type ShardKey, type ShardManifest } from './files.ts';
@@ -96,12 +96,13 @@ export async function merge(req: MergeRequest): Promise<RunOutcome> {
     const file = join(dir, 'scenario.json'), text = readOptional(file);
     if (text !== headText) keyedScenario(file, text, key.scenario_hash, `differs from ${scenarioFile}`);
   }
-  const valuationDocs = shards.map(({ dir }) => readOptional(join(dir, VALUATION_FILE)));
-  const differs = valuationDocs.findIndex((d) => d !== valuationDocs[0]);
-  if (differs >= 0) throw new InputError(`sim merge: ${shards[differs].dir}/${VALUATION_FILE} differs from ${head.dir}'s: the shards were calibrated differently`);
+  const plan = buildPlan(scenario);
+  // the calibration depends on the seed alone, so every shard wrote the same bytes; each file is checked in its own shard before they are compared
+  const valuationDocs = plan.valuation === 'expected' ? shards.map(({ dir }) => valuationText(dir)) : null;
+  const differs = valuationDocs?.findIndex((d) => d !== valuationDocs[0]) ?? -1;
+  if (differs >= 0) throw new InputError(`sim merge: ${join(shards[differs].dir, VALUATION_FILE)} differs from ${join(head.dir, VALUATION_FILE)}: the shards were calibrated differently`);
   const sampler = SAMPLERS.find((k) => SAMPLER_DESCRIPTIONS[k] === key.sampler)!;
   const config = runConfig({ trials: key.trials, seed: key.seed, chunkSize: key.chunk_size, sampler, pathSample: key.path_sample, columns: key.columns, formats: key.formats as RunConfig['formats'], overrides: head.m.overrides, workers: req.workers, store: req.store });
-  const plan = buildPlan(scenario);
   const wide = shards.find(({ m }) => m.plan_columns !== plan.columns.length);
   if (wide) throw new InputError(`sim merge: ${join(wide.dir, SHARD_FILES.key)}: plan_columns ${wide.m.plan_columns}, expected ${plan.columns.length} (the scenario's columns); the shard is damaged (rerun it)`);
   const rules = missingRules(plan);
@@ -131,7 +132,7 @@ export async function merge(req: MergeRequest): Promise<RunOutcome> {
     const times = shards.reduce((t, { m }) => ({ sample: t.sample + m.times.sample, simulate: t.simulate + m.times.simulate }), { sample: 0, simulate: 0 });
     return finish({
       ...p, ...started, dir, runId, n: config.trials, chunks: planChunks(config.trials, config.chunkSize),
-      valuation: head.m.valuation, valuationDoc: valuationDocs[0] === null ? null : JSON.parse(valuationDocs[0]),
+      valuation: head.m.valuation, valuationDoc: valuationDocs && JSON.parse(valuationDocs[0]),
       times, clock: { t1, tc: t1, ts: t1, t2 }, scenarioFile: head.m.scenario_file, command: req.command ?? [], signal: req.signal, shards: key.shards,
     });
   });
@@ -156,6 +157,36 @@ function keyedScenario(file: string, text: string | null, hash: string, mismatch
   const scenario = resolveScenario(raw, file);
   if (scenarioHashOf(scenario) !== hash) throw new InputError(`sim merge: ${file} ${mismatch} (scenario hash); the shard is damaged (rerun it)`);
   return scenario;
+}
+
+/** The fields of a valuation.json (src/valuation/file.ts ValuationFile), each with what sim writes there. */
+const VALUATION_FIELDS: Record<keyof ValuationFile, (v: unknown) => boolean> = {
+  valuation: (v) => v === 'expected',
+  calibrationTrials: (v) => Number.isSafeInteger(v) && (v as number) >= 1,
+  seed: (v) => typeof v === 'string',
+  stream: (v) => typeof v === 'string',
+  assets: (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(Array.isArray),
+};
+
+/**
+ * A shard's valuation.json as text, when it is a valuation file sim writes.
+ *
+ * @param dir the shard directory
+ * @throws InputError naming the file when it is missing, not JSON, or lacks a field
+ */
+function valuationText(dir: string): string {
+  const file = join(dir, VALUATION_FILE), text = readOptional(file);
+  // readShard finds it missing first, unless the shard's shard.json names another valuation than its scenario
+  if (text === null) throw new InputError(`${dir}: ${VALUATION_FILE} is missing; the shard is damaged (rerun it)`);
+  let doc: Record<string, unknown> | null;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new InputError(`sim merge: ${file} is not JSON; the shard is damaged (rerun it)`);
+  }
+  const bad = Object.entries(VALUATION_FIELDS).filter(([k, ok]) => !ok(doc?.[k])).map(([k]) => k);
+  if (bad.length) throw new InputError(`sim merge: ${file} is not a valuation file sim writes (${bad.join(', ')} missing or of another type); the shard is damaged (rerun it)`);
+  return text;
 }
 
 /** A file's text, or null when it does not exist. */
