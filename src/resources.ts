@@ -29,7 +29,12 @@ export interface ResourceNeeds {
   workers: number;
   /** the coherence check's trials, when the run checks its scenario while the pool runs */
   check?: number;
+  /** what to change when the files do not fit on the disk, for a command whose options differ from a run's (`sim merge`) */
+  diskAdvice?: string;
 }
+
+/** What a run whose files do not fit on the disk can change. */
+const RUN_DISK_ADVICE = 'use fewer --trials or --columns, or another --out';
 
 const MIB = 2 ** 20;
 /** Bytes as a person reads them: GiB to a tenth, MiB below one GiB. */
@@ -61,7 +66,7 @@ export function checkResources(n: ResourceNeeds, free = freeBytes(n.dir)): void 
   const disk = spill + n.files.reduce((t, f) => t + f.bytes, 0);
   if (disk > free) {
     const parts = [...(spill ? [`spilled columns ${gb(spill)}`] : []), ...n.files.filter((f) => f.bytes > 0).map((f) => `${f.part} ${gb(f.bytes)}`)].join(', ');
-    throw new InputError(`--out ${n.out}: this run needs about ${gb(disk)} of disk (${parts}) but ${gb(free)} is free there; use fewer --trials or --columns, or another --out`);
+    throw new InputError(`--out ${n.out}: this run needs about ${gb(disk)} of disk (${parts}) but ${gb(free)} is free there; ${n.diskAdvice ?? RUN_DISK_ADVICE}`);
   }
 }
 

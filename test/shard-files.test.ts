@@ -1,11 +1,22 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../src/errors.ts';
 import { readShard } from '../src/shard/files.ts';
 import { checkShards, merge } from '../src/shard/merge.ts';
 import { runShard } from '../src/shard/run-shard.ts';
+
+// the free bytes the disk check sees, when a test sets them (every other statfsSync is the file system's)
+const disk = vi.hoisted(() => ({ free: undefined as number | undefined }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const statfsSync = ((path: string) => {
+    const s = fs.statfsSync(path);
+    return disk.free === undefined ? s : { ...s, bavail: disk.free, bsize: 1 };
+  }) as typeof fs.statfsSync;
+  return { ...fs, statfsSync, default: { ...fs, statfsSync } };
+});
 
 const CRITIC = new URL('../scenarios/critic.yaml', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-shard-files-'));
@@ -54,5 +65,15 @@ describe('the files of a shard directory, checked before sim merge merges anythi
   it('two well-formed valuation files that differ: the shards were calibrated differently, naming both files', async () => {
     const other = damaged(s1, 'other-calibration', 'valuation.json', (t) => JSON.stringify({ ...JSON.parse(t), calibrationTrials: 2048 }, null, 2));
     await expect(merge({ shards: [s0, other], out: join(root, 'out-other') })).rejects.toThrow(new InputError(`sim merge: ${join(other, 'valuation.json')} differs from ${join(s0, 'valuation.json')}: the shards were calibrated differently`));
+  });
+
+  it('a merge the disk cannot hold is refused with advice for sim merge, which has no --trials or --columns', async () => {
+    disk.free = 1000;
+    try {
+      const out = join(root, 'out-full');
+      await expect(merge({ shards: [s0, s1], out })).rejects.toThrow(new RegExp(`^--out ${out}: this run needs about \\d+ MiB of disk \\(.*\\) but 1 MiB is free there; free space there, or use another --out$`));
+    } finally {
+      disk.free = undefined;
+    }
   });
 });
