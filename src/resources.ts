@@ -29,12 +29,23 @@ export interface ResourceNeeds {
   workers: number;
   /** the coherence check's trials, when the run checks its scenario while the pool runs */
   check?: number;
-  /** what to change when the files do not fit on the disk, for a command whose options differ from a run's (`sim merge`) */
-  diskAdvice?: string;
+  /** whose needs these are, for the advice: `sim merge` cannot change what its shards fixed (trials, columns, formats, path sample) */
+  command?: 'run' | 'merge';
 }
 
-/** What a run whose files do not fit on the disk can change. */
-const RUN_DISK_ADVICE = 'use fewer --trials or --columns, or another --out';
+/** What each command can change when a run does not fit: memory (with a memory store or not), the Parquet table, the disk. */
+const ADVICE = {
+  run: {
+    memory: (store: boolean) => `use ${store ? '--store spill, ' : ''}a smaller --path-sample or --chunk-size, fewer --workers or fewer --trials`,
+    parquet: 'use --format arrow, fewer --columns or fewer --trials',
+    disk: 'use fewer --trials or --columns, or another --out',
+  },
+  merge: {
+    memory: (store: boolean) => `use ${store ? '--store spill or ' : ''}fewer --workers, or merge on a machine with more memory`,
+    parquet: 'the shards ask for it: run them again with --format arrow',
+    disk: 'free space there, or use another --out',
+  },
+};
 
 const MIB = 2 ** 20;
 /** Bytes as a person reads them: GiB to a tenth, MiB below one GiB. */
@@ -53,20 +64,20 @@ const gb = (bytes: number) => (bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` 
  * @example checkResources({ out: 'runs/x', dir: 'runs', store: 'spill', storeBytes: 141e9, trialsBytes: 1e9, formats: ['arrow'], paths: 9e7, workers: 5e7 }) // throws on a disk with 78 GB free
  */
 export function checkResources(n: ResourceNeeds, free = freeBytes(n.dir)): void {
-  const store = n.store === 'memory' ? n.storeBytes : 0, check = n.check ?? 0;
+  const store = n.store === 'memory' ? n.storeBytes : 0, check = n.check ?? 0, advice = ADVICE[n.command ?? 'run'];
   if (store + n.paths + n.workers + check > availableMemory()) {
     const parts = [...(store ? [`columns ${gb(store)}`] : []), `path sample ${gb(n.paths)}`, `worker buffers ${gb(n.workers)}`, ...(check ? [`coherence check ${gb(check)}`] : [])].join(', ');
-    throw new InputError(`this run needs about ${gb(store + n.paths + n.workers + check)} of memory (${parts}), more than the ${gb(availableMemory())} this process may use; use ${store ? '--store spill, ' : ''}a smaller --path-sample or --chunk-size, fewer --workers or fewer --trials`);
+    throw new InputError(`this run needs about ${gb(store + n.paths + n.workers + check)} of memory (${parts}), more than the ${gb(availableMemory())} this process may use; ${advice.memory(store > 0)}`);
   }
   if (n.formats.includes('parquet') && n.trialsBytes > MEMORY_BUDGET) {
-    throw new InputError(`--format parquet builds the trials table in memory: ${gb(n.trialsBytes)} is above the ${gb(MEMORY_BUDGET)} limit; use --format arrow, fewer --columns or fewer --trials`);
+    throw new InputError(`--format parquet builds the trials table in memory: ${gb(n.trialsBytes)} is above the ${gb(MEMORY_BUDGET)} limit; ${advice.parquet}`);
   }
   // the spilled columns and every file sit in the temporary directory together (it is renamed onto --out, on the same file system)
   const spill = n.store === 'spill' ? n.storeBytes : 0;
   const disk = spill + n.files.reduce((t, f) => t + f.bytes, 0);
   if (disk > free) {
     const parts = [...(spill ? [`spilled columns ${gb(spill)}`] : []), ...n.files.filter((f) => f.bytes > 0).map((f) => `${f.part} ${gb(f.bytes)}`)].join(', ');
-    throw new InputError(`--out ${n.out}: this run needs about ${gb(disk)} of disk (${parts}) but ${gb(free)} is free there; ${n.diskAdvice ?? RUN_DISK_ADVICE}`);
+    throw new InputError(`--out ${n.out}: this run needs about ${gb(disk)} of disk (${parts}) but ${gb(free)} is free there; ${advice.disk}`);
   }
 }
 

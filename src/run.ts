@@ -198,17 +198,17 @@ export function scenarioHashOf(scenario: Scenario): string {
  * @param p the prepared run
  * @param dir where it writes
  * @param out the --out given, for messages
- * @param o the trials the store holds (`capacity`), and for a shard the run's trials and its first; `checking`: the coherence check runs beside the pool, so its trials count too; `shard`: it writes a shard directory, not a run's files; `diskAdvice`: what the disk check's refusal advises, when not a run's options (checkResources)
+ * @param o the trials the store holds (`capacity`), and for a shard the run's trials and its first; `checking`: the coherence check runs beside the pool, so its trials count too; `shard`: it writes a shard directory, not a run's files; `command`: whose options the refusals advise (checkResources)
  * @returns the coordinator, the store kind and the spill directory
  */
-export function startPool(p: Unchecked, dir: RunDir, out: string, o: { capacity: number; trials?: number; first?: number; checking?: boolean; shard?: boolean; diskAdvice?: string }): { coordinator: Coordinator; store: 'memory' | 'spill'; spillDir: string } {
+export function startPool(p: Unchecked, dir: RunDir, out: string, o: { capacity: number; trials?: number; first?: number; checking?: boolean; shard?: boolean; command?: 'run' | 'merge' }): { coordinator: Coordinator; store: 'memory' | 'spill'; spillDir: string } {
   const { plan, config } = p;
   const storeBytes = o.capacity * (plan.columns.length + plan.sensitivity.inputs.length) * Float64Array.BYTES_PER_ELEMENT;
   const store = chooseStore(config.store, storeBytes);
   // config.trials is what was asked; the pool's run size is the store's, or a shard's whole run
   const pool = { capacity: o.capacity, trials: o.trials ?? o.capacity, first: o.first ?? 0 };
   const { paths, perWorker } = memoryNeeds(plan, { ...config, ...pool });
-  checkResources({ out, dir: dir.tmp, store, storeBytes, trialsBytes: o.capacity * (p.selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats: config.formats, files: diskNeeds(p, o), paths, workers: config.workers * perWorker, check: o.checking ? checkTrialsBytes(plan) : 0, diskAdvice: o.diskAdvice });
+  checkResources({ out, dir: dir.tmp, store, storeBytes, trialsBytes: o.capacity * (p.selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats: config.formats, files: diskNeeds(p, o), paths, workers: config.workers * perWorker, check: o.checking ? checkTrialsBytes(plan) : 0, command: o.command });
   const spillDir = dir.file('.columns');
   return { coordinator: new Coordinator(plan, { ...config, ...pool, store, spillDir }), store, spillDir };
 }

@@ -70,6 +70,13 @@ describe('disk and memory are checked before a run starts (items 1 and 5)', () =
     expect(() => checkResources({ ...needs, formats: ['parquet'], trialsBytes: 5 * GIB }, Infinity)).toThrow('--format parquet builds the trials table in memory: 5.0 GiB is above the 4.0 GiB limit');
   });
 
+  it('sim merge is advised only what it can change: its shards fix the trials, columns, formats and path sample', () => {
+    const merge = { ...needs, command: 'merge' as const };
+    expect(() => checkResources({ ...merge, store: 'memory', storeBytes: 1e15 }, Infinity)).toThrow(/this process may use; use --store spill or fewer --workers, or merge on a machine with more memory$/);
+    expect(() => checkResources({ ...merge, formats: ['parquet'], trialsBytes: 5 * GIB }, Infinity)).toThrow(/above the 4\.0 GiB limit; the shards ask for it: run them again with --format arrow$/);
+    expect(() => checkResources(merge, 78 * GIB)).toThrow(/78\.0 GiB is free there; free space there, or use another --out$/);
+  });
+
   it('a 50,000,000-trial run is refused at once, not after filling the disk', () => {
     const r = shell('true', ['--trials', '50000000', '--out', join(root, 'huge')]);
     expect(r.code).toBe(2);

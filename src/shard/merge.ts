@@ -115,7 +115,7 @@ export async function merge(req: MergeRequest): Promise<RunOutcome> {
   const t1 = performance.now();
   return withPool(dir, req.signal, async (own) => {
     // the shards fix the trials and columns: only where the run is written, or the room there, can change
-    const started = startPool(p, dir, req.out ?? dir.path, { capacity: config.trials, diskAdvice: 'free space there, or use another --out' });
+    const started = startPool(p, dir, req.out ?? dir.path, { capacity: config.trials, command: 'merge' });
     const coordinator = own(started.coordinator);
     for (const { dir: from, m } of shards) {
       req.signal?.throwIfAborted();
