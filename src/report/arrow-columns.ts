@@ -41,6 +41,8 @@ export interface TrialColumns {
   /** trials the file holds (every batch's length summed) */
   total: number;
   columns: Map<string, Float64Array>;
+  /** the run that wrote the file (its table metadata's run_id), when it says */
+  runId?: string;
 }
 
 /**
@@ -115,7 +117,7 @@ export async function readTrialColumns(file: string, names: readonly string[], m
       }
       return [name, out];
     }));
-    return { n, total, columns };
+    return { n, total, columns, runId: schema.metadata.get('run_id') };
   } finally {
     closeSync(fd);
   }

@@ -166,8 +166,13 @@ export async function readRunFiles(dir: string): Promise<RunFiles> {
       throw notAsWritten(file, ARROW_FILE, e);
     }
   };
+  // each table names the run that wrote it: a file copied in from another run is damage too
+  const sameRun = (runId: string | undefined) => {
+    if (runId !== undefined && manifest.run_id !== undefined && runId !== manifest.run_id) throw new Error(`run ${runId} wrote it, not this directory's run ${manifest.run_id}`);
+  };
   const table = <T>(name: LeftOut['file'], columns: string[]) => arrow(name, (file) => {
     const t = tableFromIPC(readFileSync(file));
+    sameRun(t.schema.metadata.get('run_id'));
     const lacking = columns.find((c) => !t.getChild(c));
     if (lacking !== undefined) throw new Error(`it has no column '${lacking}'`);
     return rowsOf<T>(t);
@@ -178,6 +183,7 @@ export async function readRunFiles(dir: string): Promise<RunFiles> {
   const wanted = reportColumns(scenario, inputs);
   const trials = await arrow('trials.arrow', async (file) => {
     const t = await readTrialColumns(file, wanted, REPORT_TRIALS);
+    sameRun(t.runId);
     if (t.total !== summary.trials) throw new Error(`it holds ${t.total.toLocaleString('en-US')} trials, summary.json ${Number(summary.trials).toLocaleString('en-US')}`);
     return t;
   });
