@@ -41,7 +41,7 @@ const digest = (path) => createHash('sha256').update(readFileSync(path)).digest(
 
 /**
  * The CLI bundle for the current sources, built into `dir` if it is not
- * there yet; null where it cannot be written (a read-only install), and
+ * there whole (intact); null where it cannot be written (a read-only install), and
  * bin/sim.mjs then runs the sources through tsx.
  *
  * @param dir where bundles go (default dist/ in the package root)
