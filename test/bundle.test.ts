@@ -65,6 +65,18 @@ describe('the bundle', () => {
     expect(await cliBundle('/dev/null/dist')).toBeNull();
   });
 
+  it('where dist/ cannot be written, sim runs the sources through tsx, with or without a usable temporary directory', () => {
+    const app = join(dir, 'read-only');
+    for (const rel of ['bin', 'src', 'workers', 'distributions', 'scenarios', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(app, rel), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(app, 'node_modules'));
+    writeFileSync(join(app, 'dist'), 'a file where the bundles would go');
+    for (const TMPDIR of [tmpdir(), '/dev/null', join(dir, 'no-such-directory')]) {
+      const r = spawnSync(process.execPath, [join(app, 'bin/sim.mjs'), 'check', '--json'], { encoding: 'utf8', env: { ...process.env, TMPDIR } });
+      expect(r.stderr, TMPDIR).toBe('');
+      expect(JSON.parse(r.stdout).scenario, TMPDIR).toBeDefined();
+    }
+  });
+
   it('computes what the sources compute: a run through the CLI equals the same run in this process', async () => {
     const cli = spawnSync(process.execPath, [BIN, '--trials', '600', '--seed', '3', '--calibration-trials', '1024', '--workers', '1', '--quiet', '--out', join(dir, 'cli')], { encoding: 'utf8' });
     expect(cli.stderr).toBe('');
