@@ -211,7 +211,7 @@ export function readShard(dir: string): ShardManifest {
   const missing = found.filter(({ stat }) => !stat).map(({ f }) => f), other = found.find(({ stat }) => stat && !stat.isFile());
   if (missing.length) throw new InputError(`${dir}: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing; the shard is damaged (rerun it)`);
   if (other) throw new InputError(`${dir}: ${other.f} is not a file; the shard is damaged (rerun it)`);
-  const size = statSync(join(dir, SHARD_FILES.columns)).size;
+  const size = found.find(({ f }) => f === SHARD_FILES.columns)!.stat!.size;
   if (size !== BYTES * m.plan_columns * m.count) throw new InputError(`${dir}: ${SHARD_FILES.columns} holds ${size} bytes, not the ${BYTES * m.plan_columns * m.count} its ${SHARD_FILES.key} says; the shard is damaged (rerun it)`);
   return m;
 }
