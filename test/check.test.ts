@@ -12,8 +12,8 @@ import { PRESETS, presetFile } from '../src/scenario/presets.ts';
 import { resolveScenario } from '../src/scenario/resolve.ts';
 import type { CheckId } from '../src/check/types.ts';
 import { hardware, model } from './helpers.ts';
+import { BIN } from './cli-process.ts';
 
-const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
 const PREVIOUS_DEFAULT = new URL('./fixtures/golden/default-2026-11.yaml', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-check-'));
 const sim = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hardware } from './helpers.ts';
+import { BIN } from './cli-process.ts';
 
 /**
  * Every run option, placed before and after the scenario, with and without
  * `run`: the manifest (and the files) must record the value given, wherever
  * it stood.
  */
-const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-matrix-'));
 const sim = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 

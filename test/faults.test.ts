@@ -6,8 +6,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { ArrowFileSink, makeBatch, makeSchema } from '../src/output/arrow.ts';
+import { BIN } from './cli-process.ts';
 
-const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-fault-'));
 const base = { scenarioFile: DEFAULT_SCENARIO, trials: 4000, seed: '3', chunkSize: 500, workers: 2 };
 

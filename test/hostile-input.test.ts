@@ -13,9 +13,9 @@ import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
 import { MAX_LIST_ITEMS, MAX_QUOTED_CHARS, MAX_SCENARIO_BYTES } from '../src/scenario/limits.ts';
 import { resolveScenario } from '../src/scenario/resolve.ts';
 import { hardware, model, simulateInline } from './helpers.ts';
+import { BIN } from './cli-process.ts';
 
 // Issue 17: hostile but plausible input ends in one clear line (exit 2), never a hang, a crash or exit 0 with NaN.
-const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-hostile-'));
 const file = (name: string, data: string | Buffer) => {
   const path = join(root, name);

@@ -8,9 +8,9 @@ import { join, resolve as resolvePath } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli.ts';
+import { BIN } from './cli-process.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const BIN = join(ROOT, 'bin/sim.mjs');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const TIMEOUT = 120_000;
 

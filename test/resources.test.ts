@@ -14,9 +14,9 @@ import { PATH_QUANTITIES } from '../src/schema.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { runShard } from '../src/shard/run-shard.ts';
 import { shardShare } from '../src/shard/spec.ts';
+import { BIN } from './cli-process.ts';
 
 // Issue 17: resources do not grow with what the user cannot see, and every limit is found before a run starts.
-const BIN = new URL('../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-resources-'));
 const pathwise = { scenarioFile: DEFAULT_SCENARIO, overrides: ['valuation=pathwise'], workers: 2 };
 

@@ -8,8 +8,8 @@ import { pathIndex } from '../../src/kernel/simulate.ts';
 import { buildPlan } from '../../src/plan.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { PQ } from '../../src/schema.ts';
+import { BIN } from '../cli-process.ts';
 
-const BIN = new URL('../../bin/sim.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'sim-shards-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
