@@ -183,7 +183,14 @@ function makeParents(dir: string): void {
     }
   }
   accessSync(at, constants.W_OK);
-  for (const d of missing.reverse()) mkdirSync(d);
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      // another run started at the same moment made it first
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+    }
+  }
 }
 
 /** Length of `YYYYMMDD-HHMMSS`, the timestamp's part of a default run name. */
