@@ -185,6 +185,26 @@ function endToEnd(trials: number, workers: number, valuation?: 'expected' | 'pat
   }
 }
 
+/**
+ * What first touching fresh memory costs on this machine now, in µs per 4 KiB
+ * page, one figure per GiB held in turn by a process of its own: on the
+ * virtual machines here, memory the guest has used before costs ~2 µs a page,
+ * memory it has not 20–35 µs (the host backs it on first touch). A million-
+ * trial run holds ~6 GB and writes ~5 GB, so its system time follows this
+ * more than our code: read the end-to-end figures beside it.
+ */
+function memoryTouch(gib: number, step: number): number[] {
+  const script = `const keep = [], out = [];
+for (let k = 0; k < ${gib / step}; k++) {
+  const t = performance.now(), a = new Uint8Array(new SharedArrayBuffer(${step * 2 ** 30}));
+  for (let i = 0; i < a.length; i += 4096) a[i] = 1;
+  keep.push(a);
+  out.push((performance.now() - t) * 1000 / (a.length / 4096));
+}
+console.log(JSON.stringify(out));`;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+}
+
 const n = smoke ? 2048 : 65_536;
 const hw = kernel(buildPlan(resolveScenario(cohort, 'bench:cohort')), n);
 const hwPlan = buildPlan(resolveScenario(cohort, 'bench:cohort'));
@@ -225,13 +245,15 @@ const figures = {
   endToEnd: [endToEnd(e2eTrials, 1), endToEnd(e2eTrials, 2)],
   scale: scale ? endToEnd(10_000_000, 2) : 'not run (pass --scale)',
 };
+// after the runs, so that the probe leaves the memory it touched to nothing measured
+const touch = smoke ? memoryTouch(1 / 8, 1 / 16) : memoryTouch(8, 1);
 const [w1, w2] = figures.endToEnd as EndToEnd[];
 const scaling = { endToEnd: w2.trialsPerSecond / w1.trialsPerSecond, simulatePhase: w1.phases.simulate_wall / w2.phases.simulate_wall };
 let commit = 'unknown';
 try {
   commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
 } catch {}
-const result = { date: new Date().toISOString(), mode: smoke ? 'smoke' : 'full', machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30) }, node: process.version, commit, figures: { ...figures, scaling } };
+const result = { date: new Date().toISOString(), mode: smoke ? 'smoke' : 'full', machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), firstTouchMicrosecondsPerPage: touch }, node: process.version, commit, figures: { ...figures, scaling } };
 
 const M = (x: number) => `${(x / 1e6).toFixed(1)} M`;
 console.log(`sim benchmarks (${result.mode}) · ${result.machine.model} × ${result.machine.cpus} · Node ${process.version} · ${commit}`);
@@ -246,6 +268,7 @@ console.log(`the calibration's fixed cost: expected − pathwise at ${k(fixedTri
 console.log('sampling (draws/s):');
 for (const [k, v] of Object.entries(figures.samplingDrawsPerSecond)) console.log(`  ${M(v).padStart(9)}  ${k}`);
 for (const e of figures.endToEnd as any[]) console.log(e.error ? `end to end: ${e.error}` : `end to end, ${e.trials.toLocaleString('en-US')} trials, ${e.workers} worker(s): ${e.wallSeconds.toFixed(2)} s, ${Math.round(e.trialsPerSecond).toLocaleString('en-US')} trials/s${e.workers === 2 ? ` (target ≥ ${END_TO_END_TARGET.toLocaleString('en-US')})` : ''}, peak RSS ${e.peakRssMb} MB, files ${e.outputMb} MB, CPU ${e.cpuSeconds.user.toFixed(1)} s user + ${e.cpuSeconds.system.toFixed(1)} s system; phases ${JSON.stringify(e.phases)}`);
+console.log(`memory first touched, µs per page, ${smoke ? '1/16' : 'one'} GiB after another (the machine's state, not our code): ${touch.map((x) => x.toFixed(1)).join(', ')}`);
 console.log(`scaling 2 vs 1 worker: simulate phase ${scaling.simulatePhase.toFixed(2)}×, end to end ${scaling.endToEnd.toFixed(2)}×`);
 mkdirSync(outDir, { recursive: true });
 const file = join(outDir, `${result.date.replace(/[:.]/g, '-')}.json`);

@@ -26,6 +26,8 @@ describe('benchmarks, smoke mode', () => {
     expect(result.figures.kernel.hardwareCohort.cAgreesWithKernel).toBe(true); // the C loop computes the same write-downs
     expect(result.figures.endToEnd).toHaveLength(2);
     expect(result.figures.endToEnd[0].phases.simulate).toBeGreaterThan(0);
+    expect(result.machine.firstTouchMicrosecondsPerPage).toHaveLength(2);
+    expect(result.machine.firstTouchMicrosecondsPerPage[0]).toBeGreaterThan(0);
   }, 240_000);
 
   it('npm run bench:samplers runs every sampler', () => {
