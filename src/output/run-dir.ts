@@ -66,25 +66,65 @@ export class RunDir {
    * temporary directory it left is removed.
    */
   private takeLock(out: string): void {
-    for (let attempt = 0; ; attempt++) {
+    const until = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
       try {
         writeFileSync(this.lock, String(process.pid), { flag: 'wx' });
         return;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code !== 'EEXIST' || attempt > 0) throw new InputError(`--out ${out}: cannot write there (${code ?? (e as Error).message})`);
+        if (code !== 'EEXIST') throw new InputError(`--out ${out}: cannot write there (${code ?? (e as Error).message})`);
       }
-      let holder: number;
-      try {
-        holder = Number(readFileSync(this.lock, 'utf8'));
-      } catch (e) {
-        throw new InputError(`--out ${out}: cannot read its lock ${this.lock} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); remove it if no run is writing there`);
-      }
+      const text = this.lockText(out);
+      const holder = Number(text);
       // a pid can be reused: the hint names the lock, should the holder be another program by now
-      if (running(holder)) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out (if no sim runs as process ${holder}, remove ${this.lock})`);
-      const left = `.${basename(this.path)}.tmp-${holder}-`;
+      if (text && running(holder)) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out (if no sim runs as process ${holder}, remove ${this.lock})`);
+      if (text && this.takeOver(text)) continue;
+      // released, being written, or being taken over by another run: look again in a moment
+      if (Date.now() > until) throw new InputError(`--out ${out}: cannot take its lock ${this.lock} (${text ? `left by process ${text}, which is gone, and ${this.lock}.takeover is in the way` : 'it stays empty'}); remove ${text ? 'both' : 'it'} if no run is writing there`);
+      Atomics.wait(PAUSE, 0, 0, LOCK_PAUSE_MS);
+    }
+  }
+
+  /** What the lock holds: a pid; '' when it is gone or not written yet (a run creates it empty with wx, then writes its pid). */
+  private lockText(out: string): string {
+    try {
+      return readFileSync(this.lock, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return '';
+      throw new InputError(`--out ${out}: cannot read its lock ${this.lock} (${code ?? (e as Error).message}); remove it if no run is writing there`);
+    }
+  }
+
+  /**
+   * Remove the lock a dead process left, and its temporary directory. Two
+   * runs may find the same dead lock: they take turns (the .takeover file),
+   * and the lock goes only while it still holds what was read, so one never
+   * removes the lock the other has just made.
+   *
+   * @param text what the lock held when its process was found gone
+   * @returns false when another run is taking it over
+   */
+  private takeOver(text: string): boolean {
+    const guard = `${this.lock}.takeover`;
+    try {
+      writeFileSync(guard, String(process.pid), { flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+    try {
+      if (readFileSync(this.lock, 'utf8') !== text) return true; // taken meanwhile: look again
+      const left = `.${basename(this.path)}.tmp-${text}-`;
       for (const f of readdirSync(dirname(this.path))) if (f.startsWith(left)) rmSync(join(dirname(this.path), f), { recursive: true, force: true });
       rmSync(this.lock, { force: true });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return true; // released meanwhile
+      throw e;
+    } finally {
+      rmSync(guard, { force: true });
     }
   }
 
@@ -159,6 +199,12 @@ function filesUnder(dir: string): string[] {
   }
   return entries.flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
+
+/** How long a run waits for a lock that is being written, released or taken over by another run before it gives up, and how often it looks. */
+const LOCK_WAIT_MS = 2000;
+const LOCK_PAUSE_MS = 10;
+/** Atomics.wait on it: a pause that blocks this thread only. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Create the missing directories above a run one at a time (mkdir's recursive

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { InputError } from '../src/errors.ts';
+import { RunDir } from '../src/output/run-dir.ts';
+
+// another process acting between two of this one's looks: `race.onRead` runs once when this process reads `race.file`, `race.onStat` when it stats it
+const race = vi.hoisted(() => ({ file: undefined as string | undefined, onRead: undefined as (() => void) | undefined, onStat: undefined as (() => void) | undefined }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof import('node:fs')>();
+  const once = (key: 'onRead' | 'onStat', path: unknown) => {
+    const act = path === race.file ? race[key] : undefined;
+    if (act) race[key] = undefined;
+    return act;
+  };
+  const readFileSync = ((path: string, ...rest: unknown[]) => {
+    const before = (fs.readFileSync as (...a: unknown[]) => unknown)(path, ...rest);
+    once('onRead', path)?.();
+    return before;
+  }) as typeof fs.readFileSync;
+  const statSync = ((path: string, ...rest: unknown[]) => {
+    const act = once('onStat', path);
+    if (act) {
+      act();
+      throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    }
+    return (fs.statSync as (...a: unknown[]) => unknown)(path, ...rest);
+  }) as typeof fs.statSync;
+  return { ...fs, readFileSync, statSync, default: { ...fs, readFileSync, statSync } };
+});
+
+const root = mkdtempSync(join(tmpdir(), 'sim-run-dir-lock-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The id of a process that has ended. */
+const deadPid = () => spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+/** A live process other than this one (the test runner's parent). */
+const live = String(process.ppid);
+
+describe('RunDir lock', () => {
+  it('a dead run\'s lock taken over by two at once: the second sees the first\'s lock, and never removes it', () => {
+    const out = join(root, 'stale'), lock = join(root, '.stale.lock');
+    writeFileSync(lock, deadPid());
+    // between this process's read of the dead pid and its removal of the lock, another run takes it over
+    race.file = lock;
+    race.onRead = () => {
+      rmSync(lock);
+      writeFileSync(lock, live, { flag: 'wx' });
+    };
+    const err = (() => {
+      try {
+        RunDir.prepare(out).commit();
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(race.onRead).toBeUndefined(); // the race happened
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toContain(`another run (process ${live}) is writing there`);
+    expect(readFileSync(lock, 'utf8')).toBe(live);
+    expect(existsSync(out)).toBe(false);
+    rmSync(lock);
+  });
+
+  it('a lock read between its creation and its pid being written is another run starting, not a stale lock', () => {
+    const out = join(root, 'young'), lock = join(root, '.young.lock');
+    // wx creates the file empty; its pid follows a moment later
+    writeFileSync(lock, '');
+    race.file = lock;
+    race.onRead = () => writeFileSync(lock, live);
+    expect(() => RunDir.prepare(out)).toThrow(`another run (process ${live}) is writing there`);
+    expect(readFileSync(lock, 'utf8')).toBe(live);
+    rmSync(lock);
+  });
+});
