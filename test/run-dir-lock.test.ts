@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -73,5 +73,27 @@ describe('RunDir lock', () => {
     expect(() => RunDir.prepare(out)).toThrow(`another run (process ${live}) is writing there`);
     expect(readFileSync(lock, 'utf8')).toBe(live);
     rmSync(lock);
+  });
+
+  it('a run that finishes into --out between the look at it and the lock is not replaced', () => {
+    const out = join(root, 'late'), theirs = join(out, 'manifest.json');
+    race.file = out;
+    race.onStat = () => {
+      mkdirSync(out);
+      writeFileSync(theirs, 'the other run');
+    };
+    expect(() => RunDir.prepare(out)).toThrow(`--out ${out}: expected a new or empty directory, but it is not empty (a run never overwrites another)`);
+    expect(readFileSync(theirs, 'utf8')).toBe('the other run');
+    expect(readdirSync(root).filter((f) => f.startsWith('.late'))).toEqual([]);
+  });
+
+  it('a run whose lock was broken (removed by hand, another host) does not replace what another wrote meanwhile', () => {
+    const out = join(root, 'broken'), theirs = join(out, 'manifest.json');
+    const dir = RunDir.prepare(out);
+    writeFileSync(dir.file('manifest.json'), 'this run');
+    mkdirSync(out);
+    writeFileSync(theirs, 'the other run');
+    expect(() => dir.commit()).toThrow(InputError);
+    expect(readFileSync(theirs, 'utf8')).toBe('the other run');
   });
 });

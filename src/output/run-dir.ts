@@ -19,7 +19,11 @@ export class RunDir {
   /** held while the run writes: a second run to the same path is refused before it starts */
   readonly lock: string;
 
-  constructor(readonly path: string) {
+  /**
+   * @param path the final directory (prefer RunDir.prepare, which checks it first)
+   * @param replaceable whether what is at `path` may be replaced whole at commit
+   */
+  constructor(readonly path: string, private readonly replaceable: (path: string) => boolean = () => false) {
     this.tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     this.lock = join(dirname(path), `.${basename(path)}.lock`);
   }
@@ -34,15 +38,8 @@ export class RunDir {
    */
   static prepare(out: string, replaceable: (path: string) => boolean = () => false): RunDir {
     const path = resolve(out);
-    let st;
-    try {
-      st = statSync(path);
-    } catch {
-      st = null;
-    }
-    if (st && !st.isDirectory()) throw new InputError(`--out ${out}: expected a directory to create, but a file is there`);
-    if (st && readdirSync(path).length > 0 && !replaceable(path)) throw new InputError(`--out ${out}: expected a new or empty directory, but it is not empty (a run never overwrites another)`);
-    const dir = new RunDir(path);
+    checkDestination(path, out, replaceable);
+    const dir = new RunDir(path, replaceable);
     const cannot = (e: unknown) => new InputError(`--out ${out}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     try {
       makeParents(dirname(path));
@@ -51,10 +48,12 @@ export class RunDir {
     }
     dir.takeLock(out);
     try {
+      // again under the lock: a run may have finished into it since the look above
+      checkDestination(path, out, replaceable);
       mkdirSync(dir.tmp);
     } catch (e) {
       dir.releaseLock();
-      throw cannot(e);
+      throw e instanceof InputError ? e : cannot(e);
     }
     RunDir.open.add(dir);
     return dir;
@@ -150,6 +149,8 @@ export class RunDir {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+      // another run wrote there although this one held the lock (removed by hand, or taken from another host): never replace it
+      if (!this.replaceable(this.path)) throw new InputError(`${this.path}: another run wrote there while this one ran (its lock ${this.lock} was removed or taken over); this run is not written`);
       renameSync(this.path, old);
       renameSync(this.tmp, this.path);
       replaced = true;
@@ -198,6 +199,22 @@ function filesUnder(dir: string): string[] {
     return [];
   }
   return entries.flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/**
+ * Refuse a destination that is a file, or a directory that is not empty (unless replaceable).
+ *
+ * @throws InputError naming `out`
+ */
+function checkDestination(path: string, out: string, replaceable: (path: string) => boolean): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    st = null;
+  }
+  if (st && !st.isDirectory()) throw new InputError(`--out ${out}: expected a directory to create, but a file is there`);
+  if (st && readdirSync(path).length > 0 && !replaceable(path)) throw new InputError(`--out ${out}: expected a new or empty directory, but it is not empty (a run never overwrites another)`);
 }
 
 /** How long a run waits for a lock that is being written, released or taken over by another run before it gives up, and how often it looks. */
