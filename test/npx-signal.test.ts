@@ -17,9 +17,10 @@ it('SIGTERM to `npx sim` stops the run too: node within 2 s of npm ending, nothi
   const out = join(root, 'run');
   const npx = spawn('npx', ['sim', '--trials', '5000000', '--no-report', '--quiet', '--out', out], { cwd: ROOT, stdio: 'ignore' });
   const npmGone = new Promise<number>((resolve) => npx.on('exit', () => resolve(performance.now())));
-  const lock = join(root, '.run.lock'); // holds the pid of the node process doing the run
-  for (let i = 0; i < 600 && !existsSync(lock); i++) await sleep(100);
-  const node = Number(readFileSync(lock, 'utf8'));
+  const lock = join(root, '.run.lock'); // holds the pid of the node process doing the run, then its host
+  const holder = () => (existsSync(lock) ? parseInt(readFileSync(lock, 'utf8'), 10) : NaN);
+  for (let i = 0; i < 600 && !(holder() > 0); i++) await sleep(100); // created empty, its pid written a moment later
+  const node = holder();
   expect(running(node)).toBe(true);
   await sleep(500);
   npx.kill('SIGTERM');

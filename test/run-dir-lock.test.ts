@@ -1,13 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { InputError } from '../src/errors.ts';
 import { RunDir } from '../src/output/run-dir.ts';
 
 // another process acting between two of this one's looks: `race.onRead` runs once when this process reads `race.file`, `race.onStat` when it stats it
-const race = vi.hoisted(() => ({ file: undefined as string | undefined, onRead: undefined as (() => void) | undefined, onStat: undefined as (() => void) | undefined }));
+const race = vi.hoisted(() => ({ file: undefined as string | undefined, onRead: undefined as (() => void) | undefined, onStat: undefined as (() => void) | undefined, host: undefined as string | undefined }));
+// the machine (a pod's name) this process runs on
+vi.mock('node:os', async (importOriginal) => {
+  const os = await importOriginal<typeof import('node:os')>();
+  const hostname = () => race.host ?? os.hostname();
+  return { ...os, hostname, default: { ...os, hostname } };
+});
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const once = (key: 'onRead' | 'onStat', path: unknown) => {
@@ -95,5 +101,32 @@ describe('RunDir lock', () => {
     writeFileSync(theirs, 'the other run');
     expect(() => dir.commit()).toThrow(InputError);
     expect(readFileSync(theirs, 'utf8')).toBe('the other run');
+  });
+
+  it('a shard retried in another pod takes over the lock its killed pod left, though each ran as process 1', () => {
+    const out = join(root, 'pod');
+    const pid = Object.getOwnPropertyDescriptor(process, 'pid')!;
+    Object.defineProperty(process, 'pid', { ...pid, value: 1 }); // node is the container's first process
+    try {
+      race.host = 'sim-shards-0-x7k2p';
+      RunDir.prepare(out); // killed while it runs (out of memory, say): its lock and temporary directory stay
+      expect(readdirSync(root).filter((f) => f.startsWith('.pod.tmp-1-'))).toHaveLength(1);
+      race.host = 'sim-shards-0-q9m4z';
+      RunDir.prepare(out).commit();
+    } finally {
+      Object.defineProperty(process, 'pid', pid);
+      race.host = undefined;
+    }
+    expect(existsSync(out)).toBe(true);
+    expect(readdirSync(root).filter((f) => f.startsWith('.pod'))).toEqual([]);
+  });
+
+  it('the lock names the machine besides the process: a live run on this one is refused', () => {
+    const out = join(root, 'here'), lock = join(root, '.here.lock');
+    const dir = RunDir.prepare(out);
+    expect(readFileSync(lock, 'utf8')).toBe(`${process.pid} ${hostname()}`);
+    expect(() => RunDir.prepare(out)).toThrow(`--out ${out}: another run (process ${process.pid}) is writing there`);
+    dir.commit();
+    expect(existsSync(lock)).toBe(false);
   });
 });

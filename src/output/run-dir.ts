@@ -1,5 +1,6 @@
 import { accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { running } from '../running.ts';
@@ -60,27 +61,32 @@ export class RunDir {
   }
 
   /**
-   * Create the lock file, or refuse when a live run holds it. The lock of a
-   * process that is gone (killed with SIGKILL, say) is taken over, and the
+   * Create the lock file (`PID HOST`), or refuse when a live run on this
+   * machine holds it. The lock of a process that is gone (killed with
+   * SIGKILL, say), or of one on another machine, is taken over, and the
    * temporary directory it left is removed.
    */
   private takeLock(out: string): void {
     const until = Date.now() + LOCK_WAIT_MS;
     for (;;) {
       try {
-        writeFileSync(this.lock, String(process.pid), { flag: 'wx' });
+        writeFileSync(this.lock, `${process.pid} ${hostname()}`, { flag: 'wx' });
         return;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'EEXIST') throw new InputError(`--out ${out}: cannot write there (${code ?? (e as Error).message})`);
       }
       const text = this.lockText(out);
-      const holder = Number(text);
+      const [pid, host] = text.split(' ');
+      const holder = Number(pid);
+      // a process on another machine cannot be seen from here, and its pid may be alive here as another
+      // (every container's is 1): a shard retried in another pod on a shared volume takes over the lock its killed pod left
+      const alive = text !== '' && (host === undefined || host === hostname()) && running(holder);
       // a pid can be reused: the hint names the lock, should the holder be another program by now
-      if (text && running(holder)) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out (if no sim runs as process ${holder}, remove ${this.lock})`);
+      if (alive) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out (if no sim runs as process ${holder}, remove ${this.lock})`);
       if (text && this.takeOver(text)) continue;
       // released, being written, or being taken over by another run: look again in a moment
-      if (Date.now() > until) throw new InputError(`--out ${out}: cannot take its lock ${this.lock} (${text ? `left by process ${text}, which is gone, and ${this.lock}.takeover is in the way` : 'it stays empty'}); remove ${text ? 'both' : 'it'} if no run is writing there`);
+      if (Date.now() > until) throw new InputError(`--out ${out}: cannot take its lock ${this.lock} (${text ? `left by process ${holder}, which is gone, and ${this.lock}.takeover is in the way` : 'it stays empty'}); remove ${text ? 'both' : 'it'} if no run is writing there`);
       Atomics.wait(PAUSE, 0, 0, LOCK_PAUSE_MS);
     }
   }
@@ -115,7 +121,7 @@ export class RunDir {
     }
     try {
       if (readFileSync(this.lock, 'utf8') !== text) return true; // taken meanwhile: look again
-      const left = `.${basename(this.path)}.tmp-${text}-`;
+      const left = `.${basename(this.path)}.tmp-${text.split(' ')[0]}-`;
       for (const f of readdirSync(dirname(this.path))) if (f.startsWith(left)) rmSync(join(dirname(this.path), f), { recursive: true, force: true });
       rmSync(this.lock, { force: true });
       return true;
