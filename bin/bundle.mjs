@@ -86,7 +86,8 @@ async function build(dir, hash, root) {
     esbuild({ ...common, entryPoints: [join(root, 'src/cli.ts')], define: { SIM_BUNDLE_WORKER: JSON.stringify(`./${worker}.cjs`) } }),
   ]);
   const place = (name, text) => {
-    const tmp = join(dir, `${name}.tmp-${process.pid}`);
+    // the pid alone does not tell builders apart: in containers sharing the package each one's is 1
+    const tmp = join(dir, `${name}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     writeFileSync(tmp, text);
     renameSync(tmp, join(dir, name));
   };

@@ -42,7 +42,8 @@ export function runReport(f: RunFiles): string {
  * @example writeFileAtomic('runs/x/report.html', html)
  */
 export function writeFileAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
+  // the pid alone does not tell writers apart: in containers sharing a volume each one's is 1
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, path);
