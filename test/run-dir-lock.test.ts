@@ -130,3 +130,14 @@ describe('RunDir lock', () => {
     expect(existsSync(lock)).toBe(false);
   });
 });
+
+describe('RunDir release', () => {
+  it('a run whose lock another machine took over leaves that lock when it ends', async () => {
+    const out = join(root, 'taken'), lock = join(root, '.taken.lock');
+    const dir = RunDir.prepare(out);
+    writeFileSync(lock, '1 sim-shards-3-b8d1w'); // the pod that took it over, and is writing there now
+    await dir.discard();
+    expect(readFileSync(lock, 'utf8')).toBe('1 sim-shards-3-b8d1w');
+    rmSync(lock);
+  });
+});

@@ -19,6 +19,8 @@ export class RunDir {
   readonly tmp: string;
   /** held while the run writes: a second run to the same path is refused before it starts */
   readonly lock: string;
+  /** what this run's lock holds: its pid and machine */
+  private readonly holds = `${process.pid} ${hostname()}`;
 
   /**
    * @param path the final directory (prefer RunDir.prepare, which checks it first)
@@ -70,7 +72,7 @@ export class RunDir {
     const until = Date.now() + LOCK_WAIT_MS;
     for (;;) {
       try {
-        writeFileSync(this.lock, `${process.pid} ${hostname()}`, { flag: 'wx' });
+        writeFileSync(this.lock, this.holds, { flag: 'wx' });
         return;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
@@ -134,7 +136,10 @@ export class RunDir {
   }
 
   private releaseLock(): void {
-    rmSync(this.lock, { force: true });
+    // only while it is this run's: a run on another machine may have taken it over meanwhile
+    try {
+      if (readFileSync(this.lock, 'utf8') === this.holds) rmSync(this.lock, { force: true });
+    } catch {}
     RunDir.open.delete(this);
   }
 
