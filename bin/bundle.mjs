@@ -6,14 +6,14 @@
 // a hash of every source file, so a bundle never runs stale code, and
 // processes building at once write the same bytes.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /** What the bundles are built from: a change to any file here is a new hash. */
 const SOURCES = ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json'];
-/** Bundles of hashes other than the current one are removed once this old: a process may still be running one. */
+/** Bundles of hashes other than the current one are removed once no process has started from them for this long: one may still be starting. */
 const STALE_MS = 24 * 3600 * 1000;
 
 /**
@@ -52,6 +52,7 @@ const digest = (path) => createHash('sha256').update(readFileSync(path)).digest(
 export async function cliBundle(dir = join(ROOT, 'dist'), root = ROOT) {
   const hash = sourceHash(root);
   const cli = join(dir, `${hash}-cli.mjs`);
+  used(dir, hash);
   if (intact(dir, hash)) return pathToFileURL(cli).href;
   try {
     await build(dir, hash, root);
@@ -69,6 +70,21 @@ function intact(dir, hash) {
     return FILES.every((suffix) => sums[suffix] === digest(join(dir, `${hash}${suffix}`)));
   } catch {
     return false;
+  }
+}
+
+/**
+ * Date the bundle of `hash` as started now, first thing: prune goes by the
+ * files' age, and a bundle built days ago that a process has just started
+ * from must stay until its workers have loaded it. Where dist/ cannot be
+ * written there is nothing to date, nor to prune.
+ */
+function used(dir, hash) {
+  const now = new Date();
+  for (const suffix of [...FILES, '.sha256']) {
+    try {
+      utimesSync(join(dir, `${hash}${suffix}`), now, now);
+    } catch {}
   }
 }
 
@@ -98,7 +114,7 @@ async function build(dir, hash, root) {
   place(`${hash}.sha256`, JSON.stringify(Object.fromEntries(FILES.map((suffix) => [suffix, digest(join(dir, `${hash}${suffix}`))]))));
 }
 
-/** Remove other hashes' bundles, and files a stopped build left half-written, older than a day: each edit of the sources leaves a bundle behind. */
+/** Remove other hashes' bundles no process has started from for a day (used() dates them), and files a stopped build left half-written a day ago: each edit of the sources leaves a bundle behind. */
 function prune(dir, hash) {
   for (const name of readdirSync(dir)) {
     if (name.startsWith(hash) && !name.includes('.tmp-')) continue;

@@ -50,6 +50,20 @@ describe('the bundle', () => {
     expect(readdirSync(out).sort()).toEqual([`${hash}-cli.mjs`, `${hash}-worker.cjs`, `${hash}-worker.mjs`, `${hash}.sha256`, recent]);
   });
 
+  it('leaves a bundle a process started from in the last day, however old: it may not have loaded its worker yet', async () => {
+    const out = join(dir, 'in-use'), edited = join(dir, 'edited');
+    for (const rel of ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(edited, rel), { recursive: true });
+    writeFileSync(join(edited, 'src/version.ts'), readFileSync(join(edited, 'src/version.ts'), 'utf8') + '\n');
+    const before = sourceHash(edited);
+    await cliBundle(out, edited);
+    const twoDaysAgo = (Date.now() - 2 * 86_400_000) / 1000;
+    for (const name of readdirSync(out)) utimesSync(join(out, name), twoDaysAgo, twoDaysAgo);
+    // a run starts from the bundle built two days ago; a moment later the sources change and another sim builds theirs
+    await cliBundle(out, edited);
+    await cliBundle(out);
+    expect(readdirSync(out).filter((f) => f.startsWith(before)).sort()).toEqual([`${before}-cli.mjs`, `${before}-worker.cjs`, `${before}-worker.mjs`, `${before}.sha256`]);
+  });
+
   it('is built again when a file of it was damaged or removed since, not run', async () => {
     const out = join(dir, 'dist');
     const hash = sourceHash();
