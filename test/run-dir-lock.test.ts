@@ -103,6 +103,14 @@ describe('RunDir lock', () => {
     expect(readFileSync(theirs, 'utf8')).toBe('the other run');
   });
 
+  it('a dead run\'s lock written by hand (`echo PID > lock`) is taken over with the temporary directory it names', () => {
+    const out = join(root, 'by-hand'), dead = deadPid();
+    writeFileSync(join(root, '.by-hand.lock'), `${dead}\n`);
+    mkdirSync(join(root, `.by-hand.tmp-${dead}-abc123`));
+    RunDir.prepare(out).commit();
+    expect(readdirSync(root).filter((f) => f.startsWith('.by-hand'))).toEqual([]);
+  });
+
   it('a shard retried in another pod takes over the lock its killed pod left, though each ran as process 1', () => {
     const out = join(root, 'pod');
     const pid = Object.getOwnPropertyDescriptor(process, 'pid')!;

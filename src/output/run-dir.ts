@@ -86,7 +86,7 @@ export class RunDir {
       const alive = text !== '' && (host === undefined || host === hostname()) && running(holder);
       // a pid can be reused: the hint names the lock, should the holder be another program by now
       if (alive) throw new InputError(`--out ${out}: another run (process ${holder}) is writing there; wait for it to finish or choose another --out (if no sim runs as process ${holder}, remove ${this.lock})`);
-      if (text && this.takeOver(text)) continue;
+      if (text && this.takeOver(text, holder)) continue;
       // released, being written, or being taken over by another run: look again in a moment
       if (Date.now() > until) throw new InputError(`--out ${out}: cannot take its lock ${this.lock} (${text ? `left by process ${holder}, which is gone, and ${this.lock}.takeover is in the way` : 'it stays empty'}); remove ${text ? 'both' : 'it'} if no run is writing there`);
       Atomics.wait(PAUSE, 0, 0, LOCK_PAUSE_MS);
@@ -111,9 +111,10 @@ export class RunDir {
    * removes the lock the other has just made.
    *
    * @param text what the lock held when its process was found gone
+   * @param holder that process's id, which names its temporary directory
    * @returns false when another run is taking it over
    */
-  private takeOver(text: string): boolean {
+  private takeOver(text: string, holder: number): boolean {
     const guard = `${this.lock}.takeover`;
     try {
       writeFileSync(guard, String(process.pid), { flag: 'wx' });
@@ -123,7 +124,7 @@ export class RunDir {
     }
     try {
       if (readFileSync(this.lock, 'utf8') !== text) return true; // taken meanwhile: look again
-      const left = `.${basename(this.path)}.tmp-${text.split(' ')[0]}-`;
+      const left = `.${basename(this.path)}.tmp-${holder}-`;
       for (const f of readdirSync(dirname(this.path))) if (f.startsWith(left)) rmSync(join(dirname(this.path), f), { recursive: true, force: true });
       rmSync(this.lock, { force: true });
       return true;
