@@ -93,7 +93,7 @@ export class RunDir {
     }
   }
 
-  /** What the lock holds: a pid; '' when it is gone or not written yet (a run creates it empty with wx, then writes its pid). */
+  /** What the lock holds: `PID HOST` (a pid alone from an older sim); '' when it is gone or not written yet (a run creates it empty with wx, then writes). */
   private lockText(out: string): string {
     try {
       return readFileSync(this.lock, 'utf8');
