@@ -27,9 +27,25 @@ export function relativeHalfWidths(s: Summary): { p95: number; mean: number } {
 }
 
 /**
+ * Whether n trials give the P95 a distribution-free 95 % interval that lies
+ * inside the sample. With fewer (about 110), percentileCI clamps an end to the
+ * sample's extreme: the interval then covers less than 95 %, however narrow it
+ * looks (two equal trials give it width 0), so it cannot show convergence.
+ *
+ * @param n trials
+ * @returns true when neither end of the interval is clamped
+ * @example p95IntervalHolds(2) // false
+ */
+export function p95IntervalHolds(n: number): boolean {
+  const half = Z95 * Math.sqrt(n * 0.95 * 0.05);
+  return Math.floor(n * 0.95 - half) >= 1 && Math.ceil(n * 0.95 + half) + 1 <= n;
+}
+
+/**
  * Simulate `trials`, or with `precision` keep doubling (in whole chunks)
  * until the P95 and the mean of the watched column are known to ±precision
- * (relative, 95 %) or `maxTrials` is reached. Chunks are the same as a fixed
+ * (relative, 95 %) — never before the P95 interval lies inside the sample
+ * (p95IntervalHolds) — or `maxTrials` is reached. Chunks are the same as a fixed
  * run's, so a run that stops at N trials equals a fixed run of N trials.
  *
  * @param c the pool, its store sized for every trial the run may reach
@@ -62,7 +78,7 @@ export async function simulateTrials(
     done = chunks;
     const h = relativeHalfWidths(await c.summary(o.watch, n));
     trace.push({ trials: n, ...h });
-    const converged = h.p95 <= precision && h.mean <= precision;
+    const converged = p95IntervalHolds(n) && h.p95 <= precision && h.mean <= precision;
     if (converged || n >= maxTrials) return { n, chunks, times, convergence: { target: precision, ...h, stopped: converged ? 'converged' : 'max-trials', trace } };
     n = whole(2 * n);
   }

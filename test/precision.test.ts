@@ -1,11 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
-import { relativeHalfWidths } from '../src/convergence.ts';
+import { p95IntervalHolds, relativeHalfWidths } from '../src/convergence.ts';
+import { hardware } from './helpers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sim-precision-'));
 const base = { scenarioFile: DEFAULT_SCENARIO, seed: '5', chunkSize: 500, workers: 2 };
@@ -57,3 +58,37 @@ describe('--precision with paths', () => {
     for (const f of ['p5', 'p50', 'p95', 'mean']) expect(Array.from(a.getChild(f)!.toArray())).toEqual(Array.from(b.getChild(f)!.toArray()));
   }, 120_000);
 });
+
+describe('--precision from a handful of trials', () => {
+  // Rent is 0 in 90 % of trials (the cohort is sold at t = 0 and loses its disposal cost) and high in the rest (held, no loss):
+  // the mean write-down is 0.9 of that loss, so two trials that both drew no rent agree exactly and say nothing of the mean or the P95.
+  const scenario = join(root, 'lumpy.yaml');
+  writeFileSync(scenario, JSON.stringify({
+    valuation: 'pathwise',
+    assets: [hardware({ units: 10, disposalCost: 0.1, rentalPrice: { dist: 'discrete', values: [0, 50], weights: [0.9, 0.1] }, resaleFloor: 1 })],
+  }));
+
+  it('does not stop while the P95 interval is clamped to the sample (2 equal trials are not ±0 %)', async () => {
+    const r = await run({ ...base, scenarioFile: scenario, trials: 2, chunkSize: 2, precision: 0.01, maxTrials: 4096, out: join(root, 'lumpy') });
+    const cv = r.manifest.convergence!;
+    // the first round of 2 trials drew no rent twice (seed 5): identical write-downs
+    expect(cv.trace[0]).toEqual({ trials: 2, p95: 0, mean: 0 });
+    expect(r.manifest.trials).toBeGreaterThanOrEqual(p95IntervalTrials());
+  }, 60_000);
+
+  it('needs ~110 trials before the P95 interval lies inside the sample', () => {
+    const n = p95IntervalTrials();
+    expect(n).toBeGreaterThan(100);
+    expect(n).toBeLessThan(130);
+    expect(p95IntervalHolds(n)).toBe(true);
+    expect(p95IntervalHolds(n - 1)).toBe(false);
+    expect(p95IntervalHolds(2)).toBe(false);
+  });
+});
+
+/** The fewest trials whose P95 interval holds. */
+function p95IntervalTrials(): number {
+  let n = 1;
+  while (!p95IntervalHolds(n)) n++;
+  return n;
+}
