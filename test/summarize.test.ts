@@ -18,6 +18,32 @@ describe('radixSort', () => {
 });
 
 describe('summarize', () => {
+  it('a column of equal values has that mean and shortfall exactly, and sd 0 (a fixed input, a write-down the same in every trial)', () => {
+    // values from a run with every input fixed (gpu.writedown, gpu.pue): a plain sum gave a mean above the max and sd 1e-10
+    for (const [x, n] of [[74461.49738326992, 200], [1.2, 200], [0.1, 100_000], [-20952.05202758558, 999]] as const) {
+      const s = summarize(new Float64Array(n).fill(x), 'loss');
+      expect([s.mean, s.sd, s.mean_se, s.min, s.max, s.p50, s.es95, s.es99]).toEqual([x, 0, 0, x, x, x, x, x]);
+      expect(summarize(new Float64Array(n).fill(x), 'value').es95).toBe(x);
+    }
+  });
+
+  it('mean and shortfalls lie within the values they average', () => {
+    fc.assert(
+      // few distinct values, so that long runs of equal ones (where a plain sum drifts) are common
+      fc.property(fc.array(fc.oneof(fc.double({ min: -1e12, max: 1e12, noNaN: true }), fc.constant(NaN), fc.constantFrom(0.1, 1.2, 0.7, 74461.49738326992)), { minLength: 1, maxLength: 300 }), (xs) => {
+        const v = Float64Array.from(xs);
+        const loss = summarize(v, 'loss'), value = summarize(v, 'value');
+        if (loss.count === 0) return;
+        expect(loss.mean).toBeGreaterThanOrEqual(loss.min);
+        expect(loss.mean).toBeLessThanOrEqual(loss.max);
+        expect(loss.es95).toBeLessThanOrEqual(loss.max);
+        expect(value.es95).toBeGreaterThanOrEqual(value.min);
+        expect(value.es95).toBeLessThanOrEqual(value.max);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('matches hand-computed statistics', () => {
     const s = summarize(Float64Array.of(4, NaN, 1, 3, 2, 0), 'loss');
     expect(s.count).toBe(5);

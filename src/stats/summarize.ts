@@ -45,25 +45,31 @@ function sortSpace(n: number): SortSpace {
 export function summarize(values: Float64Array, role: Role, space: SortSpace = sortSpace(values.length)): Summary {
   let n = 0, sum = 0, positive = 0;
   const s = space.values;
+  // sums of the differences from the first value: a column of equal values (a fixed input, a write-down the same in
+  // every trial) then has exactly that mean and sd 0, where a plain sum drifts off it (a mean above the max, sd 1e-10)
+  let first = 0;
+  while (first < values.length && values[first] !== values[first]) first++;
+  const shift = first < values.length && Number.isFinite(values[first]) ? values[first] : 0;
   // branch-free: where NaN and positive values fall is random, and a branch on them mispredicts; adding 0 leaves the sum as it was
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const has = +(v === v); // not NaN
     s[n] = v;
     n += has;
-    sum += has ? v : 0;
+    sum += has ? v - shift : 0;
     positive += +(v > 0);
   }
-  const mean = n ? sum / n : NaN;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (s[i] - mean) * (s[i] - mean);
-  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : NaN;
   // only the order statistics read below are put in place, not the whole column
   if (n > 0) {
     const read = ranksRead(n, role);
     selectRanks(s, n, read, space.scratch);
     signZeros(s, n, read);
   }
+  // within [min, max] whatever the rounding of the sum
+  const mean = n ? within(shift + sum / n, s[0], s[n - 1]) : NaN;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (s[i] - mean) * (s[i] - mean);
+  const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : NaN;
   const out: Record<string, number> = {
     count: n,
     nan_count: values.length - n,
@@ -113,11 +119,20 @@ function ranksRead(n: number, role: Role): Int32Array {
 function shortfall(s: Float64Array, n: number, tailPercent: number, role: Role): number {
   if (n === 0 || (role !== 'loss' && role !== 'value')) return NaN;
   const k = tailCount(n, tailPercent);
+  // differences from the cut-off, as in the mean: a tail of equal values has exactly that value
   let sum = 0;
-  if (role === 'loss') for (let i = n - k; i < n; i++) sum += s[i];
-  else for (let i = 0; i < k; i++) sum += s[i];
-  return sum / k;
+  if (role === 'loss') {
+    const cut = s[n - k];
+    for (let i = n - k; i < n; i++) sum += s[i] - cut;
+    return within(cut + sum / k, cut, s[n - 1]);
+  }
+  const cut = s[k - 1];
+  for (let i = 0; i < k; i++) sum += s[i] - cut;
+  return within(cut + sum / k, s[0], cut);
 }
+
+/** x held within [lo, hi]. */
+const within = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
 /** Field order of a summary row, as written to summary.arrow and summary.json. */
 export const SUMMARY_FIELDS = [
