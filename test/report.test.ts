@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { probability, trialsText } from '../src/output/report.ts';
+import { readFileSync } from 'node:fs';
+import { money, probability, trialsText } from '../src/output/report.ts';
 import { groupBy } from '../src/report/group-by.ts';
 
 describe('probability on the terminal', () => {
@@ -13,6 +14,29 @@ describe('probability on the terminal', () => {
     expect(probability(1, 1000)).toBe('100.0%');
     expect(probability(0.738, 1000)).toBe('73.8%');
     expect(probability(NaN, 0)).toBe('—');
+  });
+});
+
+describe('money on the terminal and the page', () => {
+  // the page's own formatter (src/report/client.js), taken out of its script
+  const client = readFileSync(new URL('../src/report/client.js', import.meta.url), 'utf8');
+  const pageMoney = new Function(`${client.match(/const money = \(x\) => \{[\s\S]*?\n {2}\};/)![0]} return money;`)() as (x: number) => string;
+
+  it('keeps its K/M/B steps', () => {
+    expect(money(812_000)).toBe('$812K');
+    expect(money(45_300_000)).toBe('$45.3M');
+    expect(money(1_270_000_000)).toBe('$1.27B');
+    expect(money(-706)).toBe('-$706');
+  });
+  it('never prints a run of digits or an exponent before a suffix (a negative discount rate over 600 months: V[0] ~ 1e103)', () => {
+    expect(money(3.4e12)).toBe('$3.40T');
+    expect(money(999.4e12)).toBe('$999.40T');
+    expect(money(1.0976086092087963e103)).toBe('$1.10e+103');
+    expect(money(-2.5e16)).toBe('-$2.50e+16');
+    for (const x of [1e21, 1e30, 1.0976086092087963e103, 3.149275393374253e103]) expect(money(x)).not.toMatch(/e\+\d+B|\d{7}/);
+  });
+  it('the page formats amounts as the terminal does', () => {
+    for (const x of [0, 999, 812_000, 45_300_000, 1.27e9, 3.4e12, 2.5e16, 1.1e103, -3.4e12, -1.1e103]) expect(pageMoney(x)).toBe(money(x));
   });
 });
 

@@ -7,15 +7,19 @@ const ROUNDS_TO_ZERO = 0.0005;
 const BAR_HALF_WIDTH = 20;
 
 /**
- * Money in a width an analyst can scan: $812K, $45.3M, $1.27B.
+ * Money in a width an analyst can scan: $812K, $45.3M, $1.27B, $3.40T, and
+ * beyond a thousand trillion (a negative discount rate over a long horizon)
+ * $1.10e+103 rather than a run of digits or "$1.0976086092087963e+94B".
  *
  * @param x an amount in USD
- * @returns the amount with a K/M/B suffix, or — when not finite
+ * @returns the amount with a K/M/B/T suffix or an exponent, or — when not finite
  * @example money(45_300_000) // '$45.3M'
  */
 export function money(x: number): string {
   if (!Number.isFinite(x)) return '—';
   const a = Math.abs(x), sign = x <= -0.5 ? '-' : ''; // no "-$0" for a rounding residue
+  if (a >= 1e15) return `${sign}$${a.toExponential(2)}`;
+  if (a >= 1e12) return `${sign}$${(a / 1e12).toFixed(2)}T`;
   if (a >= 1e9) return `${sign}$${(a / 1e9).toFixed(2)}B`;
   if (a >= 1e6) return `${sign}$${(a / 1e6).toFixed(1)}M`;
   if (a >= 1e3) return `${sign}$${(a / 1e3).toFixed(0)}K`;

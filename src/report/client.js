@@ -5,6 +5,8 @@
   const data = JSON.parse(document.getElementById('report-data').textContent);
   const money = (x) => {
     const a = Math.abs(x), s = x < 0 ? '-' : '';
+    if (a >= 1e15) return `${s}$${a.toExponential(2)}`; // as money() in src/output/report.ts
+    if (a >= 1e12) return `${s}$${(a / 1e12).toFixed(2)}T`;
     if (a >= 1e9) return `${s}$${(a / 1e9).toFixed(2)}B`;
     if (a >= 1e6) return `${s}$${(a / 1e6).toFixed(1)}M`;
     if (a >= 1e3) return `${s}$${(a / 1e3).toFixed(0)}K`;
