@@ -6,6 +6,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkScenario, type CheckReport } from '../src/check/check.ts';
 import { formatCheck } from '../src/check/format.ts';
+import { dayOneLines } from '../src/output/report.ts';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
 import { PRESETS, presetFile } from '../src/scenario/presets.ts';
@@ -247,5 +248,15 @@ describe('sim check, sim scenarios and presets on the command line', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^b200: carried at \$[\d.]+[MB] at m0, recoverable \$[\d.]+[MB] at m0 \(P50\) — a day-one gap, not a future risk; [\d.]+% of trials lose at m0/m);
     expect(r.stdout).toContain('Why: `sim check`');
+  });
+
+  it('with a first test after m0, the line counts losses by that test, sales before it included, and the recoverable amount over the trials still holding', async () => {
+    // nothing earned, a resale worth the cost: every trial sells at t = 0 and loses its disposal cost, long before the test at m12
+    const file = join(root, 'first-test-m12.json');
+    writeFileSync(file, JSON.stringify({ horizonMonths: 36, testMonths: [12], valuation: 'pathwise', assets: [hardware({ units: 10, disposalCost: 0.1, resaleFloor: 1 })] }));
+    const r = await run({ scenarioFile: file, trials: 50, workers: 1, out: join(root, 'first-test-m12'), report: false });
+    expect(r.summaries.get('gpu.exit_month')!.max).toBe(0);
+    // it said "recoverable — at m12 (P50) — a loss at the first test; 100.0% of trials lose at m12": no trial held it at m12, and every loss was at m0
+    expect(dayOneLines(r)[1]).toBe('gpu: carried at $10K at m0; 100.0% of trials have lost by the first test (m12), sales before it included, $1K at the median; every trial sold it before m12');
   });
 });

@@ -92,7 +92,11 @@ export function riskTable(r: RunOutcome): string {
 /**
  * Under the table, one line per asset whose own book loses at the first test
  * in most trials: the loss is a gap between books and value that exists today,
- * not a risk the future brings.
+ * not a risk the future brings. When the first test is later than m0, the
+ * write-down up to it also holds losses on sales before it, and the
+ * recoverable amount there exists only for the trials still holding the
+ * asset: the line says "by" that month, that sales count (when a trial sold
+ * before it) and over which trials the recoverable amount is read.
  *
  * @param r the run's outcome
  * @returns the lines, none when no asset loses at its first test in most trials
@@ -104,8 +108,13 @@ export function dayOneLines(r: RunOutcome): string[] {
   const lines = r.scenario.assets.flatMap((a) => {
     const loss = r.summaries.get(`${a.name}.writedown_m${t}`)!;
     if (!(loss.p50 > 0)) return [];
-    const carried = r.summaries.get(`${a.name}.carrying_m0`)!.p50, value = r.summaries.get(`${a.name}.recoverable_m${t}`)!.p50;
-    return [`${a.name}: carried at ${money(carried)} at m0, recoverable ${money(value)} at m${t} (P50) — ${t === 0 ? 'a day-one gap, not a future risk' : 'a loss at the first test'}; ${probability(loss.prob_positive, loss.count)} of trials lose at m${t}, ${money(loss.p50)} at the median`];
+    const carried = r.summaries.get(`${a.name}.carrying_m0`)!.p50, value = r.summaries.get(`${a.name}.recoverable_m${t}`)!;
+    const lost = `${probability(loss.prob_positive, loss.count)} of trials`, median = `${money(loss.p50)} at the median`;
+    if (t === 0) return [`${a.name}: carried at ${money(carried)} at m0, recoverable ${money(value.p50)} at m0 (P50) — a day-one gap, not a future risk; ${lost} lose at m0, ${median}`];
+    const trials = value.count + value.nan_count;
+    const held = value.count ? `recoverable ${money(value.p50)} at m${t} (P50 of the ${probability(value.count / trials, trials)} of trials still holding it)` : `every trial sold it before m${t}`;
+    const sales = r.summaries.get(`${a.name}.exit_month`)!.min < t ? ', sales before it included' : '';
+    return [`${a.name}: carried at ${money(carried)} at m0; ${lost} have lost by the first test (m${t})${sales}, ${median}; ${held}`];
   });
   return lines.length ? ['', ...lines, `Why: \`sim check\` compares the scenario's inputs with each other and with the books (README "Checking a scenario").`] : [];
 }
