@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { money, probability, trialsText } from '../src/output/report.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { money, probability, riskTable, trialsText } from '../src/output/report.ts';
+import { run } from '../src/run.ts';
+import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
+import { hardware } from './helpers.ts';
 import { groupBy } from '../src/report/group-by.ts';
 
 describe('probability on the terminal', () => {
@@ -56,4 +61,29 @@ describe('groupBy (the report reads millions of sensitivity rows)', () => {
     expect(g.get('a')!.map((r) => r.x)).toEqual([2, 4]);
     expect(groupBy([], (r) => r).size).toBe(0);
   });
+});
+
+describe('the terminal table of an edge run prints no NaN', () => {
+  const root = mkdtempSync(join(tmpdir(), 'sim-report-edges-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('--trials 1 on the default scenario: achieved rank correlations are a dash and why, not NaN', async () => {
+    const r = await run({ scenarioFile: DEFAULT_SCENARIO, trials: 1, workers: 1, overrides: ['calibrationTrials=256'], out: join(root, 'one'), report: false });
+    const text = riskTable(r);
+    expect(text).not.toMatch(/NaN/);
+    expect(text).toContain('h100.rentalPrice ~ h100.resaleDecay: -0.60 → — (one trial has no rank correlation)');
+  }, 60_000);
+
+  it('an input drawn from a uniform with min = max, correlated with another: a dash and why', async () => {
+    const file = join(root, 'point.json');
+    writeFileSync(file, JSON.stringify({
+      valuation: 'pathwise',
+      correlations: [['gpu.rentalPrice', 'gpu.resaleDecay', 0.5]],
+      assets: [hardware({ rentalPrice: { dist: 'uniform', min: 2, max: 2 }, resaleDecay: { dist: 'uniform', min: 0.2, max: 0.6 } })],
+    }));
+    const r = await run({ scenarioFile: file, trials: 50, workers: 1, out: join(root, 'point'), report: false });
+    const text = riskTable(r);
+    expect(text).not.toMatch(/NaN/);
+    expect(text).toContain('gpu.rentalPrice ~ gpu.resaleDecay: 0.50 → — (an input that takes one value has no rank correlation)');
+  }, 60_000);
 });

@@ -77,7 +77,9 @@ export function riskTable(r: RunOutcome): string {
   }
   if (manifest.correlations.length) {
     lines.push('', 'Rank correlations (target → achieved)');
-    for (const c of manifest.correlations) lines.push(`  ${c.a} ~ ${c.b}: ${c.target.toFixed(2)} → ${c.achieved.toFixed(3)}`);
+    // none over a single trial, or where an input takes one value in every trial (uniform with min = max): a dash and why, never NaN
+    const none = manifest.trials < 2 ? '— (one trial has no rank correlation)' : '— (an input that takes one value has no rank correlation)';
+    for (const c of manifest.correlations) lines.push(`  ${c.a} ~ ${c.b}: ${c.target.toFixed(2)} → ${Number.isFinite(c.achieved) ? c.achieved.toFixed(3) : none}`);
   }
   const cv = manifest.convergence;
   if (cv) {
