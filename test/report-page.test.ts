@@ -14,6 +14,19 @@ const base = { scenarioFile: DEFAULT_SCENARIO, seed: '3', chunkSize: 1024, overr
 const page = (dir: string) => readFileSync(join(dir, REPORT_FILE), 'utf8');
 
 describe('report.html built from the run directory', () => {
+  it('a run of one trial claims no CI of the mean: a dash, not "$161.3M – $161.3M" (summary.json has mean_se null)', async () => {
+    const r = await run({ ...base, trials: 1, out: join(root, 'one') });
+    const html = page(r.dir);
+    const mean = r.summaries.get('portfolio.writedown')!.mean;
+    expect(Number.isFinite(mean) && mean > 0).toBe(true);
+    // the headline row: the mean's cell, then its CI's
+    expect(html).toMatch(/data-column="portfolio.writedown" data-field="mean">[^<]+<\/td><td>—<\/td>/);
+    // policy differences: the table's CI column and the chart's interval ends
+    expect(html).toMatch(/<td>five-year<\/td><td>-?\$[\d.]+[KMB]<\/td><td>—<\/td>/);
+    const chart = html.slice(html.indexOf('"policy-differences":{"kind":"intervals"'));
+    expect(chart.slice(0, chart.indexOf(']}'))).not.toMatch(/"(lo|hi)":-?[\d.]/);
+  });
+
   it('is rebuilt byte for byte by sim report, and shows sim check warnings once the manifest has them', async () => {
     const r = await run({ ...base, trials: 2048, out: join(root, 'plain') });
     const first = page(r.dir);

@@ -1,3 +1,4 @@
+import { Z95 } from '../math/normal.ts';
 import type { RunOutcome, ValuationSummary } from '../run.ts';
 import type { Scenario } from '../scenario/types.ts';
 
@@ -24,6 +25,34 @@ export function money(x: number): string {
   if (a >= 1e6) return `${sign}$${(a / 1e6).toFixed(1)}M`;
   if (a >= 1e3) return `${sign}$${(a / 1e3).toFixed(0)}K`;
   return `${sign}$${a.toFixed(0)}`;
+}
+
+/**
+ * The 95 % CI of a mean, mean ± Z95 · its standard error; NaN ends where the
+ * standard error does not exist (one trial: null in summary.json, NaN in
+ * memory), which a plain `mean ± Z95 · se` would turn into a CI of width 0.
+ *
+ * @param mean the mean
+ * @param se its standard error, or null
+ * @returns [lo, hi]
+ * @example meanInterval(10, 1) // [8.04…, 11.95…]; meanInterval(10, null) // [NaN, NaN]
+ */
+export function meanInterval(mean: number, se: number | null): [number, number] {
+  if (typeof se !== 'number' || !Number.isFinite(se)) return [NaN, NaN];
+  return [mean - Z95 * se, mean + Z95 * se];
+}
+
+/**
+ * An interval of money, "lo – hi", or — when an end does not exist.
+ *
+ * @param lo lower end
+ * @param hi upper end
+ * @returns the text
+ * @example moneyInterval(1e6, 2e6) // '$1.0M – $2.0M'
+ */
+export function moneyInterval(lo: number | null, hi: number | null): string {
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi)) return '—';
+  return `${money(lo)} – ${money(hi)}`;
 }
 
 /**

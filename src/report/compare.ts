@@ -1,7 +1,6 @@
 import { basename, dirname, resolve } from 'node:path';
 import { InputError } from '../errors.ts';
-import { Z95 } from '../math/normal.ts';
-import { money, probability } from '../output/report.ts';
+import { meanInterval, money, moneyInterval, probability } from '../output/report.ts';
 import { summarize } from '../stats/summarize.ts';
 import { checkPageTarget, isRunDirectory, writeFileAtomic } from './build.ts';
 import type { Chart, IntervalsChart, Section } from './charts.ts';
@@ -76,7 +75,7 @@ function headlineSection(runs: RunFiles[], series: string[]): Section {
   const rows = series.flatMap((s) => runs.map((r): Cell[] => {
     const column = `${s}.writedown`, w = r.summary.columns[column];
     const v = (field: 'mean' | 'p95' | 'es95' | 'prob_positive', text = money(w[field])): Cell => ({ text, value: w[field], column, field });
-    return [`${s} · ${label(r)}`, v('prob_positive', probability(w.prob_positive, w.count)), v('mean'), `${money(w.mean - Z95 * w.mean_se)} – ${money(w.mean + Z95 * w.mean_se)}`, v('p95'), `${money(w.p95_lo)} – ${money(w.p95_hi)}`, v('es95')];
+    return [`${s} · ${label(r)}`, v('prob_positive', probability(w.prob_positive, w.count)), v('mean'), moneyInterval(...meanInterval(w.mean, w.mean_se)), v('p95'), moneyInterval(w.p95_lo, w.p95_hi), v('es95')];
   }));
   const chart: IntervalsChart = {
     kind: 'intervals', x: { label: 'P95 of the write-down, with its 95 % CI', format: 'money' },
@@ -128,15 +127,17 @@ function pairedSection(runs: RunFiles[], series: string[], differ: (string | nul
         const n = Math.min(a.length, b.length), d = new Float64Array(n);
         for (let i = 0; i < n; i++) d[i] = b[i] - a[i];
         const sm = summarize(d, 'loss');
-        const lo = sm.mean - Z95 * sm.mean_se, hi = sm.mean + Z95 * sm.mean_se;
+        const [lo, hi] = meanInterval(sm.mean, sm.mean_se);
         intervals.rows.push({ label: name, series: label(r), mid: sm.mean, lo, hi });
-        rows.push([name, 'paired', money(sm.mean), `${money(lo)} – ${money(hi)}`, money(sm.p5), money(sm.p50), money(sm.p95), probability(sm.prob_positive, sm.count), n.toLocaleString('en-US')]);
+        rows.push([name, 'paired', money(sm.mean), moneyInterval(lo, hi), money(sm.p5), money(sm.p50), money(sm.p95), probability(sm.prob_positive, sm.count), n.toLocaleString('en-US')]);
         if (s === 'portfolio') hist.push({ name: label(r), bins: histogram(d, DIFF_BINS) });
       } else {
         const x = base.summary.columns[`${s}.writedown`], y = r.summary.columns[`${s}.writedown`];
-        const mean = y.mean - x.mean, half = Z95 * Math.hypot(x.mean_se, y.mean_se);
-        intervals.rows.push({ label: name, series: label(r), mid: mean, lo: mean - half, hi: mean + half });
-        rows.push([name, paired ? 'not paired (no trials.arrow)' : 'not paired (draws differ)', money(mean), `${money(mean - half)} – ${money(mean + half)}`, '—', '—', '—', '—', '—']);
+        // no standard error for a run of one trial (null in summary.json): no interval, rather than one of width 0
+        const se = x.mean_se === null || y.mean_se === null ? NaN : Math.hypot(x.mean_se, y.mean_se);
+        const mean = y.mean - x.mean, [lo, hi] = meanInterval(mean, se);
+        intervals.rows.push({ label: name, series: label(r), mid: mean, lo, hi });
+        rows.push([name, paired ? 'not paired (no trials.arrow)' : 'not paired (draws differ)', money(mean), moneyInterval(lo, hi), '—', '—', '—', '—', '—']);
       }
     }
   });

@@ -1,5 +1,4 @@
-import { Z95 } from '../math/normal.ts';
-import { bookRows, money, probability } from '../output/report.ts';
+import { bookRows, meanInterval, money, moneyInterval, probability } from '../output/report.ts';
 import type { Section } from './charts.ts';
 import { section, table, type Cell } from './html.ts';
 import type { RunFiles, SummaryEntry } from './run-files.ts';
@@ -19,13 +18,12 @@ export function headlineSection(f: RunFiles): Section {
     const w = f.summary.columns[column], first = f.summary.columns[`${prefix}.first_impairment_month`];
     const carried = f.summary.columns[`${prefix}.carrying_m0`]?.mean ?? NaN;
     const v = (field: keyof SummaryEntry & string, text = money(w[field] as number)): Cell => ({ text, value: w[field] as number, column, field });
-    const ci = (lo: number, hi: number) => `${money(lo)} – ${money(hi)}`;
     return [
       prefix.replace('@', ' @'),
       v('prob_positive', probability(w.prob_positive, w.count)),
-      v('mean'), ci(w.mean - Z95 * w.mean_se, w.mean + Z95 * w.mean_se),
+      v('mean'), moneyInterval(...meanInterval(w.mean, w.mean_se)),
       carried > 0 ? `${((100 * w.mean) / carried).toFixed(1)}%` : '—',
-      v('p50'), v('p95'), ci(w.p95_lo, w.p95_hi), v('p99'), ci(w.p99_lo, w.p99_hi), v('es95'),
+      v('p50'), v('p95'), moneyInterval(w.p95_lo, w.p95_hi), v('p99'), moneyInterval(w.p99_lo, w.p99_hi), v('es95'),
       first && first.count ? `m${first.p50.toFixed(0)}` : '—',
     ];
   });

@@ -1,5 +1,4 @@
-import { Z95 } from '../math/normal.ts';
-import { money, probability } from '../output/report.ts';
+import { meanInterval, money, moneyInterval, probability } from '../output/report.ts';
 import type { Chart, IntervalsChart, Section } from './charts.ts';
 import { histogram } from './curves.ts';
 import { figure, section, table } from './html.ts';
@@ -29,10 +28,10 @@ export function policiesSection(f: RunFiles): Section {
     });
     charts['policy-differences'] = {
       kind: 'intervals', x: { label: 'write-down under the policy − under the own policy (mean, 95 % CI)', format: 'money' },
-      rows: rows.map(({ series, policy, s }) => ({ label: `${series} @${policy}`, series, mid: s.mean, lo: s.mean - Z95 * s.mean_se, hi: s.mean + Z95 * s.mean_se })),
+      rows: rows.map(({ series, policy, s }) => { const [lo, hi] = meanInterval(s.mean, s.mean_se); return { label: `${series} @${policy}`, series, mid: s.mean, lo, hi }; }),
     };
     figures.push(figure('policy-differences', 'How much more (right) or less (left) each policy writes down than the book\'s own policy, trial by trial on the same draws: mean difference with its 95 % CI.',
-      table(['book', 'policy', 'mean difference', '95 % CI', 'P5', 'P95', 'P(more)'], rows.map(({ series, policy, s }) => [series, policy, money(s.mean), `${money(s.mean - Z95 * s.mean_se)} – ${money(s.mean + Z95 * s.mean_se)}`, money(s.p5), money(s.p95), probability(s.prob_positive, s.count)]))));
+      table(['book', 'policy', 'mean difference', '95 % CI', 'P5', 'P95', 'P(more)'], rows.map(({ series, policy, s }) => [series, policy, money(s.mean), moneyInterval(...meanInterval(s.mean, s.mean_se)), money(s.p5), money(s.p95), probability(s.prob_positive, s.count)]))));
   }
 
   const years = Math.ceil(f.scenario.horizonMonths / 12);
