@@ -27,6 +27,14 @@ describe('report.html built from the run directory', () => {
     expect(chart.slice(0, chart.indexOf(']}'))).not.toMatch(/"(lo|hi)":-?[\d.]/);
   });
 
+  it('a run of one trial says "1 trial", not "1 trials"', async () => {
+    const r = await run({ ...base, trials: 1, out: join(root, 'one-trial') });
+    const html = page(r.dir);
+    expect(html).toContain('72 months · 1 trial · seed 3');
+    expect(html).toContain('Curves from 1 trial.');
+    expect(html).not.toMatch(/\b1 trials\b/);
+  });
+
   it('is rebuilt byte for byte by sim report, and shows sim check warnings once the manifest has them', async () => {
     const r = await run({ ...base, trials: 2048, out: join(root, 'plain') });
     const first = page(r.dir);

@@ -7,6 +7,7 @@ import { SHARD_FILES } from '../shard/files.ts';
 import { driversSection } from './drivers.ts';
 import { factsSection } from './facts.ts';
 import { headlineSection } from './headline.ts';
+import { trialsText } from '../output/report.ts';
 import { esc } from './html.ts';
 import { inputsSection } from './inputs.ts';
 import { lossesSection } from './losses.ts';
@@ -29,7 +30,7 @@ export function runReport(f: RunFiles): string {
   const m = f.manifest;
   const title = `Write-down risk: ${basename(m.scenario_file)}${m.overrides?.length ? ` (${m.overrides.join(', ')})` : ''}`;
   const leftOut = f.leftOut.length ? `<p class="note">Left out of this page, for want of a file:</p><ul class="warnings">${f.leftOut.map((l) => `<li>${esc(leftOutLine(l))}</li>`).join('')}</ul>` : '';
-  const intro = `<p class="note">${f.scenario.horizonMonths} months · ${m.trials.toLocaleString('en-US')} trials · seed ${esc(m.seed)} · ${f.scenario.standard.toUpperCase()} · ${esc(f.scenario.valuation)} valuation · sim ${esc(m.version)}${m.created_at ? ` · ${esc(m.created_at)}` : ''}</p>`
+  const intro = `<p class="note">${f.scenario.horizonMonths} months · ${trialsText(m.trials)} · seed ${esc(m.seed)} · ${f.scenario.standard.toUpperCase()} · ${esc(f.scenario.valuation)} valuation · sim ${esc(m.version)}${m.created_at ? ` · ${esc(m.created_at)}` : ''}</p>`
     + `<p class="note">${esc(m.caveat ?? '')}</p>${leftOut}`;
   return reportPage(title, intro, [headlineSection(f), lossesSection(f), valuesSection(f), driversSection(f), policiesSection(f), inputsSection(f), factsSection(f)]);
 }

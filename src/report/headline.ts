@@ -1,4 +1,4 @@
-import { bookRows, meanInterval, money, moneyInterval, probability } from '../output/report.ts';
+import { bookRows, meanInterval, money, moneyInterval, probability, trialsText } from '../output/report.ts';
 import type { Section } from './charts.ts';
 import { section, table, type Cell } from './html.ts';
 import type { RunFiles, SummaryEntry } from './run-files.ts';
@@ -27,8 +27,7 @@ export function headlineSection(f: RunFiles): Section {
       first && first.count ? `m${first.p50.toFixed(0)}` : '—',
     ];
   });
-  const n = f.summary.trials.toLocaleString('en-US');
-  const body = `<p class="caption">The write-down each book may have to take over ${f.scenario.horizonMonths} months, over ${n} trials; `
+  const body = `<p class="caption">The write-down each book may have to take over ${f.scenario.horizonMonths} months, over ${trialsText(f.summary.trials)}; `
     + '"of C0" is the mean write-down as a share of the carrying amount today; the CIs say how precisely the trials pin each figure down.</p>'
     + table(['write-down', 'P(>0)', 'mean', 'mean 95 % CI', 'of C0', 'P50', 'P95', 'P95 95 % CI', 'P99', 'P99 95 % CI', 'ES95', 'first loss P50'], rows, 'class="headline"');
   return { html: section('headline', 'Write-down at a glance', body), charts: {} };

@@ -1,4 +1,4 @@
-import { money, probability } from '../output/report.ts';
+import { money, probability, trialsText } from '../output/report.ts';
 import type { BandsChart, BarsChart, Chart, LinesChart, Section } from './charts.ts';
 import { exceedance, histogram, sortedValues } from './curves.ts';
 import { esc, figure, section, table, type Cell } from './html.ts';
@@ -45,7 +45,7 @@ export function lossesSection(f: RunFiles): Section {
     const curves = books.map((b) => ({ ...b, sorted: f.trials?.columns.get(`${b.prefix}.writedown`) })).filter((b) => b.sorted).map((b) => ({ ...b, sorted: sort(b.sorted!) }));
     if (curves.length === 0) continue;
     if (curves.every((c) => !(c.sorted[c.sorted.length - 1] > 0))) {
-      figures.push(`<p class="note">${esc(series)}: no write-down in any of the ${n.toLocaleString('en-US')} trials, under any policy.</p>`);
+      figures.push(`<p class="note">${esc(series)}: no write-down in ${n === 1 ? 'the one trial' : `any of the ${trialsText(n)}`}, under any policy.</p>`);
       continue;
     }
     const chart: LinesChart = {
@@ -62,7 +62,7 @@ export function lossesSection(f: RunFiles): Section {
       ...TABLE_LEVELS.map((p) => [`exceeded with ${(100 * p).toFixed(1)} %`, ...curves.map((c) => money(quantile(c.sorted, 1 - p)))]),
       ['ES95 (mean of the worst 5 %)', ...books.map((b) => money(f.summary.columns[`${b.prefix}.writedown`].es95))],
     ];
-    figures.push(figure(id, `${series}: the chance that the write-down exceeds each amount, one line per depreciation policy; dots mark P95 (exceeded 1 time in 20) and ES95 (the average of the worst 5 %). Curves from ${n.toLocaleString('en-US')} trials.`,
+    figures.push(figure(id, `${series}: the chance that the write-down exceeds each amount, one line per depreciation policy; dots mark P95 (exceeded 1 time in 20) and ES95 (the average of the worst 5 %). Curves from ${trialsText(n)}.`,
       table(['', ...books.map((b) => b.policy)], rows)));
   }
 

@@ -1,4 +1,4 @@
-import { money } from '../output/report.ts';
+import { money, trialsText } from '../output/report.ts';
 import type { BandsChart, Chart, LinesChart, Section } from './charts.ts';
 import { holdingShare } from './curves.ts';
 import { groupBy } from './group-by.ts';
@@ -36,7 +36,7 @@ export function valuesSection(f: RunFiles): Section {
     const months = rows.filter((r) => r.quantity === 'C' && r.t % TABLE_STEP === 0).map((r) => r.t);
     const at = (q: string, t: number) => rows.find((r) => r.quantity === q && r.t === t)!;
     const tableRows = months.map((t) => [`month ${t}`, ...Object.keys(QUANTITY_NAMES).flatMap((q) => [money(at(q, t).p50), `${money(at(q, t).p5)} – ${money(at(q, t).p95)}`])]);
-    figures.push(figure(id, `${series}: the book's carrying amount against what the asset is worth to its holder (recoverable) and on the market, median and P5–P95 over ${K.toLocaleString('en-US')} trials; a write-down happens where recoverable falls below carrying.`,
+    figures.push(figure(id, `${series}: the book's carrying amount against what the asset is worth to its holder (recoverable) and on the market, median and P5–P95 over ${trialsText(K)}; a write-down happens where recoverable falls below carrying.`,
       table(['', ...Object.values(QUANTITY_NAMES).flatMap((n) => [`${n} P50`, `${n} P5 – P95`])], tableRows)));
   }
   const holding = holdingChart(f);
