@@ -72,6 +72,9 @@ describe('the terminal table of an edge run prints no NaN', () => {
     const text = riskTable(r);
     expect(text).not.toMatch(/NaN/);
     expect(text).toContain('h100.rentalPrice ~ h100.resaleDecay: -0.60 → — (one trial has no rank correlation)');
+    // the tornado says why it is missing, and leaves no run of blank lines where it was
+    expect(text).toContain('What drives portfolio.writedown: nothing to rank (one trial ranks nothing)');
+    expect(text).not.toContain('\n\n\n');
   }, 60_000);
 
   it('an input drawn from a uniform with min = max, correlated with another: a dash and why', async () => {
@@ -85,5 +88,8 @@ describe('the terminal table of an edge run prints no NaN', () => {
     const text = riskTable(r);
     expect(text).not.toMatch(/NaN/);
     expect(text).toContain('gpu.rentalPrice ~ gpu.resaleDecay: 0.50 → — (an input that takes one value has no rank correlation)');
+    // no rent: every trial sells at t = 0 at its full resale value, and loses nothing
+    expect(text).toContain('What drives portfolio.writedown: nothing to rank (portfolio.writedown is the same in every trial)');
+    expect(text).not.toContain('\n\n\n');
   }, 60_000);
 });

@@ -204,8 +204,13 @@ function table(header: string[], rows: string[][]): string[] {
  * @example tornado(outcome, 'portfolio.writedown', 8)
  */
 export function tornado(r: RunOutcome, output: string, top: number): string[] {
-  const rows = r.sensitivity.filter((s) => s.output === output && Number.isFinite(s.spearman)).slice(0, top);
-  if (rows.length === 0) return [];
+  const all = r.sensitivity.filter((s) => s.output === output);
+  const rows = all.filter((s) => Number.isFinite(s.spearman)).slice(0, top);
+  if (rows.length === 0) {
+    // say why there is nothing to rank rather than leave the section out (and a second blank line where it was)
+    const why = all.length === 0 ? 'no input is uncertain' : r.manifest.trials < 2 ? 'one trial ranks nothing' : `${output} is the same in every trial`;
+    return [`What drives ${output}: nothing to rank (${why})`];
+  }
   const w = Math.max(...rows.map((s) => s.input.length));
   const bar = (rho: number) => {
     const k = Math.round(Math.abs(rho) * BAR_HALF_WIDTH);
