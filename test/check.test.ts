@@ -6,6 +6,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkScenario, type CheckReport } from '../src/check/check.ts';
 import { formatCheck } from '../src/check/format.ts';
+import { percent } from '../src/check/figures.ts';
 import { dayOneLines } from '../src/output/report.ts';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
@@ -258,5 +259,15 @@ describe('sim check, sim scenarios and presets on the command line', () => {
     expect(r.summaries.get('gpu.exit_month')!.max).toBe(0);
     // it said "recoverable — at m12 (P50) — a loss at the first test; 100.0% of trials lose at m12": no trial held it at m12, and every loss was at m0
     expect(dayOneLines(r)[1]).toBe('gpu: carried at $10K at m0; 100.0% of trials have lost by the first test (m12), sales before it included, $1K at the median; every trial sold it before m12');
+  });
+});
+
+describe('percentages in sim check', () => {
+  it('stay short however large (a discount rate of −0.99 over 600 months gave a mean NPV of −1.805477615840068e+98%)', () => {
+    expect(percent(0.456)).toBe('46%');
+    expect(percent(-0.1)).toBe('−10%');
+    expect(percent(9999.99)).toBe('999999%');
+    expect(percent(-1.805477615840068e96)).toBe('−1.81e+98%');
+    expect(percent(NaN)).toBe('—');
   });
 });

@@ -34,14 +34,16 @@ export function median(x: Float64Array): number {
 }
 
 /**
- * A fraction as a whole percentage with its sign where it matters: -0.1 → "−10%".
+ * A fraction as a whole percentage with its sign where it matters: -0.1 → "−10%";
+ * from a million percent on (a negative discount rate over a long horizon),
+ * with an exponent: −1.81e+98%, not −1.805477615840068e+98%.
  *
  * @example percent(0.456) // '46%'
  */
 export function percent(x: number): string {
   if (!Number.isFinite(x)) return '—';
-  const p = Math.round(100 * x);
-  return `${p < 0 ? '−' : ''}${Math.abs(p)}%`;
+  const p = Math.round(100 * x), a = Math.abs(p);
+  return `${p < 0 ? '−' : ''}${a >= 1e6 ? a.toExponential(2) : a}%`;
 }
 
 /**
