@@ -27,7 +27,7 @@ export class RunDir {
    * @param replaceable whether what is at `path` may be replaced whole at commit
    */
   constructor(readonly path: string, private readonly replaceable: (path: string) => boolean = () => false) {
-    this.tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    this.tmp = temporarySibling(path);
     this.lock = join(dirname(path), `.${basename(path)}.lock`);
   }
 
@@ -124,7 +124,7 @@ export class RunDir {
     }
     try {
       if (readFileSync(this.lock, 'utf8') !== text) return true; // taken meanwhile: look again
-      const left = `.${basename(this.path)}.tmp-${holder}-`;
+      const left = temporaryPrefix(this.path, holder);
       for (const f of readdirSync(dirname(this.path))) if (f.startsWith(left)) rmSync(join(dirname(this.path), f), { recursive: true, force: true });
       rmSync(this.lock, { force: true });
       return true;
@@ -211,6 +211,22 @@ function filesUnder(dir: string): string[] {
     return [];
   }
   return entries.flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+/** The start of the names of the temporary siblings of `path` that process `pid` writes. */
+const temporaryPrefix = (path: string, pid: number) => `.${basename(path)}.tmp-${pid}-`;
+
+/**
+ * A hidden sibling of `path` to write before renaming it into place, unique
+ * per writer: the pid alone does not tell writers apart, since in containers
+ * sharing a volume each one's is 1.
+ *
+ * @param path the final file or directory
+ * @returns the temporary path beside it
+ * @example temporarySibling('runs/x') // 'runs/.x.tmp-4242-k3j9x1'
+ */
+export function temporarySibling(path: string): string {
+  return join(dirname(path), `${temporaryPrefix(path, process.pid)}${Math.random().toString(36).slice(2, 8)}`);
 }
 
 /**

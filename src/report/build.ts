@@ -8,6 +8,7 @@ import { driversSection } from './drivers.ts';
 import { factsSection } from './facts.ts';
 import { headlineSection } from './headline.ts';
 import { trialsText } from '../output/report.ts';
+import { temporarySibling } from '../output/run-dir.ts';
 import { esc } from './html.ts';
 import { inputsSection } from './inputs.ts';
 import { lossesSection } from './losses.ts';
@@ -43,8 +44,7 @@ export function runReport(f: RunFiles): string {
  * @example writeFileAtomic('runs/x/report.html', html)
  */
 export function writeFileAtomic(path: string, text: string): void {
-  // the pid alone does not tell writers apart: in containers sharing a volume each one's is 1
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const tmp = temporarySibling(path);
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, path);
