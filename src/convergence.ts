@@ -1,5 +1,6 @@
 import type { Coordinator } from './coordinator.ts';
 import { Z95 } from './math/normal.ts';
+import { unclampedCIRanks } from './stats/percentile.ts';
 import { planChunks, type Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 
@@ -37,8 +38,8 @@ export function relativeHalfWidths(s: Summary): { p95: number; mean: number } {
  * @example p95IntervalHolds(2) // false
  */
 export function p95IntervalHolds(n: number): boolean {
-  const half = Z95 * Math.sqrt(n * 0.95 * 0.05);
-  return Math.floor(n * 0.95 - half) >= 1 && Math.ceil(n * 0.95 + half) + 1 <= n;
+  const [lo, hi] = unclampedCIRanks(0.95, n);
+  return lo >= 1 && hi <= n;
 }
 
 /**

@@ -57,6 +57,20 @@ export function percentileCI(sorted: Float64Array, p: number, n = sorted.length)
  * @example percentileCIRanks(0.5, 1000) // [468, 531]
  */
 export function percentileCIRanks(p: number, n: number): [number, number] {
+  const [lo, hi] = unclampedCIRanks(p, n);
+  return [Math.max(1, lo) - 1, Math.min(n, hi) - 1];
+}
+
+/**
+ * The 1-based ranks of the distribution-free interval before percentileCI
+ * clamps them to the sample: outside [1, n] with too few values.
+ *
+ * @param p the level in [0, 1]
+ * @param n how many values
+ * @returns [lo, hi], 1-based, possibly beyond the sample
+ * @example unclampedCIRanks(0.95, 2) // [1, 4]: beyond the 2 values
+ */
+export function unclampedCIRanks(p: number, n: number): [number, number] {
   const half = Z95 * Math.sqrt(n * p * (1 - p));
-  return [Math.max(1, Math.floor(n * p - half)) - 1, Math.min(n, Math.ceil(n * p + half) + 1) - 1];
+  return [Math.floor(n * p - half), Math.ceil(n * p + half) + 1];
 }
