@@ -104,6 +104,8 @@ export interface ModelPlan extends AssetPlanBase {
   parent: number;
   /** book cost K0: the training cost if capitalized, else 0 */
   bookCost: number;
+  /** what the expected valuation fits this model's value relative to: trainingCost, or $1 for a model that cost nothing */
+  norm: number;
   /** input column of each draw, at its offset in MD */
   in: Int32Array;
 }
@@ -164,6 +166,7 @@ export function buildPlan(s: Scenario): Plan {
       fixed: { releaseMonth: a.releaseMonth, rampMonths: a.rampMonths },
       parent: a.parent === null ? -1 : names.indexOf(a.parent),
       bookCost: a.accounting.treatment === 'capitalized' ? a.trainingCost : 0,
+      norm: a.trainingCost > 0 ? a.trainingCost : 1,
       in: columnsOf(i, MODEL_INPUTS),
     } satisfies ModelPlan;
   });

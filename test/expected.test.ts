@@ -75,6 +75,8 @@ describe('1. every input fixed: expected equals pathwise in every column', () =>
     // a capitalized model already live, and one released now (npv)
     model({ name: 'live', trainingCost: 50e6, releaseMonth: -2, accounting: { treatment: 'capitalized', amortizationMonths: 36 }, lifespanMonths: 9, peakMonthlyRevenue: 6e6, tokenPriceCompression: 0.6, tailFraction: 0.1, servingCostRatio: 0.4 }),
     model({ name: 'launch', trainingCost: 20e6, releaseMonth: 0, accounting: { treatment: 'capitalized', amortizationMonths: 24 }, lifespanMonths: 7, peakMonthlyRevenue: 2e6, rampMonths: 2, tokenPriceCompression: 0.5, tailFraction: 0.05, servingCostRatio: 0.3 }),
+    // one that cost nothing: fitted relative to $1, it is still worth what it earns
+    model({ name: 'free', trainingCost: 0, releaseMonth: -1, accounting: { treatment: 'expensed' }, lifespanMonths: 10, peakMonthlyRevenue: 1e6, tokenPriceCompression: 0.4, tailFraction: 0.1, servingCostRatio: 0.5 }),
   ];
   for (const standard of ['ifrs', 'usgaap'] as const) {
     it(`${standard}: trials.arrow and paths.arrow agree to 1e-9 relative`, async () => {
@@ -101,6 +103,7 @@ describe('1. every input fixed: expected equals pathwise in every column', () =>
       expect(column(t, 'cohort.exit_month')[0]).toBeLessThan(60);
       expect(column(t, 'portfolio.writedown')[0]).toBeGreaterThan(0);
       expect(Number.isFinite(column(t, 'fresh.npv')[0]) && Number.isFinite(column(t, 'launch.npv')[0])).toBe(true);
+      expect(column(t, 'free.recoverable_m0')[0]).toBeGreaterThan(1e6);
     }, 30_000);
   }
 });
@@ -454,8 +457,8 @@ function recompute(sc: any, fits: MonthFit[], a: any, row: Row): Row {
     S = T.map(() => 0);
     M = S;
     n = T.map(() => 1);
-    features = (t) => [(12 * R(t)) / a.trainingCost, t > s ? 1 : 0, (t - a.releaseMonth) / 12, x('tokenPriceCompression'), x('servingCostRatio')];
-    norm = a.trainingCost;
+    features = (t) => [(12 * R(t)) / norm, t > s ? 1 : 0, (t - a.releaseMonth) / 12, x('tokenPriceCompression'), x('servingCostRatio')];
+    norm = a.trainingCost > 0 ? a.trainingCost : 1; // README: a model that cost nothing is fitted relative to $1
     acquiredNow = a.releaseMonth >= 0;
     expect(a.accounting.treatment).toBe('capitalized');
     const L = a.accounting.amortizationMonths;
@@ -527,6 +530,12 @@ describe('7. a trial recomputed from scenario.json, valuation.json and its row a
         name: 'llm', trainingCost: 100e6, releaseMonth: 0, rampMonths: 2, accounting: { treatment: 'capitalized', amortizationMonths: 36 },
         lifespanMonths: pert(4, 9, 18), peakMonthlyRevenue: { dist: 'lognormal', median: 12e6, sigma: 0.5 },
         tokenPriceCompression: uniform(0.5, 0.8), tailFraction: uniform(0.05, 0.2), servingCostRatio: uniform(0.3, 0.6),
+      }),
+      // a model that cost nothing: valuation.json's coefficients are relative to $1
+      model({
+        name: 'free', trainingCost: 0, releaseMonth: -3, accounting: { treatment: 'capitalized', amortizationMonths: 24 },
+        lifespanMonths: pert(3, 6, 12), peakMonthlyRevenue: { dist: 'lognormal', median: 2e6, sigma: 0.4 },
+        tokenPriceCompression: uniform(0.4, 0.7), tailFraction: uniform(0.05, 0.2), servingCostRatio: uniform(0.3, 0.6),
       }),
     ],
   };

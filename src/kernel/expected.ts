@@ -40,7 +40,7 @@ export function expectedValues(
     const shown = k < valued.length && valued[k] === t;
     if (shown) k++;
     if (!hardware && !shown && !everyMonth) continue;
-    const norm = hardware ? fl.n[t] * a.fixed.unitCost : a.K;
+    const norm = hardware ? fl.n[t] * a.fixed.unitCost : a.norm;
     const o = t * MONTH_STRIDE;
     let c = 0;
     if (norm > 0) {

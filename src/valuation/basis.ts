@@ -10,7 +10,7 @@ export const RATE_FEATURES = [3, 4] as const;
 
 /**
  * The fit of one month for one asset, as `valuation.json` holds it.
- * Ĉ[t] = norm · Σ_k beta[k] · φ_k(z), z_i = (x_i − mean[i]) / scale[i]; norm = n[t]·unitCost (hardware) or trainingCost (model).
+ * Ĉ[t] = norm · Σ_k beta[k] · φ_k(z), z_i = (x_i − mean[i]) / scale[i]; norm = n[t]·unitCost (hardware) or trainingCost (model; $1 for one that cost nothing).
  */
 export interface MonthFit {
   t: number;
@@ -31,7 +31,7 @@ export interface MonthFit {
  * The holder's observable state x[t] of MODEL.md: hardware, per surviving
  * unit and relative to unitCost — net disposal value, annualized margin,
  * years since the newest generation shipped, priceCompression, failureRate;
- * a model, relative to trainingCost — annualized revenue, superseded (0/1),
+ * a model, relative to trainingCost ($1 if it cost nothing) — annualized revenue, superseded (0/1),
  * age in years, tokenPriceCompression, servingCostRatio.
  *
  * @param a the asset's plan
@@ -51,7 +51,7 @@ export function observe(a: AssetPlan, fl: Flows, draws: Float64Array, s: number,
     x[3] = draws[HW.priceCompression];
     x[4] = draws[HW.failureRate];
   } else {
-    x[0] = annualized(fl.rate[t], a.K);
+    x[0] = annualized(fl.rate[t], a.norm);
     x[1] = superseded(t, s);
     x[2] = modelAge(a.fixed.releaseMonth, t);
     x[3] = draws[MD.tokenPriceCompression];

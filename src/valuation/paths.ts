@@ -31,7 +31,7 @@ export interface CalibrationPaths {
   CF(t: number): Float64Array;
   /** net disposal value at t */
   S(t: number): Float64Array;
-  /** the norm at t: n[t]·unitCost (hardware) or trainingCost (model) */
+  /** the norm at t: n[t]·unitCost (hardware) or the model's norm (trainingCost, $1 if none) */
   norm(t: number): Float64Array;
   /**
    * The five features at t. A feature the paths do not store (a cohort's
@@ -52,7 +52,7 @@ export interface CalibrationPaths {
 const LAYOUT = {
   /** CF, S, norm, x2 (margin), x3 (since ship); x1 = S / norm where norm > 0; then the rates */
   hardware: { perMonth: 5, perTrial: RATE_FEATURES.length },
-  /** CF, x1 (revenue); then s (supersession) and the rates; S is 0 and the norm trainingCost */
+  /** CF, x1 (revenue); then s (supersession) and the rates; S is 0 and the norm the model's (trainingCost, $1 if none) */
   model: { perMonth: 2, perTrial: 1 + RATE_FEATURES.length },
 };
 
@@ -89,8 +89,8 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
     for (let j = 0; j < columns.length; j++) into[j] = inputs[columns[j] * N + i];
   };
   const util = a.kind === 'hardware' ? new Float64Array(a.utilization.length) : new Float64Array(0);
-  // the norm is n[t]·unitCost for a cohort, trainingCost for a model
-  const cost = a.kind === 'hardware' ? a.fixed.unitCost : a.K;
+  // the norm is n[t]·unitCost for a cohort, trainingCost ($1 if none) for a model
+  const cost = a.kind === 'hardware' ? a.fixed.unitCost : a.norm;
   const rates = ROWS - RATE_FEATURES.length;
   for (let i0 = 0; i0 < N; i0 += BLOCK) {
     const n = Math.min(BLOCK, N - i0);
@@ -153,16 +153,16 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
       },
     };
   }
-  const [zero, trainingCost] = scratch;
+  const [zero, norm] = scratch;
   zero.fill(0);
-  trainingCost.fill(cost);
+  norm.fill(cost);
   const s = row(2 * T), x2 = new Float64Array(N), x3 = new Float64Array(N);
   const releaseMonth = a.kind === 'model' ? a.fixed.releaseMonth : 0;
   return {
     N,
     CF: (t) => row(t),
     S: () => zero,
-    norm: () => trainingCost,
+    norm: () => norm,
     features: (t) => {
       for (let i = 0; i < N; i++) x2[i] = superseded(t, s[i]);
       x3.fill(modelAge(releaseMonth, t));

@@ -93,7 +93,7 @@ export function continuation(rule: Float64Array, o: number, x: Float64Array, bet
  * @param rule a compiled rule
  * @param o the month's offset, t·MONTH_STRIDE
  * @param features the five features, one value per trial each
- * @param norm n[t]·unitCost, or trainingCost, per trial
+ * @param norm n[t]·unitCost, or the model's norm (trainingCost, $1 if none), per trial
  * @param beta BETA or BETA_U
  * @param out Ĉ per trial
  * @example continuations(rule, t * MONTH_STRIDE, paths.features(t), norm, BETA, C);
