@@ -69,6 +69,10 @@ describe('options are never taken silently', () => {
     [['--set', 'h10.units=3'], "--set h10.units=3: 'h10' is neither a scenario key"],
     [['--set', 'h100.units.max=3'], "--set h100.units.max=3: assets[0].units is number 50000, which has no key 'max'"],
     [['--set', 'discountRate'], '--set discountRate: expected PATH=VALUE'],
+    [['--set', 'discountRate=0.05', '--set', 'discountRate=0.2'], '--set discountRate=0.05 and --set discountRate=0.2 both set discountRate; give it once'],
+    [['--set', 'h100.utilization[1].mode=0.7', 'run', '--set', 'h100.utilization.1.mode=0.6'], 'both set assets[0].utilization[1].mode; give it once'],
+    [['--set', 'valuation=expected', '--valuation', 'pathwise'], '--set valuation=pathwise and --set valuation=expected both set valuation (--valuation is --set valuation=…); give it once'],
+    [['--calibration-trials', '4096', '--set', 'calibrationTrials=8192'], 'both set calibrationTrials (--calibration-trials is --set calibrationTrials=…)'],
   ])('%j exits 2 with one line', (args, message) => {
     const r = sim(args);
     expect(r.status).toBe(2);

@@ -25,12 +25,12 @@ export interface Override {
  * @example applyOverrides(raw, ['h100.failureRate=0.12']) // [{ text: 'h100.failureRate=0.12', path: 'assets[0].failureRate' }]
  */
 export function applyOverrides(raw: unknown, sets: readonly string[]): Override[] {
-  return sets.map((text) => {
+  const applied = sets.map((text) => {
     const fail = (expected: string): never => {
       throw new InputError(`--set ${text}: ${expected}`);
     };
     const eq = text.indexOf('=');
-    if (eq <= 0) fail('expected PATH=VALUE, e.g. h100.priceCompression.mode=0.5');
+    if (eq <= 0) fail('expected PATH=VALUE, e.g. h100.priceCompression.mode=0.2');
     const keys = text.slice(0, eq).trim().replace(/\[(\d+)\]/g, '.$1').split('.');
     if (keys.some((k) => k === '')) fail('expected a key path of names separated by dots, e.g. h100.utilization.1.mode');
     if (keys.some((k) => /[[\]]/.test(k))) fail('expected a list index as [N] or .N, N a whole number from 0, e.g. h100.utilization[1].mode');
@@ -87,4 +87,23 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
     }
     return { text, path };
   });
+  refuseRepeats(applied);
+  return applied;
 }
+
+/** Options are never "the last one wins" (README "Running"): two what-ifs of one key are a mistake to name, not to settle silently. */
+function refuseRepeats(applied: readonly Override[]): void {
+  const first = new Map<string, string>();
+  for (const { text, path } of applied) {
+    const before = first.get(path);
+    if (before === undefined) {
+      first.set(path, text);
+      continue;
+    }
+    const flag = FLAG_OF[path] ? ` (${FLAG_OF[path]} is --set ${path}=…)` : '';
+    throw new InputError(`--set ${before} and --set ${text} both set ${path}${flag}; give it once`);
+  }
+}
+
+/** The run options that are scenario keys (src/cli.ts scenarioFlags). */
+const FLAG_OF: Record<string, string> = { valuation: '--valuation', calibrationTrials: '--calibration-trials' };
