@@ -64,7 +64,7 @@ function runOptions(cmd: Command): Command {
       if (!/^\d+$/.test(v.trim()) || n < 16 || n > MAX_CALIBRATION_TRIALS) throw new InvalidArgumentError(`--calibration-trials must be a whole number from 16 to ${MAX_CALIBRATION_TRIALS.toLocaleString('en-US')}, got '${quote(v)}'.`);
       return n;
     })
-    .addOption(new Option('--set <path=value>', 'what-if without editing the file: set a scenario key, e.g. h100.priceCompression.mode=0.5 (repeatable; checked like the file)').argParser((v: string, prev: string[]) => [...prev, v]).default(d.overrides, 'none'))
+    .addOption(new Option('--set <path=value>', 'what-if without editing the file: set a scenario key, e.g. h100.priceCompression.mode=0.2 (repeatable; checked like the file)').argParser((v: string, prev: string[]) => [...prev, v]).default(d.overrides, 'none'))
     .addOption(new Option('--sampler <kind>', 'how inputs are drawn: random, lhs (Latin hypercube) or sobol (scrambled quasi-random)').choices(SAMPLERS).default(d.sampler))
     .option('--repair-correlations', 'replace rank correlations that cannot hold together by the nearest valid set (Higham), and print it', d.repairCorrelations)
     .option('--precision <p>', 'add trials until the 95 % CIs of P95 and mean of portfolio.writedown are within ±p (relative), e.g. 0.01', fraction)
@@ -136,12 +136,24 @@ async function interruptible<T>(quiet: boolean, total: number, work: (signal: Ab
 }
 
 /** A finished run (or merge) as the terminal shows it: warnings once on stderr, then the tables or, with --quiet, the directory. */
-function printRun(r: RunOutcome, quiet: boolean, checkHint: string): void {
+function printRun(r: RunOutcome, quiet: boolean, scenario: string): void {
   for (const w of r.manifest.warnings) console.error(`sim: warning: ${w}`);
   for (const w of r.manifest.check.warnings) console.error(`sim: check: ${w}`);
-  if (r.manifest.check.warnings.length) console.error(`sim: check: details with \`sim check ${checkHint}\``);
+  if (r.manifest.check.warnings.length) console.error(`sim: check: details with \`${checkCommand(scenario, r.manifest)}\``);
   if (quiet) console.log(r.dir);
   else console.log(`${riskTable(r)}\n\nRun written to ${relative(process.cwd(), r.dir) || '.'} (${r.manifest.files.join(', ')})`);
+}
+
+/**
+ * The `sim check` that shows a run's check in full: the scenario with the
+ * run's what-ifs and, when not the default, its seed (the check's trials
+ * come from it), each word quoted for a POSIX shell where it needs it.
+ *
+ * @example checkCommand('default', { overrides: ['b200.rentalPrice={dist: uniform, min: 2, max: 4}'], seed: '1' }) // "sim check default --set 'b200.rentalPrice={dist: uniform, min: 2, max: 4}'"
+ */
+export function checkCommand(scenario: string, m: { overrides: readonly string[]; seed: string }): string {
+  const words = [scenario, ...m.overrides.flatMap((o) => ['--set', o]), ...(m.seed === RUN_DEFAULTS.seed ? [] : ['--seed', m.seed])];
+  return ['sim', 'check', ...words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`))].join(' ');
 }
 
 async function execute(scenarioArg: string, o: Opts): Promise<void> {

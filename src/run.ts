@@ -106,7 +106,7 @@ export const PATHWISE_CAVEAT =
 
 /** What the expected valuation assumes and how it errs, printed with every expected run. */
 export const EXPECTED_CAVEAT =
-  'Recoverable amounts use only what the holder can observe at each month (expected valuation, least-squares Monte Carlo): the fitted exit rule is a feasible one, so values lean low by its fitting error; R² of every fit in valuation.json.';
+  "Recoverable amounts use only what the holder can observe at each month (expected valuation, least-squares Monte Carlo): a cohort's fitted exit rule is a feasible one, so its values lean low by its fitting error; R² of every fit in valuation.json.";
 
 /** The valuation a run used, its calibration and, per asset, what foresight would add to V[0] (mean over the calibration trials). */
 export interface ValuationSummary {
@@ -180,7 +180,17 @@ export function prepare(req: RunRequest): Unchecked {
   checkPlanLimits(config, plan);
   const selected = selectColumns(config.columns, plan.columns);
   const citations = scenarioCitations(req.scenarioFile, text, config.overrides);
-  return { t0, config, notes: note ? [note] : [], scenario, plan, selected, scenarioHash: scenarioHashOf(scenario), repaired, citations };
+  const notes = [note, fewCalibrationTrials(plan)].filter((n): n is string => n !== null);
+  return { t0, config, notes, scenario, plan, selected, scenarioHash: scenarioHashOf(scenario), repaired, citations };
+}
+
+/** Below this, the expected valuation's regressions of up to 21 functions over-fit visibly (README "What the holder knows"). */
+export const FEW_CALIBRATION_TRIALS = 4096;
+
+/** A warning when the expected valuation fits on few calibration trials, else null. */
+function fewCalibrationTrials(plan: Plan): string | null {
+  if (plan.valuation !== 'expected' || plan.calibrationTrials >= FEW_CALIBRATION_TRIALS) return null;
+  return `${plan.calibrationTrials.toLocaleString('en-US')} calibration trials over-fit the expected valuation's regressions (up to 21 functions a month): recoverable amounts and write-downs move with them; use ${FEW_CALIBRATION_TRIALS.toLocaleString('en-US')} or more (default 32,768)`;
 }
 
 /**

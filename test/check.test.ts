@@ -27,20 +27,23 @@ const find = (r: CheckReport, asset: string, id: CheckId, policy = '') => r.asse
 const d = (r: number) => Math.pow(1 + r, -1 / 12);
 
 describe('sim check: each check against a hand-built scenario that trips it and one that does not', () => {
-  it('(a) purchase NPV: the trial run back to age 0, operated for the horizon and sold, equals the hand sum', () => {
+  it('(a) purchase NPV: the trial run back to age 0, operated for the horizon and sold, equals the hand sum; warns below −10 % and above +100 %', () => {
     // age 12, trend −20 %/yr: the price at purchase was rentalPrice / 0.8; no power, opex or failures; resale decays to nothing
     const npv = (rent: number) => {
       let pv = 0;
       for (let t = 1; t <= 24; t++) pv += Math.pow(d(0.1), t) * 730 * (rent / 0.8) * Math.pow(0.8, t / 12);
       return (pv - 1000) / 1000;
     };
-    for (const [rent, warns] of [[0.01, true], [1, false]] as const) {
+    for (const [rent, warns] of [[0.01, /no buyer would have paid it/], [0.08, null], [1, /no seller would have sold at that price/]] as const) {
       const c = find(check({ assets: [hardware({ ageMonths: 12, rentalPrice: rent, priceCompression: 0.2, resaleDecay: 50 })] }), 'gpu', 'purchase-npv');
       expect(c.figures.meanNpvHeld).toBeCloseTo(npv(rent), 12); // S[24] = 1000·e^(−100): nothing
-      expect(c.warning !== null, c.warning ?? '').toBe(warns);
+      if (warns) expect(c.warning).toMatch(warns);
+      else expect(c.warning).toBeNull();
     }
     expect(npv(0.01)).toBeLessThan(-0.1);
-    expect(npv(1)).toBeGreaterThan(-0.1);
+    expect(npv(0.08)).toBeGreaterThan(-0.1);
+    expect(npv(0.08)).toBeLessThan(1);
+    expect(npv(1)).toBeGreaterThan(1);
   });
 
   it('(b) sell now: a unit that earns nothing but resells at cost is sold at t = 0 in every trial', () => {
@@ -244,10 +247,25 @@ describe('sim check, sim scenarios and presets on the command line', () => {
     expect(JSON.parse(readFileSync(join(root, 'flagged', 'manifest.json'), 'utf8')).check.warnings).toHaveLength(6);
   });
 
+  it("a run's check hint is a command that shows the same warnings: its what-ifs and seed included, quoted for the shell", () => {
+    const set = "b200.rentalPrice={dist: uniform, min: 2, max: 4}";
+    const comment = "discountRate=0.08 # the lender's rate"; // a YAML comment: a quote inside a quoted word
+    const r = sim('--trials', '300', '--seed', 's7', '--set', set, '--set', comment, '--out', join(root, 'hinted'));
+    expect(r.status, r.stderr).toBe(0);
+    const hint = /^sim: check: details with `(sim check .*)`$/m.exec(r.stderr)?.[1];
+    expect(hint).toBe(`sim check ${DEFAULT_SCENARIO} --set '${set}' --set 'discountRate=0.08 # the lender'\\''s rate' --seed s7`);
+    // the shell reads it back into the same words, and the check then warns as the run did
+    const shell = spawnSync('sh', ['-c', hint!.replace(/^sim /, `"${process.execPath}" "${BIN}" `)], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+    expect(shell.status, shell.stderr).toBe(0);
+    const warned = r.stderr.split('\n').filter((l) => l.startsWith('sim: check: ') && !l.includes('details with')).map((l) => l.slice('sim: check: '.length));
+    expect(warned.length).toBeGreaterThan(0);
+    for (const w of warned) expect(shell.stdout).toContain(w);
+  });
+
   it('the terminal explains a loss at the first test as a day-one gap', () => {
     const r = sim('--trials', '2000', '--out', join(root, 'default'));
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^b200: carried at \$[\d.]+[MB] at m0, recoverable \$[\d.]+[MB] at m0 \(P50\) — a day-one gap, not a future risk; [\d.]+% of trials lose at m0/m);
+    expect(r.stdout).toMatch(/^b200: carried at \$[\d.]+[MB] at m0, recoverable \$[\d.]+[MB] at m0 \(P50\) — a gap on day one; [\d.]+% of trials lose at m0, \$[\d.]+[MB] at the median; m0 holds \d+% of the mean write-down, the rest comes later$/m);
     expect(r.stdout).toContain('Why: `sim check`');
   });
 
@@ -258,7 +276,7 @@ describe('sim check, sim scenarios and presets on the command line', () => {
     const r = await run({ scenarioFile: file, trials: 50, workers: 1, out: join(root, 'first-test-m12'), report: false });
     expect(r.summaries.get('gpu.exit_month')!.max).toBe(0);
     // it said "recoverable — at m12 (P50) — a loss at the first test; 100.0% of trials lose at m12": no trial held it at m12, and every loss was at m0
-    expect(dayOneLines(r)[1]).toBe('gpu: carried at $10K at m0; 100.0% of trials have lost by the first test (m12), sales before it included, $1K at the median; every trial sold it before m12');
+    expect(dayOneLines(r)[1]).toBe('gpu: carried at $10K at m0; 100.0% of trials have lost by the first test (m12), sales before it included, $1K at the median; m12 holds 100% of the mean write-down; every trial sold it before m12');
   });
 });
 

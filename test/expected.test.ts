@@ -600,3 +600,18 @@ describe('a model that cost nothing is fitted relative to $1', () => {
     expect(Math.min(...a[0])).toBeGreaterThan(1e6);
   }, 30_000);
 });
+
+describe('few calibration trials', () => {
+  const scenario = (calibrationTrials: number, valuation = 'expected') => ({
+    horizonMonths: 24, testMonths: [0, 12], calibrationTrials, valuation,
+    assets: [hardware({ name: 'gpu', rentalPrice: { dist: 'uniform', min: 1, max: 3 } })],
+  });
+  const warnings = (dir: string): string[] => readJson(dir, 'manifest.json').warnings;
+
+  it('warn below 4,096 under expected, and never under pathwise', async () => {
+    const [few, enough, pathwise] = await Promise.all([runScenario(scenario(4095)), runScenario(scenario(4096)), runScenario(scenario(16, 'pathwise'))]);
+    expect(warnings(few)).toEqual([expect.stringMatching(/^4,095 calibration trials over-fit the expected valuation's regressions .* use 4,096 or more/)]);
+    expect(warnings(enough)).toEqual([]);
+    expect(warnings(pathwise)).toEqual([]);
+  }, 30_000);
+});

@@ -92,4 +92,13 @@ describe('the terminal table of an edge run prints no NaN', () => {
     expect(text).toContain('What drives portfolio.writedown: nothing to rank (portfolio.writedown is the same in every trial)');
     expect(text).not.toContain('\n\n\n');
   }, 60_000);
+
+  it('names the standard as readers write it: IFRS, US GAAP', async () => {
+    for (const [standard, name] of [['ifrs', 'IFRS'], ['usgaap', 'US GAAP']]) {
+      const file = join(root, `${standard}.json`);
+      writeFileSync(file, JSON.stringify({ standard, valuation: 'pathwise', assets: [hardware({})] }));
+      const r = await run({ scenarioFile: file, trials: 20, workers: 1, out: join(root, standard), report: false });
+      expect(riskTable(r).split('\n')[0]).toContain(` · 20 trials · seed 1 · ${name} · pathwise valuation · `);
+    }
+  }, 60_000);
 });

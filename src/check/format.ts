@@ -50,7 +50,7 @@ export function formatCheck(r: CheckReport): string {
     for (const c of a.checks) lines.push(`  ${c.warning ? 'WARN' : c.notApplicable !== null ? 'n/a ' : 'ok  '}  ${label(c).padEnd(w)}  ${said(c)}${c.policy ? '' : `  [${c.threshold}]`}`);
   }
   lines.push('');
-  if (r.warnings.length === 0) lines.push('No warnings: the inputs agree with each other and with the figures they cite.');
+  if (r.warnings.length === 0) lines.push('No warnings: none of the checks above found inputs that contradict each other, the books or the figures they test against (they look for losses the inputs would overstate or hide, not for every implausible level).');
   else lines.push(`${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}:`, ...r.warnings.map((w) => `  - ${w}`));
   lines.push('What each check compares and the inputs that move it: sim check --json, or README "Checking a scenario".');
   return lines.join('\n');

@@ -10,6 +10,8 @@ import type { Check } from './types.ts';
 
 /** A unit whose mean NPV at purchase, operated for the horizon and then sold, is below −10 % of its price is one no buyer would have paid that price for. */
 export const MIN_PURCHASE_NPV = -0.1;
+/** Above +100 %, the unit earns more than twice its price in present value: a market pricing those cash flows would not have sold it at that price. */
+export const MAX_PURCHASE_NPV = 1;
 /** Above this share of trials in which selling today beats holding, the market pays more for the unit than it can earn. */
 export const MAX_SELL_NOW = 0.05;
 /** F7: rental prices fall 30–70 % in two years; the scenario's central 80 % (P10–P90) of two-year declines should sit in that range. */
@@ -84,12 +86,13 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
     {
       id: 'purchase-npv', asset: a.name,
       compares: `mean NPV at purchase (age 0) of a unit bought at $${c.unitCost.toLocaleString('en-US')}, per dollar paid: operated for ${H} months and then sold; beside it, with the exit option under foresight (an upper bound)`,
-      threshold: `warn if the NPV operated and sold is below ${percent(MIN_PURCHASE_NPV)}`,
+      threshold: `warn if the NPV operated and sold is below ${percent(MIN_PURCHASE_NPV)} or above ${percent(MAX_PURCHASE_NPV)}`,
       movedBy: [...EARNING, ...RESALE, 'failureRate', 'unitCost', 'discountRate'],
       figures: applicable(noPurchasePrice, { meanNpvWithExit: meanOption, meanNpvHeld: meanHold }),
       notApplicable: noPurchasePrice,
-      warning: !noPurchasePrice && meanHold < MIN_PURCHASE_NPV
-        ? `${a.name}: a unit bought at $${c.unitCost.toLocaleString('en-US')} and operated for ${H} months has a mean NPV of ${percent(meanHold)} of its price at purchase: no buyer would have paid it (raise earnings or lower unitCost)`
+      warning: noPurchasePrice ? null
+        : meanHold < MIN_PURCHASE_NPV ? `${a.name}: a unit bought at $${c.unitCost.toLocaleString('en-US')} and operated for ${H} months has a mean NPV of ${percent(meanHold)} of its price at purchase: no buyer would have paid it (raise earnings or lower unitCost)`
+        : meanHold > MAX_PURCHASE_NPV ? `${a.name}: a unit bought at $${c.unitCost.toLocaleString('en-US')} and operated for ${H} months has a mean NPV of ${percent(meanHold)} of its price at purchase: no seller would have sold at that price (lower earnings or raise unitCost)`
         : null,
     },
     {

@@ -1,6 +1,6 @@
 import { Z95 } from '../math/normal.ts';
 import type { RunOutcome, ValuationSummary } from '../run.ts';
-import type { Scenario } from '../scenario/types.ts';
+import { STANDARD_NAMES, type Scenario } from '../scenario/types.ts';
 
 /** Below this a probability shown to one decimal of a percent would read 0.0 % (and above 1 − it, 100.0 %). */
 const ROUNDS_TO_ZERO = 0.0005;
@@ -115,15 +115,15 @@ export function riskTable(r: RunOutcome): string {
     const pc = (x: number) => `±${(100 * x).toFixed(2)}%`;
     lines.push('', `Precision: ${cv.stopped === 'converged' ? 'reached' : 'NOT reached (stopped at --max-trials)'} with ${trialsText(manifest.trials)} — P95 ${pc(cv.p95)}, mean ${pc(cv.mean)} (target ${pc(cv.target)}, 95 % CI)`);
   }
-  const head = `Write-down risk over ${scenario.horizonMonths} months · ${trialsText(manifest.trials)} · seed ${manifest.seed} · ${scenario.standard.toUpperCase()} · ${scenario.valuation} valuation · ${manifest.timings.total.toFixed(1)} s`;
+  const head = `Write-down risk over ${scenario.horizonMonths} months · ${trialsText(manifest.trials)} · seed ${manifest.seed} · ${STANDARD_NAMES[scenario.standard]} · ${scenario.valuation} valuation · ${manifest.timings.total.toFixed(1)} s`;
   lines.push('', ...valuationLines(manifest.valuation));
   return [head, '', ...lines, '', `Note: ${manifest.caveat}`].join('\n');
 }
 
 /**
  * Under the table, one line per asset whose own book loses at the first test
- * in most trials: the loss is a gap between books and value that exists today,
- * not a risk the future brings. When the first test is later than m0, the
+ * in most trials: that loss is a gap between books and value that exists
+ * today, and the line says how much of the mean write-down it is. When the first test is later than m0, the
  * write-down up to it also holds losses on sales before it, and the
  * recoverable amount there exists only for the trials still holding the
  * asset: the line says "by" that month, that sales count (when a trial sold
@@ -131,7 +131,7 @@ export function riskTable(r: RunOutcome): string {
  *
  * @param r the run's outcome
  * @returns the lines, none when no asset loses at its first test in most trials
- * @example dayOneLines(outcome) // ['', 'h100: carried at $817.0M at m0, recoverable $731.0M at m0 (P50) — a day-one gap, …', …]
+ * @example dayOneLines(outcome) // ['', 'h100: carried at $817.0M at m0, recoverable $731.0M at m0 (P50) — a gap on day one; …', …]
  */
 export function dayOneLines(r: RunOutcome): string[] {
   const t = r.scenario.testMonths[0];
@@ -141,13 +141,25 @@ export function dayOneLines(r: RunOutcome): string[] {
     if (!(loss.p50 > 0)) return [];
     const carried = r.summaries.get(`${a.name}.carrying_m0`)!.p50, value = r.summaries.get(`${a.name}.recoverable_m${t}`)!;
     const lost = `${probability(loss.prob_positive, loss.count)} of trials`, median = `${money(loss.p50)} at the median`;
-    if (t === 0) return [`${a.name}: carried at ${money(carried)} at m0, recoverable ${money(value.p50)} at m0 (P50) — a day-one gap, not a future risk; ${lost} lose at m0, ${median}`];
+    const later = laterShare(loss.mean, r.summaries.get(`${a.name}.writedown`)!.mean, t);
+    if (t === 0) return [`${a.name}: carried at ${money(carried)} at m0, recoverable ${money(value.p50)} at m0 (P50) — a gap on day one; ${lost} lose at m0, ${median}${later}`];
     const trials = value.count + value.nan_count;
     const held = value.count ? `recoverable ${money(value.p50)} at m${t} (P50 of the ${probability(value.count / trials, trials)} of trials still holding it)` : `every trial sold it before m${t}`;
     const sales = r.summaries.get(`${a.name}.exit_month`)!.min < t ? ', sales before it included' : '';
-    return [`${a.name}: carried at ${money(carried)} at m0; ${lost} have lost by the first test (m${t})${sales}, ${median}; ${held}`];
+    return [`${a.name}: carried at ${money(carried)} at m0; ${lost} have lost by the first test (m${t})${sales}, ${median}${later}; ${held}`];
   });
   return lines.length ? ['', ...lines, `Why: \`sim check\` compares the scenario's inputs with each other and with the books (README "Checking a scenario").`] : [];
+}
+
+/**
+ * How much of the mean write-down the first test month holds, and that the rest comes later: a gap on day one need not be all of the risk.
+ *
+ * @example laterShare(80, 150, 0) // '; m0 holds 53% of the mean write-down, the rest comes later'
+ */
+function laterShare(byFirst: number, total: number, t: number): string {
+  if (!(total > 0)) return '';
+  const share = byFirst / total;
+  return `; m${t} holds ${(100 * share).toFixed(0)}% of the mean write-down${share < 0.995 ? ', the rest comes later' : ''}`;
 }
 
 /** Two decimals, without a "-0.00" for a rounding residue. */
@@ -158,7 +170,7 @@ function valuationLines(v: ValuationSummary): string[] {
   if (!v.assets) return [`Valuation: ${v.valuation} (each trial's holder knows that trial's future).`];
   const r2 = Object.values(v.assets);
   const lines = [
-    `Valuation: expected — least-squares Monte Carlo on ${v.calibration_trials!.toLocaleString('en-US')} calibration trials; R² of the monthly fits ${fixed2(Math.min(...r2.map((a) => a.r2_min)))}–${fixed2(Math.max(...r2.map((a) => a.r2_max)))} (a fit of a constant has R² 0).`,
+    `Valuation: expected — least-squares Monte Carlo on ${v.calibration_trials!.toLocaleString('en-US')} calibration trials; R² of the monthly fits ${fixed2(Math.min(...r2.map((a) => a.r2_min)))}–${fixed2(Math.max(...r2.map((a) => a.r2_max)))} (0 where nothing observable varies from trial to trial, 1 where the value itself does not).`,
     'Foresight premium: mean V[0] if each trial knew its future, minus mean V[0] from what is observable (calibration trials)',
   ];
   const w = Math.max(...Object.keys(v.assets).map((n) => n.length));
@@ -218,7 +230,7 @@ export function tornado(r: RunOutcome, output: string, top: number): string[] {
     return rho < 0 ? `${rest}${bar}|${full}` : `${full}|${bar}${rest}`;
   };
   return [
-    `What drives ${output} (Spearman ρ; share of explained variance)`,
+    `What drives ${output} (Spearman ρ; share of the inputs' Σρ²)`,
     ...rows.map((s) => `${s.input.padEnd(w)}  ${bar(s.spearman)}  ${s.spearman >= 0 ? '+' : '−'}${Math.abs(s.spearman).toFixed(2)}  ${(100 * s.variance_share).toFixed(0).padStart(3)}%`),
   ];
 }

@@ -16,6 +16,7 @@ import { isReportPage, PAGE_HEAD_BYTES, reportPage } from './page.ts';
 import { policiesSection } from './policies.ts';
 import { leftOutLine, readRunFiles, type RunFiles } from './run-files.ts';
 import { valuesSection } from './values.ts';
+import { STANDARD_NAMES } from '../scenario/types.ts';
 
 /** The report's file name inside a run directory. */
 export const REPORT_FILE = 'report.html';
@@ -31,7 +32,7 @@ export function runReport(f: RunFiles): string {
   const m = f.manifest;
   const title = `Write-down risk: ${basename(m.scenario_file)}${m.overrides?.length ? ` (${m.overrides.join(', ')})` : ''}`;
   const leftOut = f.leftOut.length ? `<p class="note">Left out of this page, for want of a file:</p><ul class="warnings">${f.leftOut.map((l) => `<li>${esc(leftOutLine(l))}</li>`).join('')}</ul>` : '';
-  const intro = `<p class="note">${f.scenario.horizonMonths} months · ${trialsText(m.trials)} · seed ${esc(m.seed)} · ${f.scenario.standard.toUpperCase()} · ${esc(f.scenario.valuation)} valuation · sim ${esc(m.version)}${m.created_at ? ` · ${esc(m.created_at)}` : ''}</p>`
+  const intro = `<p class="note">${f.scenario.horizonMonths} months · ${trialsText(m.trials)} · seed ${esc(m.seed)} · ${STANDARD_NAMES[f.scenario.standard]} · ${esc(f.scenario.valuation)} valuation · sim ${esc(m.version)}${m.created_at ? ` · ${esc(m.created_at)}` : ''}</p>`
     + `<p class="note">${esc(m.caveat ?? '')}</p>${leftOut}`;
   return reportPage(title, intro, [headlineSection(f), lossesSection(f), valuesSection(f), driversSection(f), policiesSection(f), inputsSection(f), factsSection(f)]);
 }

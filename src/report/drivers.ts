@@ -34,7 +34,7 @@ export function driversSection(f: RunFiles): Section {
       if (rows.length === 0 || !('mean_bottom_decile' in rows[0])) return [];
       const id = `tornado-${series}-${policy}`;
       charts[id] = { kind: 'tornado', output, base: f.summary.columns[output].mean, rows: rows.map((r) => ({ input: r.input, low: r.mean_bottom_decile, high: r.mean_top_decile, rho: r.spearman })) };
-      const tableHtml = table(['input', 'mean write-down, input in bottom decile', 'in top decile', 'swing (top − bottom)', 'Spearman ρ', 'share of explained variance'],
+      const tableHtml = table(['input', 'mean write-down, input in bottom decile', 'in top decile', 'swing (top − bottom)', 'Spearman ρ', 'share of the inputs\' Σρ²'],
         rows.map((r) => [r.input, money(r.mean_bottom_decile), money(r.mean_top_decile), money(r.swing), fixed(r.spearman, 3), fixed(100 * r.variance_share, 1, '%')]));
       return [{ label: policy, id, tableHtml }];
     });

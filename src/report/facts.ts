@@ -1,5 +1,6 @@
 import type { Chart, Section } from './charts.ts';
 import { esc, figure, section, table } from './html.ts';
+import { STANDARD_NAMES } from '../scenario/types.ts';
 import type { RunFiles } from './run-files.ts';
 
 /** A list of warnings, or nothing. */
@@ -26,7 +27,7 @@ export function factsSection(f: RunFiles): Section {
     ['chunk size', String(m.chunk_size ?? '')],
     ['sampler', m.sampler ?? ''],
     ['valuation', m.valuation?.valuation ?? f.scenario.valuation],
-    ['standard', f.scenario.standard.toUpperCase()],
+    ['standard', STANDARD_NAMES[f.scenario.standard]],
     ['engine version', m.version],
     ['created', m.created_at ?? ''],
     ['run id', m.run_id ?? ''],

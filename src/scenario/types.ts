@@ -3,6 +3,8 @@ import type { HardwareScalar, ModelInput } from '../schema.ts';
 
 export type { InputSpec };
 export type Standard = 'ifrs' | 'usgaap';
+/** How a standard is written for readers (headers, pages). */
+export const STANDARD_NAMES: Record<Standard, string> = { ifrs: 'IFRS', usgaap: 'US GAAP' };
 export const VALUATIONS = ['expected', 'pathwise'] as const;
 export type Valuation = (typeof VALUATIONS)[number];
 export const METHODS = ['straight-line', 'declining-balance', 'sum-of-years-digits', 'units-of-production', 'macrs-5'] as const;

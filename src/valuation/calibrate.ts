@@ -247,7 +247,8 @@ function spreadsOf(features: Float64Array[], norm: Float64Array, trials: number,
 /**
  * R² of the fit over the trials in it, from the normal equations:
  * SSE = yᵀy − 2βᵀb + βᵀGβ, SST = yᵀy − (Σy)²/n with Σy = b[0] (the basis
- * starts with 1); 1 when y does not vary (beyond rounding: SST ≤ 1e-12·yᵀy).
+ * starts with 1); 1 when y does not vary beyond rounding (SST ≤ 4nε·yᵀy:
+ * summing n terms in order errs by up to nε of yᵀy, and (Σy)²/n by 2nε).
  */
 function rSquared(G: Float64Array, b: Float64Array, beta: Float64Array, yy: number, trials: number): number {
   const p = b.length;
@@ -260,10 +261,7 @@ function rSquared(G: Float64Array, b: Float64Array, beta: Float64Array, yy: numb
     gbb += beta[i] * row;
   }
   const sst = yy - (b[0] * b[0]) / Math.max(trials, 1);
-  if (!(sst > SST_FLOOR * yy)) return 1;
+  if (!(sst > 4 * trials * Number.EPSILON * yy)) return 1;
   const sse = Math.max(0, yy - 2 * bb + gbb);
   return 1 - sse / sst;
 }
-
-/** Below this share of yᵀy, the spread of y is rounding, not data. */
-const SST_FLOOR = 1e-12;
