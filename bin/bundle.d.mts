@@ -1,3 +1,2 @@
 // Types of bin/bundle.mjs, for the tests that import it.
-export function sourceHash(root?: string): string;
 export function cliBundle(dir?: string, root?: string): Promise<string | null>;

@@ -3,38 +3,18 @@
 // loader hooks (a round trip to the hooks thread for each) took most of a
 // second per process and per worker; a bundle loads in a tenth of that.
 // Built on first use and again whenever a source changes: the name carries
-// a hash of every source file, so a bundle never runs stale code, and
-// processes building at once write the same bytes.
+// a hash of every source file (src/source-hash.mjs), so a bundle never runs
+// stale code, and processes building at once write the same bytes. The
+// bundles carry the hash too, as SIM_BUNDLE_SOURCE: what a run records.
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sourceHash } from '../src/source-hash.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-/** What the bundles are built from: a change to any file here is a new hash. */
-const SOURCES = ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json'];
 /** Bundles of hashes other than the current one are removed once no process has started from them for this long: one may still be starting. */
 const STALE_MS = 24 * 3600 * 1000;
-
-/**
- * A hash of every source file's path and bytes, in a fixed order. Only
- * regular files count: an editor's lock file (a dangling symlink), a FIFO or
- * a socket under src/ is not a source, and reading one would fail or block.
- *
- * @param root the package root
- * @returns 16 hex digits
- */
-export function sourceHash(root = ROOT) {
-  const hash = createHash('sha256');
-  const add = (rel) => {
-    const path = join(root, rel);
-    const kind = lstatSync(path);
-    if (kind.isDirectory()) for (const name of readdirSync(path).sort()) add(join(rel, name));
-    else if (kind.isFile()) hash.update(`${rel}\0`).update(readFileSync(path));
-  };
-  for (const rel of SOURCES) add(rel);
-  return hash.digest('hex').slice(0, 16);
-}
 
 /** The sha-256 of a file's bytes. */
 const digest = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -95,11 +75,13 @@ const FILES = ['-worker.mjs', '-worker.cjs', '-cli.mjs'];
 async function build(dir, hash, root) {
   const { build: esbuild } = await import('esbuild');
   mkdirSync(dir, { recursive: true });
-  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'silent', absWorkingDir: root };
+  // the hash the bundles are named by, not one computed from the files when they run: those may have changed since
+  const define = { SIM_BUNDLE_SOURCE: JSON.stringify(hash) };
+  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', write: false, logLevel: 'silent', absWorkingDir: root, define };
   const worker = `${hash}-worker`;
   const [w, c] = await Promise.all([
     esbuild({ ...common, entryPoints: [join(root, 'workers/run-chunk.ts')] }),
-    esbuild({ ...common, entryPoints: [join(root, 'src/cli.ts')], define: { SIM_BUNDLE_WORKER: JSON.stringify(`./${worker}.cjs`) } }),
+    esbuild({ ...common, entryPoints: [join(root, 'src/cli.ts')], define: { ...define, SIM_BUNDLE_WORKER: JSON.stringify(`./${worker}.cjs`) } }),
   ]);
   const place = (name, text) => {
     // the pid alone does not tell builders apart: in containers sharing the package each one's is 1

@@ -17,7 +17,7 @@ import { parseShard } from './shard/spec.ts';
 import { whenNpmEnds } from './npm-parent.ts';
 import { GIB, STORE_BUDGET, precisionProblem, RUN_DEFAULTS, seedProblem, wholeNumberProblem, type RunConfig, type WholeNumberSetting } from './run-config.ts';
 import { riskTable } from './output/report.ts';
-import { VERSION } from './version.ts';
+import { SOURCE, VERSION } from './version.ts';
 import type { Format } from './output/write-run.ts';
 import { SAMPLERS } from './sampling/sample-chunk.ts';
 import { writeRunReport } from './report/build.ts';
@@ -194,7 +194,8 @@ class Interrupted extends Error {
 export function buildProgram(): Command {
   const program = new Command('sim')
     .description('Monte Carlo write-down risk of AI assets (hardware cohorts and trained models).\nWithout a command, runs the built-in default scenario.')
-    .version(VERSION)
+    // the source hash too: what a run's manifest records, and what sim merge requires of shards
+    .version(`${VERSION} (source ${SOURCE})`)
     .exitOverride()
     // main() prints commander's errors, as one line like every other error
     .configureOutput({ outputError: () => {} });

@@ -20,7 +20,7 @@ import type { Valuation } from './scenario/types.ts';
 import { selectColumns } from './output/select-columns.ts';
 import { rankCorrelation } from './stats/ranks.ts';
 import { checkResources, diskNeeds } from './resources.ts';
-import { VERSION } from './version.ts';
+import { SOURCE, VERSION } from './version.ts';
 import { scenarioCitations } from './scenario/citations.ts';
 import { readScenarioFile } from './scenario/read-file.ts';
 import { REPORT_FILE, writeRunReport } from './report/build.ts';
@@ -41,6 +41,8 @@ export interface RunOutcome {
 export interface Manifest {
   engine: 'sim';
   version: string;
+  /** the hash of the engine's sources (src/version.ts SOURCE): which code wrote the run, where version does not change with it */
+  source: string;
   run_id: string;
   created_at: string;
   command: string[];
@@ -371,6 +373,7 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
   const manifest: Manifest = {
     engine: 'sim',
     version: VERSION,
+    source: SOURCE,
     run_id: r.runId,
     created_at: new Date().toISOString(),
     command: r.command,
@@ -448,6 +451,7 @@ function tableMetadata(r: Pick<Simulated, 'runId' | 'config' | 'scenarioHash' | 
     run_id: r.runId,
     engine: 'sim',
     engine_version: VERSION,
+    engine_source: SOURCE,
     seed: r.config.seed,
     sampler: SAMPLER_DESCRIPTIONS[r.config.sampler],
     chunk_size: String(r.config.chunkSize),

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliBundle, sourceHash } from '../bin/bundle.mjs';
+import { cliBundle } from '../bin/bundle.mjs';
+import { sourceHash } from '../src/source-hash.mjs';
 import { run } from '../src/run.ts';
 import { BIN } from './cli-process.ts';
 
@@ -36,6 +37,8 @@ describe('the bundle', () => {
     expect(readdirSync(out).sort()).toEqual([`${hash}-cli.mjs`, `${hash}-worker.cjs`, `${hash}-worker.mjs`, `${hash}.sha256`]);
     // the CLI reaches its pool through the entry beside it, not the TypeScript's
     expect(readFileSync(join(out, `${hash}-cli.mjs`), 'utf8')).toContain(`"./${hash}-worker.cjs"`);
+    // and the hash it is named by, which a run records as its source: built in, not hashed from files that may have changed since
+    expect(readFileSync(join(out, `${hash}-cli.mjs`), 'utf8')).toContain(`"${hash}"`);
   });
 
   it('takes with it, once built, the bundles of other sources and the half-written files of stopped builds older than a day', async () => {
@@ -99,5 +102,15 @@ describe('the bundle', () => {
     const [a, b] = ['cli', 'inline'].map((d) => tableFromIPC(readFileSync(join(dir, d, 'trials.arrow'))));
     expect(a.schema.fields.map((f) => f.name)).toEqual(b.schema.fields.map((f) => f.name));
     for (const f of a.schema.fields) expect(a.getChild(f.name)!.toArray(), f.name).toEqual(b.getChild(f.name)!.toArray());
+    // both record the same code: the hash the bundle is named by, and the one the sources compute
+    for (const d of ['cli', 'inline']) {
+      expect(JSON.parse(readFileSync(join(dir, d, 'manifest.json'), 'utf8')).source, d).toBe(sourceHash());
+      expect(tableFromIPC(readFileSync(join(dir, d, 'trials.arrow'))).schema.metadata.get('engine_source'), d).toBe(sourceHash());
+    }
+  });
+
+  it('says with its version which sources it was built from, as a run records them', () => {
+    const r = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toMatch(new RegExp(`^\\d+\\.\\d+\\.\\d+ \\(source ${sourceHash()}\\)$`));
   });
 });

@@ -1,8 +1,10 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sourceHash } from '../src/source-hash.mjs';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { ScenarioError } from '../src/errors.ts';
@@ -50,6 +52,18 @@ describe('a run of the default scenario', async () => {
     const m = JSON.parse(readFileSync(join(one.dir, 'manifest.json'), 'utf8'));
     expect(m).toMatchObject({ seed: '7', trials: 3000, workers: 1, chunk_size: 512, chunks: 6, node: process.version });
     for (const k of ['sample', 'simulate', 'aggregate', 'write']) expect(m.timings[k]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('records the hash of the sources that ran beside the version, in the manifest and in every table: the version alone does not change with the code', () => {
+    const source = sourceHash(fileURLToPath(new URL('..', import.meta.url)));
+    expect(source).toMatch(/^[0-9a-f]{16}$/);
+    const m = JSON.parse(readFileSync(join(one.dir, 'manifest.json'), 'utf8'));
+    expect(m).toMatchObject({ version: expect.any(String), source });
+    for (const t of ['trials', 'summary', 'sensitivity', 'paths']) {
+      const meta = readTable(one.dir, `${t}.arrow`).schema.metadata;
+      expect([meta.get('engine_version'), meta.get('engine_source')], t).toEqual([m.version, source]);
+    }
+    expect(JSON.parse(readFileSync(join(one.dir, 'summary.json'), 'utf8')).engine_source).toBe(source);
   });
 
   it('writes the resolved scenario with defaults filled in', () => {

@@ -2,10 +2,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sourceHash } from '../src/source-hash.mjs';
 import { InputError } from '../src/errors.ts';
 import { readShard } from '../src/shard/files.ts';
 import { checkShards, merge } from '../src/shard/merge.ts';
 import { runShard } from '../src/shard/run-shard.ts';
+import { VERSION } from '../src/version.ts';
 
 // the free bytes the disk check sees, when a test sets them (every other statfsSync is the file system's)
 const disk = vi.hoisted(() => ({ free: undefined as number | undefined }));
@@ -75,5 +77,40 @@ describe('the files of a shard directory, checked before sim merge merges anythi
     } finally {
       disk.free = undefined;
     }
+  });
+});
+
+describe('the code that wrote a shard: sim merge takes only shards of its own sources', () => {
+  const source = sourceHash(new URL('..', import.meta.url).pathname);
+  /** A copy of a shard whose shard.json records other sources (undefined: none, as before sims recorded them). */
+  const fromSource = (from: string, to: string, other: string | undefined) => damaged(from, to, 'shard.json', (t) => {
+    const m = JSON.parse(t);
+    m.key.source = other;
+    return JSON.stringify(m);
+  });
+
+  it('a shard records the hash of the sources that wrote it, beside the version', () => {
+    for (const dir of [s0, s1]) expect(readShard(dir).key).toMatchObject({ version: VERSION, source });
+  });
+
+  it('a shard of other sources is refused, naming it and both hashes, first or not; so are two of the same other sources', () => {
+    const other = fromSource(s1, 'other-source', '0123456789abcdef');
+    const refusal = (dir: string) => new InputError(`sim merge: ${dir}: written by sim ${VERSION} of source 0123456789abcdef, this is source ${source} (other code); rerun the shards with this sim`);
+    expect(() => checkShards([s0, other])).toThrow(refusal(other));
+    expect(() => checkShards([other, s1])).toThrow(refusal(other));
+    // equal to each other, but this sim would summarise their trials with its own code and label the run with it
+    const other0 = fromSource(s0, 'other-source-0', '0123456789abcdef');
+    expect(() => checkShards([other0, other])).toThrow(refusal(other0));
+  });
+
+  it('a shard.json without a source hash (written before sims recorded it) is refused, naming the shard', () => {
+    const old = fromSource(s1, 'no-source', undefined);
+    expect(() => checkShards([s0, old])).toThrow(new InputError(`sim merge: ${old}: written by a sim that did not record its source hash, this is source ${source}; rerun the shards with this sim`));
+  });
+
+  it('shards of this sim\'s sources merge, into a run that records them', async () => {
+    expect(checkShards([s1, s0]).map(({ dir }) => dir)).toEqual([s0, s1]);
+    const merged = await merge({ shards: [s0, s1], out: join(root, 'out-same-source'), workers: 1 });
+    expect(merged.manifest).toMatchObject({ version: VERSION, source, shards: 2 });
   });
 });

@@ -7,7 +7,7 @@ import type { RunFiles } from './run-files.ts';
 const warningList = (title: string, items: string[] | undefined) => (items?.length ? `<h3>${esc(title)}</h3><ul class="warnings">${items.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '');
 
 /**
- * What the run was: seed, version, command, scenario, valuation, sampler and
+ * What the run was: seed, version and source, command, scenario, valuation, sampler and
  * timings; its warnings and `sim check`'s (manifest `check.warnings`), and
  * for a `--precision` run how the CIs narrowed as trials were added.
  *
@@ -29,6 +29,7 @@ export function factsSection(f: RunFiles): Section {
     ['valuation', m.valuation?.valuation ?? f.scenario.valuation],
     ['standard', STANDARD_NAMES[f.scenario.standard]],
     ['engine version', m.version],
+    ['engine source', m.source ?? ''],
     ['created', m.created_at ?? ''],
     ['run id', m.run_id ?? ''],
     ['node, platform', `${m.node ?? ''} ${m.platform ?? ''}`],

@@ -31,6 +31,8 @@ export interface ShardKey {
   engine: 'sim';
   format: number;
   version: string;
+  /** the hash of the sources of the sim that wrote the shard (absent in shards of sims before it was recorded) */
+  source?: string;
   scenario_hash: string;
   seed: string;
   sampler: string;

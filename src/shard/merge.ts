@@ -16,7 +16,7 @@ import { resolveScenario } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { VALUATION_FILE, type ValuationFile } from '../valuation/file.ts';
 import { PATH_QUANTITIES, type PathQuantity } from '../schema.ts';
-import { VERSION } from '../version.ts';
+import { SOURCE, VERSION } from '../version.ts';
 import { copyColumns, copyPaths, readShard, SHARD_FILES, type ShardKey, type ShardManifest } from './files.ts';
 import { shardShare } from './spec.ts';
 
@@ -32,24 +32,24 @@ export interface MergeRequest extends Partial<Pick<RunConfig, 'workers' | 'store
 }
 
 /**
- * Check that the shards are the parts of one run: the same key, every index from 0 to n − 1 once.
+ * Check that the shards are the parts of one run: written by this sim's code, the same key, every index from 0 to n − 1 once.
  *
  * @param dirs the shard directories as given
  * @returns their manifests, in index order
- * @throws InputError naming the field that differs, the missing index or the duplicated one
+ * @throws InputError naming a shard of other code (both versions or source hashes), the field that differs, the missing index or the duplicated one
  */
 export function checkShards(dirs: string[]): { dir: string; m: ShardManifest }[] {
   if (dirs.length === 0) throw new InputError('sim merge: give the shard directories to merge');
   const shards = dirs.map((dir) => ({ dir, m: readShard(dir) }));
   const [head] = shards;
-  const self = (k: ShardKey) => (k.version === VERSION ? null : `written by sim ${k.version}, this is ${VERSION}`);
   for (const { dir, m } of shards) {
+    // first: a shard of other code is named as such, not as another run
+    const other = otherCode(m.key);
+    if (other) throw new InputError(`sim merge: ${dir}: ${other}`);
     for (const field of Object.keys(head.m.key) as (keyof ShardKey)[]) {
       const [x, y] = [JSON.stringify(head.m.key[field]), JSON.stringify(m.key[field])];
       if (x !== y) throw new InputError(`sim merge: ${dir} is not a shard of the same run as ${head.dir}: ${field} ${y} vs ${x}`);
     }
-    const stale = self(m.key);
-    if (stale) throw new InputError(`sim merge: ${dir}: ${stale}; rerun the shards with this version`);
   }
   const n = head.m.key.shards;
   const byIndex = new Map<number, string>();
@@ -71,6 +71,23 @@ export function checkShards(dirs: string[]): { dir: string; m: ShardManifest }[]
     }
   }
   return shards.sort((a, b) => a.m.index - b.m.index);
+}
+
+/**
+ * Why a shard cannot be merged by this sim, or null: it was written by other
+ * code (another version, or other sources: src/version.ts SOURCE). The merge
+ * summarises the shards' trials with its own code and records its own version
+ * and source in the run, so every shard must come from the merging sim's
+ * sources; that also makes them all equal to each other.
+ *
+ * @param k a shard's key
+ * @returns the refusal, after "sim merge: <dir>: "
+ */
+function otherCode(k: ShardKey): string | null {
+  if (k.version !== VERSION) return `written by sim ${k.version}, this is ${VERSION}; rerun the shards with this version`;
+  if (k.source === undefined) return `written by a sim that did not record its source hash, this is source ${SOURCE}; rerun the shards with this sim`;
+  if (k.source !== SOURCE) return `written by sim ${k.version} of source ${k.source}, this is source ${SOURCE} (other code); rerun the shards with this sim`;
+  return null;
 }
 
 /**

@@ -5,7 +5,7 @@ import { writeJson } from '../output/write-run.ts';
 import { prepare, startPool, valuationOf, withPool, type RunRequest, type Unchecked } from '../run.ts';
 import { SAMPLER_DESCRIPTIONS } from '../sampling/sample-chunk.ts';
 import { VALUATION_FILE } from '../valuation/file.ts';
-import { VERSION } from '../version.ts';
+import { SOURCE, VERSION } from '../version.ts';
 import { copyColumns, copyPaths, sameShard, SHARD_FILES, SHARD_FORMAT, type ShardKey, type ShardManifest } from './files.ts';
 import { shardShare, type ShardSpec } from './spec.ts';
 
@@ -25,7 +25,7 @@ export interface ShardOutcome {
 export function shardKey(p: Unchecked, count: number): ShardKey {
   const c = p.config;
   return {
-    engine: 'sim', format: SHARD_FORMAT, version: VERSION, scenario_hash: p.scenarioHash, seed: c.seed, sampler: SAMPLER_DESCRIPTIONS[c.sampler],
+    engine: 'sim', format: SHARD_FORMAT, version: VERSION, source: SOURCE, scenario_hash: p.scenarioHash, seed: c.seed, sampler: SAMPLER_DESCRIPTIONS[c.sampler],
     chunk_size: c.chunkSize, trials: c.trials, path_sample: c.pathSample, columns: c.columns, formats: c.formats, shards: count,
   };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sourceHash } from '../../src/source-hash.mjs';
 
 /**
  * The deployment files as written, with only the trial count lowered: the
@@ -61,7 +62,8 @@ describe('deploy/', () => {
     const m = merge.spec.template.spec.containers[0].command as string[];
     const r = run([m[0], m[1], m[2].replaceAll('/opt/sim', image.app).replaceAll('/data', data)], data);
     expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(data, 'run', 'manifest.json'), 'utf8'))).toMatchObject({ shards: job.spec.completions, trials: Number(TRIALS) });
+    // the image's bundle, built at image build time, records the sources it was built from: these
+    expect(JSON.parse(readFileSync(join(data, 'run', 'manifest.json'), 'utf8'))).toMatchObject({ shards: job.spec.completions, trials: Number(TRIALS), source: sourceHash(ROOT) });
   }, 600_000);
 
   it('slurm: the array script for each task, then the merge script', () => {

@@ -92,7 +92,7 @@ describe('sim run --shard and sim merge', () => {
       await refused(['merge', join(at, 's0-2'), join(at, 's1-3')], /shards 3 vs 2/);
     });
 
-    it('a directory that is not a shard, a damaged one, another version', async () => {
+    it('a directory that is not a shard, a damaged one, another version or other code', async () => {
       await refused(['merge', root], /not a shard directory \(no shard\.json/);
       const copy = (from: string, to: string, edit: (key: Record<string, unknown>) => void) => {
         cpSync(join(at, from), join(at, to), { recursive: true });
@@ -103,6 +103,9 @@ describe('sim run --shard and sim merge', () => {
       copy('s0-2', 'old0', (k) => (k.version = '0.0.1'));
       copy('s1-2', 'old1', (k) => (k.version = '0.0.1'));
       await refused(['merge', join(at, 'old0'), join(at, 'old1')], /written by sim 0\.0\.1, this is /);
+      // the same version of other code: the source hash tells them apart, naming the shard and both hashes
+      copy('s1-2', 'other1', (k) => (k.source = '0123456789abcdef'));
+      await refused(['merge', join(at, 's0-2'), join(at, 'other1')], /other1: written by sim \S+ of source 0123456789abcdef, this is source [0-9a-f]{16} \(other code\); rerun the shards with this sim/);
       copy('s1-2', 'cut', () => undefined);
       truncateSync(join(at, 'cut', 'columns.f64'), 800);
       await refused(['merge', join(at, 's0-2'), join(at, 'cut')], /columns\.f64 holds 800 bytes, not the .* the shard is damaged/);

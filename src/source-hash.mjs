@@ -1,0 +1,34 @@
+// The identity of the engine's code: a hash of its sources. bin/bundle.mjs
+// names its bundles by it (and builds it into them); src/version.ts records
+// it in every run, computing it here when the sources run through tsx. One
+// implementation, so a bundle and the sources it was built from agree.
+// JavaScript, not TypeScript: bin/bundle.mjs runs before anything could
+// compile TypeScript. In src/ so that it is one of the sources it hashes.
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** What the engine is built from: a change to any file here is a new hash. */
+const SOURCES = ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json'];
+
+/**
+ * A hash of every source file's path and bytes, in a fixed order. Only
+ * regular files count: an editor's lock file (a dangling symlink), a FIFO or
+ * a socket under src/ is not a source, and reading one would fail or block.
+ *
+ * @param root the package root
+ * @returns 16 hex digits
+ */
+export function sourceHash(root = ROOT) {
+  const hash = createHash('sha256');
+  const add = (rel) => {
+    const path = join(root, rel);
+    const kind = lstatSync(path);
+    if (kind.isDirectory()) for (const name of readdirSync(path).sort()) add(join(rel, name));
+    else if (kind.isFile()) hash.update(`${rel}\0`).update(readFileSync(path));
+  };
+  for (const rel of SOURCES) add(rel);
+  return hash.digest('hex').slice(0, 16);
+}
