@@ -95,9 +95,9 @@ describe('the bundle', () => {
   });
 
   it('computes what the sources compute: a run through the CLI equals the same run in this process', async () => {
-    const cli = spawnSync(process.execPath, [BIN, '--trials', '600', '--seed', '3', '--calibration-trials', '1024', '--workers', '1', '--quiet', '--out', join(dir, 'cli')], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [BIN, '--trials', '600', '--seed', '3', '--calibration-trials', '4096', '--workers', '1', '--quiet', '--out', join(dir, 'cli')], { encoding: 'utf8' });
     expect(cli.stderr).toBe('');
-    await run({ scenarioFile: join(ROOT, 'scenarios/default.yaml'), trials: 600, seed: '3', overrides: ['calibrationTrials=1024'], workers: 1, out: join(dir, 'inline') });
+    await run({ scenarioFile: join(ROOT, 'scenarios/default.yaml'), trials: 600, seed: '3', overrides: ['calibrationTrials=4096'], workers: 1, out: join(dir, 'inline') });
     for (const file of ['valuation.json', 'scenario.json']) expect(readFileSync(join(dir, 'cli', file), 'utf8')).toBe(readFileSync(join(dir, 'inline', file), 'utf8'));
     const [a, b] = ['cli', 'inline'].map((d) => tableFromIPC(readFileSync(join(dir, d, 'trials.arrow'))));
     expect(a.schema.fields.map((f) => f.name)).toEqual(b.schema.fields.map((f) => f.name));
