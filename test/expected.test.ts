@@ -615,3 +615,21 @@ describe('few calibration trials', () => {
     expect(warnings(pathwise)).toEqual([]);
   }, 30_000);
 });
+
+describe('a feature whose spread underflows', () => {
+  it('is dropped, as valuation.json marks it (scale 0), not kept with a scale of 0', async () => {
+    const dir = await runScenario({
+      horizonMonths: 24, testMonths: [0, 12], calibrationTrials: 256,
+      assets: [model({
+        name: 'tiny', trainingCost: 1e8, releaseMonth: -2, accounting: { treatment: 'expensed' },
+        lifespanMonths: { dist: 'uniform', min: 4, max: 14 }, peakMonthlyRevenue: { dist: 'uniform', min: 1e-170, max: 3e-170 },
+        tokenPriceCompression: { dist: 'uniform', min: 0.4, max: 0.8 }, tailFraction: 0.1, servingCostRatio: 0.5,
+      })],
+    }, { trials: 16 });
+    const months: { scale: number[]; basis: string[] }[] = readJson(dir, 'valuation.json').assets.tiny;
+    const bad = months.flatMap((m, t) => m.scale.flatMap((s, i) => (s === 0 && m.basis.some((b) => b.split('*').includes(`x${i + 1}`)) ? [`t ${t}: x${i + 1} kept with scale 0`] : [])));
+    expect(bad).toEqual([]);
+    // not vacuous: the supersession feature x2 still varies and is kept
+    expect(months.some((m) => m.basis.includes('x2'))).toBe(true);
+  }, 30_000);
+});

@@ -196,10 +196,12 @@ function designOf(t: number, norm: Float64Array, features: Float64Array[], rates
   for (let f = 0; f < FEATURES; f++) {
     const st = all[f];
     const rate = t === 0 && (RATE_FEATURES as readonly number[]).includes(f);
-    kept.push(!rate && trials > 0 && st.max > st.min);
+    // a spread too small to square (below ~1e-154) is none: valuation.json marks a dropped feature by scale 0
+    const sd = trials > 0 ? Math.sqrt(st.ss / trials) : 0;
+    kept.push(!rate && st.max > st.min && sd > 0);
     binary.push(st.twoValues);
     mean.push(kept[f] ? st.mean : 0);
-    scale.push(kept[f] ? Math.sqrt(st.ss / trials) : 0);
+    scale.push(kept[f] ? sd : 0);
   }
   const basis = basisNames(kept, binary);
   return { t, trials, mean, scale, basis, inv: Float64Array.from(scale, (s) => (s > 0 ? 1 / s : 0)), terms: Int32Array.from(basis, termOf) };
