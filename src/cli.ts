@@ -152,7 +152,8 @@ function printRun(r: RunOutcome, quiet: boolean, scenario: string): void {
  * @example checkCommand('default', { overrides: ['b200.rentalPrice={dist: uniform, min: 2, max: 4}'], seed: '1' }) // "sim check default --set 'b200.rentalPrice={dist: uniform, min: 2, max: 4}'"
  */
 export function checkCommand(scenario: string, m: { overrides: readonly string[]; seed: string }): string {
-  const words = [scenario, ...m.overrides.flatMap((o) => ['--set', o]), ...(m.seed === RUN_DEFAULTS.seed ? [] : ['--seed', m.seed])];
+  // a value that starts with '-' would read as an option: the seed goes after '=', a path after './'
+  const words = [scenario.startsWith('-') ? `./${scenario}` : scenario, ...m.overrides.flatMap((o) => ['--set', o]), ...(m.seed === RUN_DEFAULTS.seed ? [] : [`--seed=${m.seed}`])];
   return ['sim', 'check', ...words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", "'\\''")}'`))].join(' ');
 }
 
@@ -162,7 +163,8 @@ async function execute(scenarioArg: string, o: Opts): Promise<void> {
   // run() takes the RunConfig keys of `o` and ignores the CLI's own (quiet, debug, format, set, shard)
   const req = { ...o, formats: o.format, overrides: [...scenarioFlags(o), ...o.set], scenarioFile, command: process.argv.slice(1), shard: undefined };
   if (shard) {
-    const { dir, manifest: m } = await interruptible(o.quiet, o.trials, (signal, onProgress) => runShard({ ...req, shard, signal, onProgress }));
+    const { dir, manifest: m, warnings } = await interruptible(o.quiet, o.trials, (signal, onProgress) => runShard({ ...req, shard, signal, onProgress }));
+    for (const w of warnings) console.error(`sim: warning: ${w}`);
     if (o.quiet) console.log(dir);
     else {
       const share = m.count ? `trials ${m.first.toLocaleString('en-US')}–${(m.first + m.count - 1).toLocaleString('en-US')} (chunks ${m.chunks[0]}–${m.chunks[1] - 1})` : 'no trials (fewer chunks than shards)';

@@ -182,17 +182,24 @@ export function prepare(req: RunRequest): Unchecked {
   checkPlanLimits(config, plan);
   const selected = selectColumns(config.columns, plan.columns);
   const citations = scenarioCitations(req.scenarioFile, text, config.overrides);
-  const notes = [note, fewCalibrationTrials(plan)].filter((n): n is string => n !== null);
+  const notes = [...(note ? [note] : []), ...scenarioNotes(plan)];
   return { t0, config, notes, scenario, plan, selected, scenarioHash: scenarioHashOf(scenario), repaired, citations };
 }
 
 /** Below this, the expected valuation's regressions of up to 21 functions over-fit visibly (README "What the holder knows"). */
 export const FEW_CALIBRATION_TRIALS = 4096;
 
-/** A warning when the expected valuation fits on few calibration trials, else null. */
-function fewCalibrationTrials(plan: Plan): string | null {
-  if (plan.valuation !== 'expected' || plan.calibrationTrials >= FEW_CALIBRATION_TRIALS) return null;
-  return `${plan.calibrationTrials.toLocaleString('en-US')} calibration trials over-fit the expected valuation's regressions (up to 21 functions a month): recoverable amounts and write-downs move with them; use ${FEW_CALIBRATION_TRIALS.toLocaleString('en-US')} or more (default 32,768)`;
+/**
+ * Warnings a run's scenario earns whatever machine runs it, so that a merged
+ * run records the same ones as the run on one machine: fits on few
+ * calibration trials.
+ *
+ * @param plan the run's plan
+ * @returns the warnings, none for most runs
+ */
+export function scenarioNotes(plan: Plan): string[] {
+  if (plan.valuation !== 'expected' || plan.calibrationTrials >= FEW_CALIBRATION_TRIALS) return [];
+  return [`${plan.calibrationTrials.toLocaleString('en-US')} calibration trials over-fit the expected valuation's regressions (up to 21 functions a month): recoverable amounts and write-downs move with them; use ${FEW_CALIBRATION_TRIALS.toLocaleString('en-US')} or more (default 32,768)`];
 }
 
 /**

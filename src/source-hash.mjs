@@ -10,13 +10,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-/** What the engine is built from: a change to any file here is a new hash. */
-const SOURCES = ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json'];
+/** What the engine is built from: a change to any file here is a new hash. The lock file pins the packages that compute numbers too (inverse CDFs, Arrow). */
+const SOURCES = ['src', 'workers', 'distributions', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
 /**
  * A hash of every source file's path and bytes, in a fixed order. Only
- * regular files count: an editor's lock file (a dangling symlink), a FIFO or
- * a socket under src/ is not a source, and reading one would fail or block.
+ * regular files count, and not hidden ones: an editor's lock file (a
+ * dangling symlink), a FIFO or a socket under src/ is not a source, and
+ * reading one would fail or block; a `.DS_Store` is not code, and counting it
+ * would set two checkouts of one commit apart. A package installed without
+ * its lock file hashes without it.
  *
  * @param root the package root
  * @returns 16 hex digits
@@ -25,9 +28,9 @@ export function sourceHash(root = ROOT) {
   const hash = createHash('sha256');
   const add = (rel) => {
     const path = join(root, rel);
-    const kind = lstatSync(path);
-    if (kind.isDirectory()) for (const name of readdirSync(path).sort()) add(join(rel, name));
-    else if (kind.isFile()) hash.update(`${rel}\0`).update(readFileSync(path));
+    const kind = lstatSync(path, { throwIfNoEntry: false });
+    if (kind?.isDirectory()) for (const name of readdirSync(path).sort()) if (!name.startsWith('.')) add(join(rel, name));
+    if (kind?.isFile()) hash.update(`${rel}\0`).update(readFileSync(path));
   };
   for (const rel of SOURCES) add(rel);
   return hash.digest('hex').slice(0, 16);

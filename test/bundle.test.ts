@@ -18,13 +18,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the bundle', () => {
   it('is named by a hash of every source file: a change to any is a new bundle', () => {
     const copy = join(dir, 'copy');
-    for (const rel of ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(copy, rel), { recursive: true });
+    for (const rel of ['src', 'workers', 'distributions', 'package.json', 'package-lock.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(copy, rel), { recursive: true });
     const before = sourceHash(copy);
     expect(before).toBe(sourceHash(ROOT));
     // what is not a regular file is not a source: an editor's lock file (a dangling symlink), a FIFO
     symlinkSync('root@host.1234:1700000000', join(copy, 'src/.#cli.ts'));
     execFileSync('mkfifo', [join(copy, 'src/notes.fifo')]);
+    // nor is a hidden file: two checkouts of one commit must agree
+    writeFileSync(join(copy, 'src/.DS_Store'), 'finder');
     expect(sourceHash(copy)).toBe(before);
+    // the lock file pins the packages that compute numbers
+    writeFileSync(join(copy, 'package-lock.json'), readFileSync(join(copy, 'package-lock.json'), 'utf8') + '\n');
+    expect(sourceHash(copy)).not.toBe(before);
+    writeFileSync(join(copy, 'package-lock.json'), readFileSync(join(ROOT, 'package-lock.json')));
     writeFileSync(join(copy, 'distributions/uniform.ts'), readFileSync(join(copy, 'distributions/uniform.ts'), 'utf8') + '\n');
     expect(sourceHash(copy)).not.toBe(before);
   });
@@ -55,7 +61,7 @@ describe('the bundle', () => {
 
   it('leaves a bundle a process started from in the last day, however old: it may not have loaded its worker yet', async () => {
     const out = join(dir, 'in-use'), edited = join(dir, 'edited');
-    for (const rel of ['src', 'workers', 'distributions', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(edited, rel), { recursive: true });
+    for (const rel of ['src', 'workers', 'distributions', 'package.json', 'package-lock.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(edited, rel), { recursive: true });
     writeFileSync(join(edited, 'src/version.ts'), readFileSync(join(edited, 'src/version.ts'), 'utf8') + '\n');
     const before = sourceHash(edited);
     await cliBundle(out, edited);
@@ -84,7 +90,7 @@ describe('the bundle', () => {
 
   it('where dist/ cannot be written, sim runs the sources through tsx, with or without a usable temporary directory', () => {
     const app = join(dir, 'read-only');
-    for (const rel of ['bin', 'src', 'workers', 'distributions', 'scenarios', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(app, rel), { recursive: true });
+    for (const rel of ['bin', 'src', 'workers', 'distributions', 'scenarios', 'package.json', 'package-lock.json', 'tsconfig.json']) cpSync(join(ROOT, rel), join(app, rel), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(app, 'node_modules'));
     writeFileSync(join(app, 'dist'), 'a file where the bundles would go');
     for (const TMPDIR of [tmpdir(), '/dev/null', join(dir, 'no-such-directory')]) {

@@ -95,7 +95,7 @@ describe('the code that wrote a shard: sim merge takes only shards of its own so
 
   it('a shard of other sources is refused, naming it and both hashes, first or not; so are two of the same other sources', () => {
     const other = fromSource(s1, 'other-source', '0123456789abcdef');
-    const refusal = (dir: string) => new InputError(`sim merge: ${dir}: written by sim ${VERSION} of source 0123456789abcdef, this is source ${source} (other code); rerun the shards with this sim`);
+    const refusal = (dir: string) => new InputError(`sim merge: ${dir}: written by sim ${VERSION} of source 0123456789abcdef, this is source ${source} (other code); rerun the shards with this sim, into empty directories`);
     expect(() => checkShards([s0, other])).toThrow(refusal(other));
     expect(() => checkShards([other, s1])).toThrow(refusal(other));
     // equal to each other, but this sim would summarise their trials with its own code and label the run with it
@@ -105,12 +105,19 @@ describe('the code that wrote a shard: sim merge takes only shards of its own so
 
   it('a shard.json without a source hash (written before sims recorded it) is refused, naming the shard', () => {
     const old = fromSource(s1, 'no-source', undefined);
-    expect(() => checkShards([s0, old])).toThrow(new InputError(`sim merge: ${old}: written by a sim that did not record its source hash, this is source ${source}; rerun the shards with this sim`));
+    expect(() => checkShards([s0, old])).toThrow(new InputError(`sim merge: ${old}: written by a sim that did not record its source hash, this is source ${source}; rerun the shards with this sim, into empty directories`));
   });
 
   it('shards of this sim\'s sources merge, into a run that records them', async () => {
     expect(checkShards([s1, s0]).map(({ dir }) => dir)).toEqual([s0, s1]);
     const merged = await merge({ shards: [s0, s1], out: join(root, 'out-same-source'), workers: 1 });
     expect(merged.manifest).toMatchObject({ version: VERSION, source, shards: 2 });
+    // the scenario's warnings, as the run on one machine records them (1,024 calibration trials)
+    expect(merged.manifest.warnings).toEqual([expect.stringMatching(/^1,024 calibration trials over-fit/)]);
   });
+
+  it('a shard warns of what its run warns of', async () => {
+    const r = await runShard({ scenarioFile: CRITIC, overrides: ['calibrationTrials=1024'], trials: 3000, chunkSize: 1000, workers: 1, out: join(root, 'warned'), shard: { index: 1, count: 2 } });
+    expect(r.warnings).toEqual([expect.stringMatching(/^1,024 calibration trials over-fit/)]);
+  }, 60_000);
 });

@@ -91,17 +91,20 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
   return applied;
 }
 
-/** Options are never "the last one wins" (README "Running"): two what-ifs of one key are a mistake to name, not to settle silently. */
+/**
+ * Options are never "the last one wins" (README "Running"): two what-ifs of
+ * one key, or a what-if that replaces a value an earlier one set inside it,
+ * are a mistake to name, not to settle silently. A later one may refine a
+ * key inside an earlier one's value.
+ */
 function refuseRepeats(applied: readonly Override[]): void {
-  const first = new Map<string, string>();
-  for (const { text, path } of applied) {
-    const before = first.get(path);
-    if (before === undefined) {
-      first.set(path, text);
-      continue;
-    }
+  for (let j = 1; j < applied.length; j++) {
+    const { text, path } = applied[j];
+    const before = applied.slice(0, j).find((o) => o.path === path || o.path.startsWith(`${path}.`) || o.path.startsWith(`${path}[`));
+    if (!before) continue;
+    if (before.path !== path) throw new InputError(`--set ${text} replaces ${path}, inside which --set ${before.text} set ${before.path}; give the whole value once, or set ${before.path} after it`);
     const flag = FLAG_OF[path] ? ` (${FLAG_OF[path]} is --set ${path}=…)` : '';
-    throw new InputError(`--set ${before} and --set ${text} both set ${path}${flag}; give it once`);
+    throw new InputError(`--set ${before.text} and --set ${text} both set ${path}${flag}; give it once`);
   }
 }
 

@@ -9,7 +9,7 @@ import { defaultRunPath, RunDir } from '../output/run-dir.ts';
 import { selectColumns } from '../output/select-columns.ts';
 import { buildPlan } from '../plan.ts';
 import { runConfig, type RunConfig } from '../run-config.ts';
-import { finish, scenarioHashOf, startPool, withPool, type Prepared, type RunOutcome } from '../run.ts';
+import { finish, scenarioHashOf, scenarioNotes, startPool, withPool, type Prepared, type RunOutcome } from '../run.ts';
 import { planChunks } from '../sampling/chunk-plan.ts';
 import { SAMPLERS, SAMPLER_DESCRIPTIONS } from '../sampling/sample-chunk.ts';
 import { resolveScenario } from '../scenario/resolve.ts';
@@ -84,9 +84,9 @@ export function checkShards(dirs: string[]): { dir: string; m: ShardManifest }[]
  * @returns the refusal, after "sim merge: <dir>: "
  */
 function otherCode(k: ShardKey): string | null {
-  if (k.version !== VERSION) return `written by sim ${k.version}, this is ${VERSION}; rerun the shards with this version`;
-  if (k.source === undefined) return `written by a sim that did not record its source hash, this is source ${SOURCE}; rerun the shards with this sim`;
-  if (k.source !== SOURCE) return `written by sim ${k.version} of source ${k.source}, this is source ${SOURCE} (other code); rerun the shards with this sim`;
+  if (k.version !== VERSION) return `written by sim ${k.version}, this is ${VERSION}; rerun the shards with this version, into empty directories`;
+  if (k.source === undefined) return `written by a sim that did not record its source hash, this is source ${SOURCE}; rerun the shards with this sim, into empty directories`;
+  if (k.source !== SOURCE) return `written by sim ${k.version} of source ${k.source}, this is source ${SOURCE} (other code); rerun the shards with this sim, into empty directories`;
   return null;
 }
 
@@ -124,7 +124,7 @@ export async function merge(req: MergeRequest): Promise<RunOutcome> {
   if (wide) throw new InputError(`sim merge: ${join(wide.dir, SHARD_FILES.key)}: plan_columns ${wide.m.plan_columns}, expected ${plan.columns.length} (the scenario's columns); the shard is damaged (rerun it)`);
   const rules = missingRules(plan);
   const p: Prepared = {
-    t0, config, notes: [], scenario, plan, check: checkScenario(scenario, head.m.scenario_file, config.seed),
+    t0, config, notes: scenarioNotes(plan), scenario, plan, check: checkScenario(scenario, head.m.scenario_file, config.seed),
     selected: selectColumns(config.columns, plan.columns), scenarioHash: key.scenario_hash, repaired: head.m.correlation_repair, citations: head.m.citations,
   };
   const runId = randomUUID();

@@ -13,6 +13,8 @@ import { shardShare, type ShardSpec } from './spec.ts';
 export interface ShardOutcome {
   dir: string;
   manifest: ShardManifest;
+  /** what the shard's run warns of (a capped --workers, the scenario's notes): the merged run records the scenario's again */
+  warnings: string[];
 }
 
 /**
@@ -72,6 +74,6 @@ export async function runShard(req: RunRequest & { shard: ShardSpec }): Promise<
     await coordinator.close();
     rmSync(started.spillDir, { recursive: true, force: true });
     dir.commit();
-    return { dir: dir.path, manifest };
+    return { dir: dir.path, manifest, warnings: p.notes };
   });
 }

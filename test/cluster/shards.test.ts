@@ -66,6 +66,9 @@ describe('sim run --shard and sim merge', () => {
     expect(Object.keys(want).filter((k) => got[k] !== want[k]), 'differing columns').toEqual([]);
     const manifest = JSON.parse(readFileSync(join(at, 'merged', 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ shards: n, trials: 10_000, chunks: 7, seed: '7' });
+    // and its warnings are the single run's (the expected case calibrates on 2,048 trials: a warning), which each shard printed too
+    expect(manifest.warnings).toEqual(JSON.parse(readFileSync(join(at, 'single', 'manifest.json'), 'utf8')).warnings);
+    for (const w of manifest.warnings) for (const r of ran) expect(r.stderr).toContain(`sim: warning: ${w}`);
     // the expected valuation's calibration depends on the seed alone: every shard wrote the same valuation.json
     if (run.includes('default')) for (const s of shards) expect(readFileSync(join(s, 'valuation.json'), 'utf8')).toBe(want['valuation.json']);
   }, 300_000);
@@ -105,7 +108,7 @@ describe('sim run --shard and sim merge', () => {
       await refused(['merge', join(at, 'old0'), join(at, 'old1')], /written by sim 0\.0\.1, this is /);
       // the same version of other code: the source hash tells them apart, naming the shard and both hashes
       copy('s1-2', 'other1', (k) => (k.source = '0123456789abcdef'));
-      await refused(['merge', join(at, 's0-2'), join(at, 'other1')], /other1: written by sim \S+ of source 0123456789abcdef, this is source [0-9a-f]{16} \(other code\); rerun the shards with this sim/);
+      await refused(['merge', join(at, 's0-2'), join(at, 'other1')], /other1: written by sim \S+ of source 0123456789abcdef, this is source [0-9a-f]{16} \(other code\); rerun the shards with this sim, into empty directories/);
       copy('s1-2', 'cut', () => undefined);
       truncateSync(join(at, 'cut', 'columns.f64'), 800);
       await refused(['merge', join(at, 's0-2'), join(at, 'cut')], /columns\.f64 holds 800 bytes, not the .* the shard is damaged/);
