@@ -67,38 +67,38 @@ describe('the terminal table of an edge run prints no NaN', () => {
   const root = mkdtempSync(join(tmpdir(), 'sim-report-edges-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('--trials 1 on the default scenario: achieved rank correlations are a dash and why, not NaN', async () => {
-    const r = await run({ scenarioFile: DEFAULT_SCENARIO, trials: 1, workers: 1, overrides: ['calibrationTrials=256'], out: join(root, 'one'), report: false });
-    const text = riskTable(r);
+  /** The terminal table of a run of `scenario` (a file, or an object written to one), held to what every table must be: no NaN, no run of blank lines. */
+  async function tableOf(name: string, scenario: string | object, req: { trials: number; overrides?: string[] }): Promise<string> {
+    const file = typeof scenario === 'string' ? scenario : join(root, `${name}.json`);
+    if (typeof scenario !== 'string') writeFileSync(file, JSON.stringify(scenario));
+    const text = riskTable(await run({ scenarioFile: file, workers: 1, out: join(root, name), report: false, ...req }));
     expect(text).not.toMatch(/NaN/);
-    expect(text).toContain('h100.rentalPrice ~ h100.resaleDecay: -0.60 → — (one trial has no rank correlation)');
-    // the tornado says why it is missing, and leaves no run of blank lines where it was
-    expect(text).toContain('What drives portfolio.writedown: nothing to rank (one trial ranks nothing)');
     expect(text).not.toContain('\n\n\n');
+    return text;
+  }
+
+  it('--trials 1 on the default scenario: achieved rank correlations are a dash and why, not NaN', async () => {
+    const text = await tableOf('one', DEFAULT_SCENARIO, { trials: 1, overrides: ['calibrationTrials=256'] });
+    expect(text).toContain('h100.rentalPrice ~ h100.resaleDecay: -0.60 → — (one trial has no rank correlation)');
+    // the tornado says why it is missing, and leaves no run of blank lines where it was (tableOf)
+    expect(text).toContain('What drives portfolio.writedown: nothing to rank (one trial ranks nothing)');
   }, 60_000);
 
   it('an input drawn from a uniform with min = max, correlated with another: a dash and why', async () => {
-    const file = join(root, 'point.json');
-    writeFileSync(file, JSON.stringify({
+    const text = await tableOf('point', {
       valuation: 'pathwise',
       correlations: [['gpu.rentalPrice', 'gpu.resaleDecay', 0.5]],
       assets: [hardware({ rentalPrice: { dist: 'uniform', min: 2, max: 2 }, resaleDecay: { dist: 'uniform', min: 0.2, max: 0.6 } })],
-    }));
-    const r = await run({ scenarioFile: file, trials: 50, workers: 1, out: join(root, 'point'), report: false });
-    const text = riskTable(r);
-    expect(text).not.toMatch(/NaN/);
+    }, { trials: 50 });
     expect(text).toContain('gpu.rentalPrice ~ gpu.resaleDecay: 0.50 → — (an input that takes one value has no rank correlation)');
     // no rent: every trial sells at t = 0 at its full resale value, and loses nothing
     expect(text).toContain('What drives portfolio.writedown: nothing to rank (portfolio.writedown is the same in every trial)');
-    expect(text).not.toContain('\n\n\n');
   }, 60_000);
 
   it('names the standard as readers write it: IFRS, US GAAP', async () => {
     for (const [standard, name] of [['ifrs', 'IFRS'], ['usgaap', 'US GAAP']]) {
-      const file = join(root, `${standard}.json`);
-      writeFileSync(file, JSON.stringify({ standard, valuation: 'pathwise', assets: [hardware({})] }));
-      const r = await run({ scenarioFile: file, trials: 20, workers: 1, out: join(root, standard), report: false });
-      expect(riskTable(r).split('\n')[0]).toContain(` · 20 trials · seed 1 · ${name} · pathwise valuation · `);
+      const text = await tableOf(standard, { standard, valuation: 'pathwise', assets: [hardware({})] }, { trials: 20 });
+      expect(text.split('\n')[0]).toContain(` · 20 trials · seed 1 · ${name} · pathwise valuation · `);
     }
   }, 60_000);
 });

@@ -82,6 +82,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
   const [lo, hi] = PRICE_DECLINE_BAND;
   const noPurchasePrice = Number.isNaN(meanHold) ? 'the rent at purchase cannot be run back from today\'s in any trial: a 100 % price trend or generation step since then takes every rent to 0' : null;
   const nothingNow = Number.isNaN(shareSell) ? 'nothing to recover at t = 0 in any trial (V[0] = 0: every unit failed, or nothing to earn and nothing from a sale), so selling cannot beat holding' : null;
+  const purchaseNpv = `${a.name}: a unit bought at $${c.unitCost.toLocaleString('en-US')} and operated for ${H} months has a mean NPV of ${percent(meanHold)} of its price at purchase`;
   const checks: Check[] = [
     {
       id: 'purchase-npv', asset: a.name,
@@ -91,8 +92,8 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       figures: applicable(noPurchasePrice, { meanNpvWithExit: meanOption, meanNpvHeld: meanHold }),
       notApplicable: noPurchasePrice,
       warning: noPurchasePrice ? null
-        : meanHold < MIN_PURCHASE_NPV ? `${a.name}: a unit bought at $${c.unitCost.toLocaleString('en-US')} and operated for ${H} months has a mean NPV of ${percent(meanHold)} of its price at purchase: no buyer would have paid it (raise earnings or lower unitCost)`
-        : meanHold > MAX_PURCHASE_NPV ? `${a.name}: a unit bought at $${c.unitCost.toLocaleString('en-US')} and operated for ${H} months has a mean NPV of ${percent(meanHold)} of its price at purchase: no seller would have sold at that price (lower earnings or raise unitCost)`
+        : meanHold < MIN_PURCHASE_NPV ? `${purchaseNpv}: no buyer would have paid it (raise earnings or lower unitCost)`
+        : meanHold > MAX_PURCHASE_NPV ? `${purchaseNpv}: no seller would have sold at that price (lower earnings or raise unitCost)`
         : null,
     },
     {
