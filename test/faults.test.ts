@@ -30,7 +30,7 @@ describe('a worker that fails mid-run', () => {
 describe('interruption', () => {
   it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops workers, removes the temporary directory and exits %i', async (signal, code) => {
     const out = join(root, `sig-${signal}`);
-    const child = spawn(process.execPath, [BIN, '--trials', '2000000', '--workers', '2', '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, '--trials', '400000', '--workers', '2', '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     // wait until the temporary run directory exists, i.e. the run is under way
