@@ -253,7 +253,8 @@ describe('sim check, sim scenarios and presets on the command line', () => {
     const r = sim('--trials', '300', '--seed=-s7', '--set', set, '--set', comment, '--out', join(root, 'hinted'));
     expect(r.status, r.stderr).toBe(0);
     const hint = /^sim: check: details with `(sim check .*)`$/m.exec(r.stderr)?.[1];
-    expect(hint).toBe(`sim check ${DEFAULT_SCENARIO} --set '${set}' --set 'discountRate=0.08 # the lender'\\''s rate' --seed=-s7`);
+    const path = /^[\w@%+=:,./-]+$/.test(DEFAULT_SCENARIO) ? DEFAULT_SCENARIO : `'${DEFAULT_SCENARIO}'`; // a checkout under a path with a space
+    expect(hint).toBe(`sim check ${path} --set '${set}' --set 'discountRate=0.08 # the lender'\\''s rate' --seed=-s7`);
     // the shell reads it back into the same words, and the check then warns as the run did
     const shell = spawnSync('sh', ['-c', hint!.replace(/^sim /, `"${process.execPath}" "${BIN}" `)], { cwd: root, encoding: 'utf8', timeout: 300_000 });
     expect(shell.status, shell.stderr).toBe(0);
