@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -10,11 +11,23 @@ import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../bin/sim.mjs', import.meta.url));
 
+/** Resolves once `stream` (a child's stderr, say) has closed, i.e. all it carried has been read, or after `ms`: an exited child's last words can come after its 'exit'. */
+export function allOf(stream: Readable, ms = 2000): Promise<void> {
+  if (stream.closed) return Promise.resolve();
+  return new Promise((r) => {
+    const timer = setTimeout(r, ms);
+    stream.once('close', () => (clearTimeout(timer), r()));
+  });
+}
+
 /** How a child ended: its exit code (null: killed by a signal), what it printed on stderr (trimmed), and ms since it started. */
 export interface Ended { code: number | null; stderr: string; ms: number }
 
-/** A started CLI: `started()` resolves once its temporary run directory exists under the parent (or it has ended). */
-export interface Started { child: ChildProcess; ended: Promise<Ended>; started(): Promise<void> }
+/**
+ * A started CLI: `started()` resolves once its temporary run directory exists under the parent; it throws, with
+ * what the run said on stderr, if the run ended first (refused for want of disk or memory, say) or was not under way within `within` ms.
+ */
+export interface Started { child: ChildProcess; ended: Promise<Ended>; started(within?: number): Promise<void> }
 
 /**
  * Start `sim` writing under `parent`.
@@ -36,8 +49,19 @@ export function startSim(args: string[], parent: string, limits?: string): Start
   child.stderr!.on('data', (d) => (stderr += d));
   const ended = new Promise<Ended>((r) => child.on('exit', (code) => r({ code, stderr: stderr.trim(), ms: performance.now() - t0 })));
   // polled only when awaited, and only while the run lives
-  const started = async () => {
-    while (child.exitCode === null && child.signalCode === null && !readdirSync(parent).some((f) => f.includes('.tmp-'))) await new Promise((r) => setTimeout(r, 20));
+  const started = async (within = 45_000) => {
+    const alive = () => child.exitCode === null && child.signalCode === null;
+    const underWay = () => readdirSync(parent).some((f) => f.includes('.tmp-'));
+    const t = performance.now();
+    while (!underWay()) {
+      const how = !alive() ? `ended (exit ${child.exitCode ?? child.signalCode}) before it was under way` : performance.now() - t > within ? `was not under way after ${within} ms` : '';
+      if (how) {
+        if (alive()) child.kill('SIGKILL');
+        await allOf(child.stderr!);
+        throw new Error(`sim ${args.join(' ')} ${how}; it said: ${stderr.trim() || '(nothing)'}`);
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
   };
   return { child, ended, started };
 }

@@ -23,7 +23,8 @@ describe('a second signal', () => {
     run.child.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 1)); // the first is still stopping the run
     run.child.kill('SIGINT');
-    expect((await run.ended).code).toBe(130);
+    const r = await run.ended;
+    expect(r.code, `exit ${r.code} after ${Math.round(r.ms)} ms; it said: ${r.stderr}`).toBe(130);
     expect(readdirSync(parent)).toEqual([]);
   });
 });
