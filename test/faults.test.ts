@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { ArrowFileSink, makeBatch, makeSchema } from '../src/output/arrow.ts';
-import { BIN } from './cli-process.ts';
+import { allOf, BIN } from './cli-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sim-fault-'));
 const base = { scenarioFile: DEFAULT_SCENARIO, trials: 4000, seed: '3', chunkSize: 500, workers: 2 };
@@ -33,13 +33,18 @@ describe('interruption', () => {
     const child = spawn(process.execPath, [BIN, '--trials', '400000', '--workers', '2', '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    // wait until the temporary run directory exists, i.e. the run is under way
+    // listen before waiting: a run refused at once (short disk, say) has exited before the loop below ends
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const alive = () => child.exitCode === null && child.signalCode === null;
+    // wait until the temporary run directory exists, i.e. the run is under way, or the run has ended
     const started = Date.now();
-    while (!readdirSync(root).some((f) => f.startsWith(`.sig-${signal}.tmp-`)) && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
+    const underWay = () => readdirSync(root).some((f) => f.startsWith(`.sig-${signal}.tmp-`));
+    while (!underWay() && alive() && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
+    if (!alive() || !underWay()) { child.kill('SIGKILL'); await allOf(child.stderr); }
+    expect(alive() && underWay(), `the run was not under way after ${Date.now() - started} ms (exit ${child.exitCode}); it said: ${stderr}`).toBe(true);
     await new Promise((r) => setTimeout(r, 500));
     child.kill(signal);
-    const exit = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    expect(exit).toBe(code);
+    expect(await exited, `stderr: ${stderr}`).toBe(code);
     expect(stderr).toContain('interrupted');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(root).filter((f) => f.includes('.tmp-'))).toEqual([]);
