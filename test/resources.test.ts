@@ -14,7 +14,7 @@ import { PATH_QUANTITIES } from '../src/schema.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { runShard } from '../src/shard/run-shard.ts';
 import { shardShare } from '../src/shard/spec.ts';
-import { BIN } from './cli-process.ts';
+import { allOf, BIN } from './cli-process.ts';
 
 // Issue 17: resources do not grow with what the user cannot see, and every limit is found before a run starts.
 const root = mkdtempSync(join(tmpdir(), 'sim-resources-'));
@@ -257,12 +257,19 @@ describe('stopping (item 3)', () => {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    while (!readdirSync(parent).some((f) => f.includes('.tmp-'))) await new Promise((r) => setTimeout(r, 20));
+    // wait for the run to be under way; stop waiting if it ended first (refused: too little disk or memory, say)
+    const alive = () => child.exitCode === null && child.signalCode === null;
+    const underWay = () => readdirSync(parent).some((f) => f.includes('.tmp-'));
+    const t0 = performance.now();
+    while (!underWay() && alive() && performance.now() - t0 < 45_000) await new Promise((r) => setTimeout(r, 20));
+    if (!alive() || !underWay()) { child.kill('SIGKILL'); await allOf(child.stderr); }
+    expect(alive() && underWay(), `the run was not under way after ${Math.round(performance.now() - t0)} ms (exit ${child.exitCode}); it said: ${stderr}`).toBe(true);
     await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGINT');
     const sent = performance.now();
-    expect(await exited).toBe(130);
-    expect(performance.now() - sent).toBeLessThan(2000);
+    expect(await exited, `stderr: ${stderr}`).toBe(130);
+    const ms = performance.now() - sent;
+    expect(ms, `stopped ${Math.round(ms)} ms after SIGINT`).toBeLessThan(2000);
     expect(stderr.trim()).toBe('sim: interrupted by SIGINT; no run directory was written');
     expect(readdirSync(parent)).toEqual([]);
   }, 60_000);
