@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.ts';
 
-const dir = new URL('./fixtures/bad/', import.meta.url).pathname;
+const dir = fileURLToPath(new URL('./fixtures/bad/', import.meta.url));
 const cases = readdirSync(dir)
   .filter((f) => /\.(ya?ml|json)$/.test(f))
   .map((f) => {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkScenario, type CheckReport } from '../src/check/check.ts';
@@ -16,7 +17,7 @@ import type { CheckId } from '../src/check/types.ts';
 import { hardware, model } from './helpers.ts';
 import { BIN } from './cli-process.ts';
 
-const PREVIOUS_DEFAULT = new URL('./fixtures/golden/default-2026-11.yaml', import.meta.url).pathname;
+const PREVIOUS_DEFAULT = fileURLToPath(new URL('./fixtures/golden/default-2026-11.yaml', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'sim-check-'));
 const sim = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { scenarioCitations } from '../src/scenario/citations.ts';
 import { prepare } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 
-const MINIMAL = new URL('./fixtures/minimal.yaml', import.meta.url).pathname;
+const MINIMAL = fileURLToPath(new URL('./fixtures/minimal.yaml', import.meta.url));
 const commented = readFileSync(MINIMAL, 'utf8')
   .replace('rentalPrice: {dist: pert, min: 1.5, mode: 2.2, max: 3.5}', 'rentalPrice: {dist: pert, min: 1.5, mode: 2.2, max: 3.5}  # F7: on-demand rent')
   .replace('utilization: [0.8, 0.6, 0.3]', 'utilization:   # F6: tiers\n      - 0.8   # first tier\n      - 0.6\n      - 0.3');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/run.ts';
@@ -13,10 +14,10 @@ import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
  *   UPDATE_GOLDENS=1 npx vitest run test/golden.test.ts
  * and say in the commit why the numbers moved.
  */
-const GOLDEN = new URL('./fixtures/golden/hashes.json', import.meta.url).pathname;
+const GOLDEN = fileURLToPath(new URL('./fixtures/golden/hashes.json', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'sim-golden-'));
-const methods = new URL('./fixtures/golden/methods.yaml', import.meta.url).pathname;
-const previousDefault = new URL('./fixtures/golden/default-2026-11.yaml', import.meta.url).pathname;
+const methods = fileURLToPath(new URL('./fixtures/golden/methods.yaml', import.meta.url));
+const previousDefault = fileURLToPath(new URL('./fixtures/golden/default-2026-11.yaml', import.meta.url));
 // the pathwise runs of fixed files keep their hashes from before the expected valuation existed (bar its new recoverable_m{t} columns)
 const scenarios: Record<string, { file: string; overrides: string[] }> = {
   'default-2026-11': { file: previousDefault, overrides: ['valuation=pathwise'] },

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../src/errors.ts';
@@ -292,7 +293,7 @@ describe('names are data (item 7)', () => {
 });
 
 describe('--set errors name the --set that caused them', () => {
-  const minimal = new URL('./fixtures/minimal.yaml', import.meta.url).pathname;
+  const minimal = fileURLToPath(new URL('./fixtures/minimal.yaml', import.meta.url));
 
   it('a key set inside a mapping makes its siblings wrong: the error names that --set', () => {
     expect(() => loadScenario(DEFAULT_SCENARIO, { overrides: ['h100.kind=model'] })).toThrow(/assets\[0\]\.units: unknown key; .* \(set by --set h100\.kind=model\)$/);

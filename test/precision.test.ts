@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/run.ts';
@@ -38,7 +39,7 @@ describe('--precision', () => {
   }, 60_000);
 
   it('without maxTrials, stops (it used to run forever: the default max trials was missing)', async () => {
-    const minimal = new URL('./fixtures/minimal.yaml', import.meta.url).pathname;
+    const minimal = fileURLToPath(new URL('./fixtures/minimal.yaml', import.meta.url));
     const r = await run({ ...base, scenarioFile: minimal, trials: 1000, precision: 0.05, out: join(root, 'no-max') });
     expect(r.manifest.convergence!.stopped).toBe('converged');
     expect(r.manifest.trials).toBeLessThanOrEqual(1_000_000);

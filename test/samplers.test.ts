@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fillSobol, sobolDirections } from '../src/sampling/sobol.ts';
@@ -87,7 +88,7 @@ describe('--repair-correlations', () => {
   });
 
   it('turns an impossible set of correlations into the nearest valid one, runs, and reports both', async () => {
-    const bad = new URL('./fixtures/bad/correlation-not-psd.yaml', import.meta.url).pathname;
+    const bad = fileURLToPath(new URL('./fixtures/bad/correlation-not-psd.yaml', import.meta.url));
     const r = await run({ scenarioFile: bad, trials: 4000, seed: '1', chunkSize: 1000, workers: 2, repairCorrelations: true, out: join(root, 'repaired') });
     expect(r.manifest.correlation_repair).toHaveLength(3);
     for (const c of r.manifest.correlation_repair) expect(Math.abs(c.repaired)).toBeLessThan(Math.abs(c.asked));

@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sourceHash } from '../src/source-hash.mjs';
 import { InputError } from '../src/errors.ts';
@@ -20,7 +21,7 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...fs, statfsSync, default: { ...fs, statfsSync } };
 });
 
-const CRITIC = new URL('../scenarios/critic.yaml', import.meta.url).pathname;
+const CRITIC = fileURLToPath(new URL('../scenarios/critic.yaml', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'sim-shard-files-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -81,7 +82,7 @@ describe('the files of a shard directory, checked before sim merge merges anythi
 });
 
 describe('the code that wrote a shard: sim merge takes only shards of its own sources', () => {
-  const source = sourceHash(new URL('..', import.meta.url).pathname);
+  const source = sourceHash(fileURLToPath(new URL('..', import.meta.url)));
   /** A copy of a shard whose shard.json records other sources (undefined: none, as before sims recorded them). */
   const fromSource = (from: string, to: string, other: string | undefined) => damaged(from, to, 'shard.json', (t) => {
     const m = JSON.parse(t);

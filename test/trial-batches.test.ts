@@ -25,6 +25,7 @@ describe('trialBatches', () => {
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { trialsWriter } from '../src/output/write-run.ts';
 import { createStoreSpec, openStore } from '../src/column-store.ts';
@@ -33,7 +34,7 @@ import { loadScenario } from '../src/scenario/load.ts';
 import type { RunDir } from '../src/output/run-dir.ts';
 
 describe('trialsWriter', () => {
-  const plan = buildPlan(loadScenario(new URL('./fixtures/minimal.yaml', import.meta.url).pathname));
+  const plan = buildPlan(loadScenario(fileURLToPath(new URL('./fixtures/minimal.yaml', import.meta.url))));
   const setup = (trials: number, chunkSize: number) => {
     const path = mkdtempSync(join(tmpdir(), 'sim-tw-'));
     const dir = { file: (name: string) => join(path, name) } as RunDir;

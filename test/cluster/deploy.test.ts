@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sourceHash } from '../../src/source-hash.mjs';
@@ -14,7 +15,7 @@ import { sourceHash } from '../../src/source-hash.mjs';
  * lowered). No container
  * runtime or scheduler runs here; what each would execute does.
  */
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'sim-deploy-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }), 120_000);
 const TRIALS = '3000';

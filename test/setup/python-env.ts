@@ -5,8 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const VENV = join(ROOT, '.venv-docs');
 const PACKAGES = ['pyarrow', 'polars', 'duckdb', 'pandas'];
 const python = (venv: string) => join(venv, 'bin', 'python');
