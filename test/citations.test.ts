@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,11 @@ describe('scenarioCitations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sim-cite-'));
     const file = join(dir, 's.yaml');
     writeFileSync(file, commented);
-    expect(prepare({ scenarioFile: file }).citations['gpu.rentalPrice']).toBe('F7: on-demand rent');
+    try {
+      expect(prepare({ scenarioFile: file }).citations['gpu.rentalPrice']).toBe('F7: on-demand rent');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     // the built-in default says where every uncertain input comes from
     const p = prepare({ scenarioFile: DEFAULT_SCENARIO });
     for (const j of p.plan.sensitivity.inputs) expect(p.citations[p.plan.columns[j].name], p.plan.columns[j].name).toBeTruthy();

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { trialBatches } from '../src/output/write-run.ts';
 import { planChunks } from '../src/sampling/chunk-plan.ts';
 
@@ -22,7 +22,7 @@ describe('trialBatches', () => {
   });
 });
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +35,12 @@ import type { RunDir } from '../src/output/run-dir.ts';
 
 describe('trialsWriter', () => {
   const plan = buildPlan(loadScenario(fileURLToPath(new URL('./fixtures/minimal.yaml', import.meta.url))));
+  // removed at the end: the first case writes a 226 MB trials.arrow, and /tmp held one per run of this file
+  const paths: string[] = [];
+  afterAll(() => paths.forEach((p) => rmSync(p, { recursive: true, force: true })));
   const setup = (trials: number, chunkSize: number) => {
     const path = mkdtempSync(join(tmpdir(), 'sim-tw-'));
+    paths.push(path);
     const dir = { file: (name: string) => join(path, name) } as RunDir;
     const store = openStore(createStoreSpec('memory', plan.columns.length, trials, ''));
     // column j of trial i holds j·10⁶ + i, so order and place are both visible
