@@ -38,6 +38,15 @@ describe('sampling', () => {
     }
   });
 
+  it("a beta family's tabulated draw is finite exactly where its quantile is: what reading a scenario checks, sparing that thread the table", () => {
+    const u = chunkStream('beta-finite', 0);
+    const us = [2 ** -53, 0.5, 1 - 2 ** -53, 1e-300, ...Array.from({ length: 2000 }, u)];
+    for (const [a, b] of [[1e-300, 1e-300], [1e-300, 2], [2, 1e-300], [1e-8, 1e-8], [1e-3, 5], [0.5, 0.5], [1, 1], [2.6, 3.4], [1e6, 1e6], [1e12, 3], [1e300, 1e300]]) {
+      const d = standardBeta(a, b);
+      for (const p of us) expect(Number.isFinite(d.sample(p)), `beta(${a}, ${b}) at p = ${p}: draw ${d.sample(p)}, quantile ${d.quantile(p)}`).toBe(Number.isFinite(d.quantile(p)));
+    }
+  });
+
   // Kolmogorov–Smirnov at n = 100,000 with fixed seeds; critical value at α = 0.001 is 1.9495/√n.
   const n = 100_000;
   const critical = 1.9495 / Math.sqrt(n);

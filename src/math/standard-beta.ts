@@ -25,8 +25,8 @@ const cache = new Map<string, StandardBeta>();
  * so sampling uses a quintic Hermite table of the quantile Q built on an
  * x-grid, where p, Q' = 1/f and Q'' = −(f'/f)·Q'² are cheap and exact. Each
  * interval's error is checked at its midpoint; intervals that fail (the
- * tails where the density vanishes or blows up) invert exactly. Built once
- * per (a, b) and cached.
+ * tails where the density vanishes or blows up) invert exactly. Cached per
+ * (a, b); the table is built on the first draw.
  *
  * @param a first shape > 0
  * @param b second shape > 0
@@ -67,7 +67,16 @@ function build(a: number, b: number): StandardBeta {
     if (p >= 1) return 1;
     return betaincinv(p, a, b);
   };
+  const d: StandardBeta = {
+    pdf, cdf, quantile,
+    // the table on first use: resolving a scenario builds its distributions, but only the threads that sample need tables (~25 ms each)
+    sample: (u: number) => (d.sample = tabulate(a, b, pdf, cdf))(u),
+  };
+  return d;
+}
 
+/** The tabulated quantile of Beta(a, b) (see standardBeta), built from its exact pdf and cdf. */
+function tabulate(a: number, b: number, pdf: (x: number) => number, cdf: (x: number) => number): (u: number) => number {
   const M = INTERVALS;
   const p = new Float64Array(M + 1);
   const m = new Float64Array(M + 1); // Q'(p) at each node
@@ -113,5 +122,5 @@ function build(a: number, b: number): StandardBeta {
     while (j < M - 1 && p[j + 1] <= u) j++;
     return exact[j] ? betaincinv(u, a, b) : hermite(j, u);
   };
-  return { pdf, cdf, quantile, sample };
+  return sample;
 }

@@ -55,8 +55,9 @@ export function readInput(r: Reader, path: string, v: unknown, domain: InputDoma
     r.fail(path, `${domain.key} ${describeDomain(domain)}, but this ${dist} ${range}; bound it (e.g. min/max)`);
   }
   // parameters at the edge of a family's arithmetic (a beta with α = 1e-300, a Weibull whose tail overflows) give draws that are not numbers
+  // (the exact quantile: where it is finite, so is a beta family's tabulated draw, and asking it spares this thread the table)
   for (const u of [SMALLEST_UNIFORM, 0.5, LARGEST_UNIFORM]) {
-    const x = d.sample(u);
+    const x = d.quantile(u);
     if (!Number.isFinite(x)) r.fail(path, `a distribution whose draws are finite numbers, but this ${dist} draws ${x} at the ${u === 0.5 ? 'median' : u < 0.5 ? '2⁻⁵³ quantile' : '1 − 2⁻⁵³ quantile'}; choose parameters nearer its usual range`);
   }
   return { dist, ...d.params };
