@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const BIN = fileURLToPath(new URL('../bin/sim.mjs', import.meta.url));
 
 /** Resolves once `stream` (a child's stderr, say) has closed, i.e. all it carried has been read, or after `ms`: an exited child's last words can come after its 'exit'. */
-export function allOf(stream: Readable, ms = 2000): Promise<void> {
+function allOf(stream: Readable, ms = 2000): Promise<void> {
   if (stream.closed) return Promise.resolve();
   return new Promise((r) => {
     const timer = setTimeout(r, ms);

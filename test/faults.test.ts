@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { ArrowFileSink, makeBatch, makeSchema } from '../src/output/arrow.ts';
-import { allOf, BIN } from './cli-process.ts';
+import { BIN, interruptSim } from './cli-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sim-fault-'));
 const base = { scenarioFile: DEFAULT_SCENARIO, trials: 4000, seed: '3', chunkSize: 500, workers: 2 };
@@ -29,25 +29,13 @@ describe('a worker that fails mid-run', () => {
 
 describe('interruption', () => {
   it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s stops workers, removes the temporary directory and exits %i', async (signal, code) => {
-    const out = join(root, `sig-${signal}`);
-    const child = spawn(process.execPath, [BIN, '--trials', '400000', '--workers', '2', '--out', out], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    // listen before waiting: a run refused at once (short disk, say) has exited before the loop below ends
-    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    const alive = () => child.exitCode === null && child.signalCode === null;
-    // wait until the temporary run directory exists, i.e. the run is under way, or the run has ended
-    const started = Date.now();
-    const underWay = () => readdirSync(root).some((f) => f.startsWith(`.sig-${signal}.tmp-`));
-    while (!underWay() && alive() && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
-    if (!alive() || !underWay()) { child.kill('SIGKILL'); await allOf(child.stderr); }
-    expect(alive() && underWay(), `the run was not under way after ${Date.now() - started} ms (exit ${child.exitCode}); it said: ${stderr}`).toBe(true);
-    await new Promise((r) => setTimeout(r, 500));
-    child.kill(signal);
-    expect(await exited, `stderr: ${stderr}`).toBe(code);
-    expect(stderr).toContain('interrupted');
+    const parent = join(root, `sig-${signal}`), out = join(parent, 'run');
+    // startSim waits for the run to be under way and fails, naming its stderr, if it ended first (a run refused at once: short disk, say)
+    const r = await interruptSim(['--trials', '400000', '--workers', '2', '--out', out], parent, 500, signal);
+    expect(r.code, `stderr: ${r.stderr}`).toBe(code);
+    expect(r.stderr).toContain('interrupted');
     expect(existsSync(out)).toBe(false);
-    expect(readdirSync(root).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(parent).filter((f) => f.includes('.tmp-'))).toEqual([]);
   }, 60_000);
 });
 

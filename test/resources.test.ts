@@ -14,7 +14,7 @@ import { PATH_QUANTITIES } from '../src/schema.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { runShard } from '../src/shard/run-shard.ts';
 import { shardShare } from '../src/shard/spec.ts';
-import { allOf, BIN } from './cli-process.ts';
+import { BIN, interruptSim } from './cli-process.ts';
 
 // Issue 17: resources do not grow with what the user cannot see, and every limit is found before a run starts.
 const root = mkdtempSync(join(tmpdir(), 'sim-resources-'));
@@ -252,25 +252,11 @@ describe('stopping (item 3)', () => {
 
   it('Ctrl-C with 250,000 queued chunks stops within 2 s', async () => {
     const parent = join(root, 'sigint');
-    mkdirSync(parent);
-    const child = spawn(process.execPath, [BIN, '--trials', '250000', '--chunk-size', '1', '--valuation', 'pathwise', '--workers', '2', '--out', join(parent, 'run')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
-    // wait for the run to be under way; stop waiting if it ended first (refused: too little disk or memory, say)
-    const alive = () => child.exitCode === null && child.signalCode === null;
-    const underWay = () => readdirSync(parent).some((f) => f.includes('.tmp-'));
-    const t0 = performance.now();
-    while (!underWay() && alive() && performance.now() - t0 < 45_000) await new Promise((r) => setTimeout(r, 20));
-    if (!alive() || !underWay()) { child.kill('SIGKILL'); await allOf(child.stderr); }
-    expect(alive() && underWay(), `the run was not under way after ${Math.round(performance.now() - t0)} ms (exit ${child.exitCode}); it said: ${stderr}`).toBe(true);
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGINT');
-    const sent = performance.now();
-    expect(await exited, `stderr: ${stderr}`).toBe(130);
-    const ms = performance.now() - sent;
-    expect(ms, `stopped ${Math.round(ms)} ms after SIGINT`).toBeLessThan(2000);
-    expect(stderr.trim()).toBe('sim: interrupted by SIGINT; no run directory was written');
+    // startSim waits for the run to be under way and fails, naming its stderr, if it ended first (refused: too little disk or memory, say)
+    const r = await interruptSim(['--trials', '250000', '--chunk-size', '1', '--valuation', 'pathwise', '--workers', '2', '--out', join(parent, 'run')], parent, 1500);
+    expect(r.code, `stderr: ${r.stderr}`).toBe(130);
+    expect(r.after, `stopped ${Math.round(r.after)} ms after SIGINT`).toBeLessThan(2000);
+    expect(r.stderr).toBe('sim: interrupted by SIGINT; no run directory was written');
     expect(readdirSync(parent)).toEqual([]);
   }, 60_000);
 });
