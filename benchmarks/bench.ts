@@ -170,7 +170,8 @@ function endToEnd(trials: number, workers: number, valuation?: 'expected' | 'pat
   const dir = mkdtempSync(join(tmpdir(), 'sim-bench-'));
   try {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [join(root, 'bin/sim.mjs'), '--trials', String(trials), '--workers', String(workers), ...(valuation ? ['--valuation', valuation] : []), '--quiet', '--out', join(dir, 'run')], { encoding: 'utf8' });
+    // run as a command, the way npx runs it: through the launcher's line, with huge pages
+    const r = spawnSync(join(root, 'bin/sim.mjs'), ['--trials', String(trials), '--workers', String(workers), ...(valuation ? ['--valuation', valuation] : []), '--quiet', '--out', join(dir, 'run')], { encoding: 'utf8' });
     const wall = (performance.now() - t) / 1000;
     if (r.status !== 0) return { error: r.stderr.trim() };
     const m = JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8'));

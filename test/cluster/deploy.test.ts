@@ -56,7 +56,7 @@ describe('deploy/', () => {
     expect(Number(env.SIM_SHARD_COUNT)).toBe(job.spec.completions);
     for (let i = 0; i < job.spec.completions; i++) {
       const args = lower(c.args.map((a: string) => a.replace('$(JOB_COMPLETION_INDEX)', String(i)).replace(/^\/data/, data)));
-      const r = run(['node', ...image.entry.slice(1), ...args], data, { ...env, JOB_COMPLETION_INDEX: String(i) });
+      const r = run([...image.entry, ...args], data, { ...env, JOB_COMPLETION_INDEX: String(i) });
       expect(r.status, r.stderr).toBe(0);
     }
     const [merge] = parseAllDocuments(readFileSync(join(ROOT, 'deploy/kubernetes/merge-job.yaml'), 'utf8')).map((d) => d.toJS());
