@@ -4,14 +4,17 @@ import { fileError } from './output/file-error.ts';
 
 /**
  * Where the per-trial columns of a run live, shared by the coordinator and
- * the workers. `memory`: one SharedArrayBuffer per column (reads are views,
- * no copy). `spill`: one sparse file of float64 for all columns, column j
- * from byte 8·j·capacity on, written at each chunk's offset by the worker that
- * ran it and read back one column at a time, so memory stays bounded whatever
- * the number of trials, and each thread holds one file descriptor per store
+ * the workers. `memory`: shared buffers of about 64 MiB, each holding whole
+ * columns side by side (reads are views, no copy): blocks that size, not a
+ * buffer per column, are what glibc backs with huge pages (bin/sim.mjs), and
+ * the first touch of fresh memory is most of what storing a column costs.
+ * `spill`: one sparse file of float64 for all columns, column j from byte
+ * 8·j·capacity on, written at each chunk's offset by the worker that ran it
+ * and read back one column at a time, so memory stays bounded whatever the
+ * number of trials, and each thread holds one file descriptor per store
  * whatever the number of columns.
  */
-export type StoreSpec = { kind: 'memory'; buffers: SharedArrayBuffer[] } | { kind: 'spill'; file: string; capacity: number };
+export type StoreSpec = { kind: 'memory'; blocks: SharedArrayBuffer[]; count: number; perBlock: number; capacity: number } | { kind: 'spill'; file: string; capacity: number };
 
 /** An open store: the coordinator and every worker open their own from the same StoreSpec. */
 export interface ColumnStore {
@@ -23,6 +26,8 @@ export interface ColumnStore {
 }
 
 const BYTES = Float64Array.BYTES_PER_ELEMENT;
+/** A memory store's block: 32 huge pages of 2 MiB (one column a block where a column is larger). */
+const BLOCK_BYTES = 64 * 1024 * 1024;
 
 /**
  * Allocate a store: the shared buffers, or the spill file (sparse, its final size at once).
@@ -36,7 +41,11 @@ const BYTES = Float64Array.BYTES_PER_ELEMENT;
  * @example createStoreSpec('spill', 608, 1e6, 'run/.columns/columns.f64') // { kind: 'spill', file, capacity: 1e6 }
  */
 export function createStoreSpec(kind: 'memory' | 'spill', count: number, capacity: number, file: string): StoreSpec {
-  if (kind === 'memory') return { kind, buffers: Array.from({ length: count }, () => new SharedArrayBuffer(BYTES * capacity)) };
+  if (kind === 'memory') {
+    const perBlock = Math.max(1, Math.min(count, Math.floor(BLOCK_BYTES / (BYTES * Math.max(1, capacity)))));
+    const blocks = Array.from({ length: Math.ceil(count / perBlock) }, (_, b) => new SharedArrayBuffer(BYTES * capacity * Math.min(perBlock, count - b * perBlock)));
+    return { kind, blocks, count, perBlock, capacity };
+  }
   mkdirSync(dirname(file), { recursive: true });
   const fd = openSync(file, 'w');
   try {
@@ -58,7 +67,8 @@ export function createStoreSpec(kind: 'memory' | 'spill', count: number, capacit
  */
 export function openStore(spec: StoreSpec): ColumnStore {
   if (spec.kind === 'memory') {
-    const cols = spec.buffers.map((b) => new Float64Array(b));
+    const { blocks, perBlock, capacity } = spec;
+    const cols = Array.from({ length: spec.count }, (_, j) => new Float64Array(blocks[Math.floor(j / perBlock)], BYTES * capacity * (j % perBlock), capacity));
     return {
       write: (j, start, data) => cols[j].set(data, start),
       read: (j, start, count) => cols[j].subarray(start, start + count),
