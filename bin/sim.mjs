@@ -1,5 +1,5 @@
 #!/bin/sh
-":" //; case "$GLIBC_TUNABLES" in *glibc.malloc.hugetlb=*) ;; *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;; esac; exec node "$0" "$@"
+":" //; case "${GLIBC_TUNABLES-}" in *glibc.malloc.hugetlb=*) ;; *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;; esac; exec node "$0" "$@"
 // The line above is sh, and in JavaScript a string and a comment: run as a
 // command (npx sim, bin/sim.mjs), this file asks glibc's malloc for
 // transparent huge pages, then becomes node, same pid. A run keeps its

@@ -41,6 +41,16 @@ describe('the launcher line of bin/sim.mjs', () => {
     expect(launch([], 'glibc.malloc.check=3:glibc.malloc.hugetlb=0').lines[1]).toBe('tunables=glibc.malloc.check=3:glibc.malloc.hugetlb=0');
   });
 
+  it('runs under a shell that treats unset variables as errors (sh -u, SHELLOPTS=nounset where sh is bash)', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH}` };
+    delete env.GLIBC_TUNABLES;
+    for (const sh of ['sh', 'bash']) {
+      const r = spawnSync(sh, ['-u', BIN, 'x'], { env, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.split('\n')[1]).toBe('tunables=glibc.malloc.hugetlb=1');
+    }
+  });
+
   it('is JavaScript too: run as a command and through node, sim says the same', () => {
     const direct = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
     const viaNode = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
