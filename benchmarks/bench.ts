@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, statSync, readdirSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveScenario } from '../src/scenario/resolve.ts';
 import { loadScenario, DEFAULT_SCENARIO } from '../src/scenario/load.ts';
@@ -170,8 +170,9 @@ function endToEnd(trials: number, workers: number, valuation?: 'expected' | 'pat
   const dir = mkdtempSync(join(tmpdir(), 'sim-bench-'));
   try {
     const t = performance.now();
-    // run as a command, the way npx runs it: through the launcher's line, with huge pages
-    const r = spawnSync(join(root, 'bin/sim.mjs'), ['--trials', String(trials), '--workers', String(workers), ...(valuation ? ['--valuation', valuation] : []), '--quiet', '--out', join(dir, 'run')], { encoding: 'utf8' });
+    // run as a command, the way npx runs it: through the launcher's line (huge pages), which execs the node first on PATH (this one)
+    const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` };
+    const r = spawnSync(join(root, 'bin/sim.mjs'), ['--trials', String(trials), '--workers', String(workers), ...(valuation ? ['--valuation', valuation] : []), '--quiet', '--out', join(dir, 'run')], { encoding: 'utf8', env });
     const wall = (performance.now() - t) / 1000;
     if (r.status !== 0) return { error: r.stderr.trim() };
     const m = JSON.parse(readFileSync(join(dir, 'run', 'manifest.json'), 'utf8'));

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve as resolvePath } from 'node:path';
+import { delimiter, dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,7 +110,8 @@ async function sim(args: string[]): Promise<Result> {
   slots--;
   try {
     return await new Promise((resolve) => {
-      const p = spawn(process.execPath, [BIN, ...args], { cwd: dir });
+      // as npx runs it: the file itself, through its launcher line, which execs the node first on PATH (this one)
+      const p = spawn(BIN, args, { cwd: dir, env: { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` } });
       let stdout = '', stderr = '';
       p.stdout.on('data', (d) => (stdout += d));
       p.stderr.on('data', (d) => (stderr += d));
