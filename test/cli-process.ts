@@ -41,10 +41,10 @@ export interface Started { child: ChildProcess; ended: Promise<Ended>; started(w
 export function startSim(args: string[], parent: string, limits?: string): Started {
   mkdirSync(parent, { recursive: true });
   const t0 = performance.now();
-  const quoted = args.map((a) => `'${a}'`).join(' ');
+  // under limits, node and its arguments reach bash as positional parameters: no quoting, whatever the paths hold
   const child = limits === undefined
     ? spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn('bash', ['-c', `${limits}; exec '${process.execPath}' '${BIN}' ${quoted}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    : spawn('bash', ['-c', `${limits}; exec "$@"`, 'sim', process.execPath, BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const ended = new Promise<Ended>((r) => child.on('exit', (code) => r({ code, stderr: stderr.trim(), ms: performance.now() - t0 })));
