@@ -2,9 +2,9 @@
 ":" //; case "${GLIBC_TUNABLES-}" in *glibc.malloc.hugetlb=*) ;; *) export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1" ;; esac; exec node "$0" "$@"
 // The line above is sh, and in JavaScript a string and a comment: run as a
 // command (npx sim, bin/sim.mjs), this file asks glibc's malloc for
-// transparent huge pages, then becomes node, same pid. A run keeps its
-// columns in memory, GiBs of them, and a huge page takes one fault where
-// 512 small ones took 512. A tunable the user already set is kept, so
+// transparent huge pages, then becomes node, same pid. A run keeps GiBs of
+// columns in fresh memory, and a 2 MiB page takes one fault where 4 KiB
+// pages take 512. A tunable the user already set is kept, so
 // GLIBC_TUNABLES=glibc.malloc.hugetlb=0 turns this off; elsewhere than glibc
 // it is ignored. `node bin/sim.mjs` skips this line and runs as before.
 // `sim` command: the bundle of the TypeScript sources (bin/bundle.mjs), built

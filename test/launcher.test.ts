@@ -15,12 +15,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(join(dir, 'node'), '#!/bin/sh\nprintf \'%s\\n\' "pid=$$" "tunables=${GLIBC_TUNABLES-unset}"\nfor a in "$@"; do printf \'arg=%s\\n\' "$a"; done\n');
 chmodSync(join(dir, 'node'), 0o755);
 
-/** What the stand-in node printed, and the pid the launcher was started as. */
-function launch(args: string[], tunables?: string): { pid: number | undefined; lines: string[] } {
+/** What the stand-in node printed, and the pid the launcher was started as: run as a command, or by `shell` (e.g. ['sh', '-u']). */
+function launch(args: string[], tunables?: string, shell: string[] = []): { pid: number | undefined; lines: string[] } {
   const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH}` };
   delete env.GLIBC_TUNABLES;
   if (tunables !== undefined) env.GLIBC_TUNABLES = tunables;
-  const r = spawnSync(BIN, args, { env, encoding: 'utf8' });
+  const [cmd, ...pre] = [...shell, BIN];
+  const r = spawnSync(cmd, [...pre, ...args], { env, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return { pid: r.pid, lines: r.stdout.trimEnd().split('\n') };
 }
@@ -42,13 +43,7 @@ describe('the launcher line of bin/sim.mjs', () => {
   });
 
   it('runs under a shell that treats unset variables as errors (sh -u, SHELLOPTS=nounset where sh is bash)', () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dir}${delimiter}${process.env.PATH}` };
-    delete env.GLIBC_TUNABLES;
-    for (const sh of ['sh', 'bash']) {
-      const r = spawnSync(sh, ['-u', BIN, 'x'], { env, encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout.split('\n')[1]).toBe('tunables=glibc.malloc.hugetlb=1');
-    }
+    for (const sh of ['sh', 'bash']) expect(launch(['x'], undefined, [sh, '-u']).lines[1]).toBe('tunables=glibc.malloc.hugetlb=1');
   });
 
   it('is JavaScript too: run as a command and through node, sim says the same', () => {
