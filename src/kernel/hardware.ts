@@ -15,7 +15,7 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
 }
 
 /**
- * Fill n, u, CF, M, S and, when asked, the observable rate and sinceShip for t = 0..H (MODEL.md "Hardware cohort").
+ * Fill n, f, u, CF, M, S and, when asked, the observable rate and sinceShip for t = 0..H (MODEL.md "Hardware cohort").
  * Monthly powers are carried as running products (one multiply per month
  * instead of a pow); generation-dependent factors change only when g does.
  *
@@ -28,6 +28,7 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
  */
 export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Float64Array, H: number, f: Flows, observed: boolean): void {
   const { n, u, CF, M, S, rate, sinceShip } = f;
+  const share = f.f;
   const fsa = x[HW.firstSupersededAge], cad = x[HW.cadenceMonths];
   const failureRate = x[HW.failureRate], resaleDecay = x[HW.resaleDecay], resaleFloor = x[HW.resaleFloor];
   const g0 = generation(c.ageMonths, fsa, cad);
@@ -40,6 +41,8 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
   const keep = 1 - c.disposalCost;
   const keepPrice = 1 - x[HW.generationShock], keepResale = 1 - x[HW.resaleHaircut];
   let units = c.units * Math.pow(1 - failureRate, c.ageMonths / 12);
+  // the units in service at t = 0, whose share the books carry: none left (every unit failed before t = 0) puts nothing on them
+  const units0 = units;
   let price = x[HW.rentalPrice];
   let resale = Math.exp((-resaleDecay * c.ageMonths) / 12);
   let gPrev = -1, shock = 1, haircut = 1, util = 0, shipAge = 0;
@@ -63,6 +66,7 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
       next = Math.ceil((g === 0 ? fsa : fsa + g * cad) - c.ageMonths) - 1;
     }
     n[t] = units;
+    share[t] = units0 === 0 ? 0 : units / units0;
     u[t] = util;
     if (observed) {
       // what the holder observes (MODEL.md "expected"): today's margin per unit and the age of the newest generation

@@ -14,27 +14,28 @@
  * @param H horizon in months
  * @param canExit whether the holder may sell (hardware), or not (models)
  * @param V discounted recoverable amount, filled for t = 0..H
- * @param W undiscounted recoverability amount, filled for t = 0..H
+ * @param W undiscounted recoverability amount, filled for t = 0..H; null where nothing reads it (IFRS), which spares its half of the loop
  * @returns exitMonth: the first t with an exit, else H
  */
-export function recoverable(CF: Float64Array, S: Float64Array, d: number, H: number, canExit: boolean, V: Float64Array, W: Float64Array): number {
+export function recoverable(CF: Float64Array, S: Float64Array, d: number, H: number, canExit: boolean, V: Float64Array, W: Float64Array | null): number {
   V[H] = S[H];
-  W[H] = S[H];
+  if (W) W[H] = S[H];
   // V[t + 1] and Zu[t + 1] carried in locals: each month waits on the last, and a store then a load of it would add to that wait
   let v = S[H], zu = S[H];
   let exit = H;
   for (let t = H - 1; t >= 0; t--) {
     const cf = CF[t + 1], s = S[t];
     const hold = d * (cf + v);
-    const holdU = cf + zu;
     // Math.max compiles to a max instruction where a ternary branches; the exit test keeps the tie rule
-    W[t] = Math.max(s, holdU);
     v = Math.max(s, hold);
     V[t] = v;
-    if (canExit && s >= hold) {
-      zu = s;
-      exit = t;
-    } else zu = holdU;
+    const sell = canExit && s >= hold;
+    if (sell) exit = t;
+    if (W) {
+      const holdU = cf + zu;
+      W[t] = Math.max(s, holdU);
+      zu = sell ? s : holdU;
+    }
   }
   return exit;
 }

@@ -141,7 +141,7 @@ function finishAsset(plan: Plan, ai: number, st: KernelState, buf: Float64Array,
   const rule = st.rules?.[ai];
   const e = rule
     ? expectedValues(a, rule, fl, st.draws[ai].x, st.s[ai], H, plan.usgaap, plan.valuedMonths, record, st.x)
-    : recoverable(fl.CF, fl.S, plan.d, H, a.kind === 'hardware', fl.V, fl.W);
+    : recoverable(fl.CF, fl.S, plan.d, H, a.kind === 'hardware', fl.V, plan.usgaap ? fl.W : null);
   const out = a.out;
   for (let k = 0; k < plan.valuedMonths.length; k++) {
     const t = plan.valuedMonths[k];
@@ -155,12 +155,7 @@ function finishAsset(plan: Plan, ai: number, st: KernelState, buf: Float64Array,
   // the books carry the units in service at t = 0 (K0), and only the share f[t] of them later
   const f = fl.f;
   const K0 = a.kind === 'model' ? a.bookCost : fl.n[0] * a.fixed.unitCost;
-  if (a.kind === 'model') f.fill(1);
-  else if (fl.n[0] === 0) f.fill(0); // every unit failed before t = 0: nothing is on the books
-  else {
-    const n = fl.n, n0 = n[0];
-    for (let t = 0; t <= H; t++) f[t] = n[t] / n0;
-  }
+  if (a.kind === 'model') f.fill(1); // a cohort's f comes with its flows
   for (let b = 0; b < a.books.length; b++) {
     const book = a.books[b];
     // a tabulated schedule is per unit of K0 and scaled where it is read; units-of-production is filled in USD
