@@ -93,11 +93,12 @@ function rates(rounds: number[][], rate: (seconds: number) => number): number[] 
  * output column as the kernel does, checked here column by column against
  * the kernel's outputs (`js`, the chunk buffer of `kernel`); then a task
  * that runs the loop in a process of its own (the median of `runs` passes there) and
- * returns its seconds, to be timed in turn with the kernel's.
+ * returns its seconds, to be timed in turn with the kernel's; `close` removes
+ * the loop's files.
  */
 function cLoop(plan: Plan, js: Float64Array, n: number) {
-  const build = join(here, 'build');
-  mkdirSync(build, { recursive: true });
+  // a directory of this process's own: the loop reads its inputs afresh in every round, and another bench (the test suite's smoke run) must not replace them meanwhile
+  const build = mkdtempSync(join(tmpdir(), 'sim-bench-c-'));
   const exe = join(build, 'hardware-kernel');
   execFileSync('gcc', ['-O3', '-march=native', '-o', exe, join(here, 'hardware-kernel.c'), '-lm']);
   // the 14 inputs column by column, in the C file's order
@@ -130,7 +131,7 @@ function cLoop(plan: Plan, js: Float64Array, n: number) {
       else if (err > 0) worst = Math.max(worst, err / Math.max(Math.abs(a), Math.abs(b), floor));
     }
   }
-  return { task: () => pass()[0], columns: width, agreesWithKernel: disagree === 0, valuesDisagreeing: disagree, largestRelativeDifference: worst };
+  return { task: () => pass()[0], close: () => rmSync(build, { recursive: true, force: true }), columns: width, agreesWithKernel: disagree === 0, valuesDisagreeing: disagree, largestRelativeDifference: worst };
 }
 
 function sampling() {
@@ -232,7 +233,14 @@ const c = cLoop(hwPlan, hw.buf, n);
 // The kernel passes once untimed after each C process: starting a child leaves this process's pages copy-on-write, and the first
 // pass after it faults on every page of the chunk it writes (measured: 200–280 ms against 85 for the pass after it)
 const [jsPass] = hw.tasks;
-const hwRounds = inTurn([() => (jsPass(), jsPass()), c.task]);
+const hwRounds = inTurn([
+  () => {
+    jsPass();
+    return jsPass();
+  },
+  c.task,
+]);
+c.close();
 const [hwRate, cRate] = rates(hwRounds, hw.rate);
 const ratioToC = median(hwRounds.map(([js, cs]) => cs / js));
 const md = kernel(buildPlan(resolveScenario(oneModel, 'bench:model')), n);

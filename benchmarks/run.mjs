@@ -13,7 +13,8 @@ import { build } from 'esbuild';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const [script] = process.argv.splice(2, 1);
 // in dist/, one level below the root like src/, where src/root.ts finds the package; a name of its own per process
-const out = join(ROOT, 'dist', `bench-${process.pid}-${Date.now()}.mjs`);
+// (containers sharing the package may all have pid 1); an interrupted bench's file goes when bin/bundle.mjs next prunes dist/
+const out = join(ROOT, 'dist', `bench-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.mjs`);
 await build({ entryPoints: [resolve(script)], outfile: out, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
 try {
   await import(pathToFileURL(out).href);

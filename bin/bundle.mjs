@@ -96,7 +96,7 @@ async function build(dir, hash, root) {
   place(`${hash}.sha256`, JSON.stringify(Object.fromEntries(FILES.map((suffix) => [suffix, digest(join(dir, `${hash}${suffix}`))]))));
 }
 
-/** Remove other hashes' bundles no process has started from for a day (used() dates them), and files a stopped build left half-written a day ago: each edit of the sources leaves a bundle behind. */
+/** Remove other hashes' bundles no process has started from for a day (used() dates them), and files a stopped build (or an interrupted `npm run bench`, benchmarks/run.mjs) left a day ago: each edit of the sources leaves a bundle behind. */
 function prune(dir, hash) {
   for (const name of readdirSync(dir)) {
     if (name.startsWith(hash) && !name.includes('.tmp-')) continue;

@@ -23,6 +23,10 @@ describe('recoverable amount', () => {
         const Vp = new Float64Array(H + 1), Wp = new Float64Array(H + 1), CFp = CF.map(Math.abs);
         recoverable(CFp, S, Math.pow(1 + r, -1 / 12), H, true, Vp, Wp);
         for (let t = 0; t <= H; t++) expect(Wp[t]).toBeGreaterThanOrEqual(Vp[t] - 1e-9 * Math.abs(Vp[t]));
+        // without W (IFRS: nothing reads it) the same V and exit
+        const Vn = new Float64Array(H + 1);
+        expect(recoverable(CF, S, Math.pow(1 + r, -1 / 12), H, true, Vn, null)).toBe(e);
+        expect(Vn).toEqual(V);
       }),
       { numRuns: 300 },
     );

@@ -160,7 +160,9 @@ describe('hardwareFlows: generations and the observed features', () => {
     for (const [fsa, cad] of cases.slice(0, 40)) {
       hardwareFlows(fixed, draws(fsa, cad), util, H, a, true);
       hardwareFlows(fixed, draws(fsa, cad), util, H, b, false);
-      for (const k of ['n', 'u', 'CF', 'M', 'S'] as const) expect(b[k]).toEqual(a[k]);
+      for (const k of ['n', 'f', 'u', 'CF', 'M', 'S'] as const) expect(b[k]).toEqual(a[k]);
+      // the share of the units in service at t = 0, as the books read it
+      for (let t = 0; t <= H; t++) expect(a.f[t]).toBe(a.n[t] / a.n[0]);
       expect(a.sinceShip[0]).toBe(fixed.ageMonths - (fsa > fixed.ageMonths ? 0 : fsa + (generation(fixed.ageMonths, fsa, cad) - 1) * cad));
     }
   });

@@ -52,7 +52,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
     readDraws(a.in, x, buf, count, i);
     readDraws(a.utilization, util, buf, count, i);
     hardwareFlows(c, x, util, H, now, false);
-    const exit = recoverable(now.CF, now.S, d, H, true, now.V, now.W);
+    const exit = recoverable(now.CF, now.S, d, H, true, now.V, null);
     // nothing to recover (every unit failed, or nothing to earn and a sale that nets nothing): neither selling nor holding beats the other
     const something = now.V[0] > 0;
     sellNow[i] = something ? (exit === 0 ? 1 : 0) : NaN;
@@ -70,7 +70,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       continue;
     }
     hardwareFlows(atPurchase, xp, util, H, bought, false);
-    recoverable(bought.CF, bought.S, d, H, true, bought.V, bought.W);
+    recoverable(bought.CF, bought.S, d, H, true, bought.V, null);
     npvOption[i] = (bought.V[0] - K) / K;
     let hold = 0, df = 1;
     for (let m = 1; m <= H; m++) hold += (df *= d) * bought.CF[m];

@@ -16,7 +16,7 @@ export interface Flows {
   W: Float64Array;
   /** the trial's units-of-production book, in USD */
   B: Float64Array;
-  /** f[t] = n[t] / n[0]: the share of the units in service at t = 0 still in service (1 for a model) */
+  /** f[t] = n[t] / n[0]: the share of the units in service at t = 0 still in service (0 when n[0] = 0: every unit failed before t = 0; 1 for a model) */
   f: Float64Array;
   /** hardware: today's margin per surviving unit, cf[t] (t = 0 too); model: revenue R[t] (t = 0 too) */
   rate: Float64Array;
