@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { expectClose, hardware, model, simulateInline } from './helpers.ts';
 import { allocateFlows } from '../src/kernel/flows.ts';
 import { generation, hardwareFlows } from '../src/kernel/hardware.ts';
-import { HARDWARE_SCALARS, HW } from '../src/schema.ts';
+import { HARDWARE_SCALARS, HW, MODEL_INPUTS } from '../src/schema.ts';
+import { modelFlows } from '../src/kernel/model.ts';
 
 const one = (raw: unknown) => simulateInline(raw).rows[0];
 
@@ -165,5 +166,19 @@ describe('hardwareFlows: generations and the observed features', () => {
       for (let t = 0; t <= H; t++) expect(a.f[t]).toBe(a.n[t] / a.n[0]);
       expect(a.sinceShip[0]).toBe(fixed.ageMonths - (fsa > fixed.ageMonths ? 0 : fsa + (generation(fixed.ageMonths, fsa, cad) - 1) * cad));
     }
+  });
+});
+
+describe('the share of units in service, f, comes with the flows', () => {
+  it('a model after a cohort in the same flows (as the kernel reuses them) has f = 1 at every month', () => {
+    const H = 24, fl = allocateFlows(H);
+    const x = new Float64Array(HARDWARE_SCALARS.length);
+    x[HW.failureRate] = 0.5;
+    x[HW.firstSupersededAge] = 100;
+    x[HW.cadenceMonths] = 12;
+    hardwareFlows({ units: 10, unitCost: 1000, ageMonths: 0, powerKw: 1, idlePowerFraction: 0.3, opexPerUnitMonth: 5, disposalCost: 0.05 }, x, Float64Array.of(1), H, fl, false);
+    expect(fl.f[H]).toBeCloseTo(Math.pow(0.5, H / 12), 12); // the cohort's survivors, from 1 at t = 0
+    modelFlows({ releaseMonth: 0, rampMonths: 1 }, new Float64Array(MODEL_INPUTS.length), Infinity, H, fl);
+    expect(Array.from(fl.f)).toEqual(new Array(H + 1).fill(1));
   });
 });

@@ -6,7 +6,7 @@ import { MD } from '../schema.ts';
 export type ModelFixed = Pick<ModelAsset, 'releaseMonth' | 'rampMonths'>;
 
 /**
- * Fill CF and the revenue R (in `rate`), and zero M, S (weights have no secondary market), for t = 0..H.
+ * Fill CF and the revenue R (in `rate`), zero M, S (weights have no secondary market), and f = 1 (a model is never partly out of service), for t = 0..H.
  *
  * @param c the model's fixed parameters
  * @param x one trial's draws, at the offsets of MD
@@ -16,6 +16,7 @@ export type ModelFixed = Pick<ModelAsset, 'releaseMonth' | 'rampMonths'>;
  */
 export function modelFlows(c: ModelFixed, x: Float64Array, s: number, H: number, f: Flows): void {
   const { CF, M, S, rate } = f;
+  f.f.fill(1);
   const tokenPriceCompression = x[MD.tokenPriceCompression], tailFraction = x[MD.tailFraction], peak = x[MD.peakMonthlyRevenue];
   const compress = Math.pow(1 - tokenPriceCompression, 1 / 12);
   const keep = 1 - x[MD.servingCostRatio];

@@ -152,10 +152,9 @@ function finishAsset(plan: Plan, ai: number, st: KernelState, buf: Float64Array,
   const value = rule ? realizedValue(fl.CF, fl.S, plan.d, e) : fl.V[0];
   buf[out.npv * count + i] = a.acquiredNow ? value - a.K : NaN;
   buf[out.payback_month * count + i] = a.acquiredNow ? paybackMonth(fl.CF, fl.S, a.K, H) : NaN;
-  // the books carry the units in service at t = 0 (K0), and only the share f[t] of them later
+  // the books carry the units in service at t = 0 (K0), and only the share f[t] of them later (filled with the flows)
   const f = fl.f;
   const K0 = a.kind === 'model' ? a.bookCost : fl.n[0] * a.fixed.unitCost;
-  if (a.kind === 'model') f.fill(1); // a cohort's f comes with its flows
   for (let b = 0; b < a.books.length; b++) {
     const book = a.books[b];
     // a tabulated schedule is per unit of K0 and scaled where it is read; units-of-production is filled in USD
