@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan } from '../src/plan.ts';
 import { loadScenario, DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { allocateFlows } from '../src/kernel/flows.ts';
-import { hardwareFlows } from '../src/kernel/hardware.ts';
+import { FILL, hardwareFlows } from '../src/kernel/hardware.ts';
 import { modelFlows, supersession } from '../src/kernel/model.ts';
 import { MD } from '../src/schema.ts';
 import { FEATURES, observe } from '../src/valuation/basis.ts';
@@ -32,8 +32,8 @@ describe('calibration forward pass', () => {
           if (b.kind === 'model') s[bi] = supersession(b.fixed.releaseMonth, column(b.in[MD.lifespanMonths], i), b.parent >= 0 ? s[b.parent] : Infinity);
         }
         const draws = Float64Array.from(a.in, (j) => column(j, i));
-        if (a.kind === 'hardware') hardwareFlows(a.fixed, draws, Float64Array.from(a.utilization, (j) => column(j, i)), plan.H, fl, true);
-        else modelFlows(a.fixed, draws, s[ai], plan.H, fl);
+        if (a.kind === 'hardware') hardwareFlows(a.fixed, draws, Float64Array.from(a.utilization, (j) => column(j, i)), plan.H, fl, FILL.observed);
+        else modelFlows(a.fixed, draws, s[ai], plan.H, fl, true);
         return { draws, s: s[ai], CF: fl.CF.slice(), S: fl.S.slice(), n: fl.n.slice(), rate: fl.rate.slice(), sinceShip: fl.sinceShip.slice() };
       });
       const wrong: string[] = [];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { expectClose, hardware, model, simulateInline } from './helpers.ts';
 import { allocateFlows } from '../src/kernel/flows.ts';
-import { generation, hardwareFlows } from '../src/kernel/hardware.ts';
-import { HARDWARE_SCALARS, HW, MODEL_INPUTS } from '../src/schema.ts';
+import { FILL, generation, hardwareFlows } from '../src/kernel/hardware.ts';
+import { HARDWARE_SCALARS, HW, MD, MODEL_INPUTS } from '../src/schema.ts';
 import { modelFlows } from '../src/kernel/model.ts';
 
 const one = (raw: unknown) => simulateInline(raw).rows[0];
@@ -116,6 +116,19 @@ describe('parent and child models', () => {
     const r = one({ horizonMonths: 12, discountRate: 0, assets: [grand, child, model({ lifespanMonths: 3 })] });
     expectClose(r['tiny.recoverable_m0'], 3 * 10);
   });
+  it('fills the same cash flows whether or not it fills the revenue, R = CF / (1 − servingCostRatio)', () => {
+    const H = 24, a = allocateFlows(H), b = allocateFlows(H);
+    const x = new Float64Array(MODEL_INPUTS.length);
+    Object.assign(x, { [MD.peakMonthlyRevenue]: 1e6, [MD.tokenPriceCompression]: 0.6, [MD.tailFraction]: 0.2, [MD.servingCostRatio]: 0.25 });
+    for (const releaseMonth of [-5, 0, 3]) {
+      modelFlows({ releaseMonth, rampMonths: 4 }, x, 9, H, a, true);
+      modelFlows({ releaseMonth, rampMonths: 4 }, x, 9, H, b, false);
+      for (const k of ['f', 'CF', 'M', 'S'] as const) expect(b[k]).toEqual(a[k]);
+      for (let t = 1; t <= H; t++) expectClose(a.CF[t], a.rate[t] * 0.75);
+      // R[0] by the formula: ramped for the months since release, the price compressed over them
+      expectClose(a.rate[0], releaseMonth < 0 ? 1e6 * Math.min(1, -releaseMonth / 4) * Math.pow(0.4, -releaseMonth / 12) : 0);
+    }
+  });
 });
 
 describe('hardware cash flow (hand-computed)', () => {
@@ -151,17 +164,20 @@ describe('hardwareFlows: generations and the observed features', () => {
   it('uses the generation of the formula at every month', () => {
     const H = 72, fl = allocateFlows(H);
     for (const [fsa, cad] of cases) {
-      hardwareFlows(fixed, draws(fsa, cad), util, H, fl, false);
+      hardwareFlows(fixed, draws(fsa, cad), util, H, fl, FILL.units);
       for (let t = 0; t <= H; t++) expect(fl.u[t], `fsa ${fsa}, cadence ${cad}, t ${t}`).toBe(util[Math.min(generation(fixed.ageMonths + t, fsa, cad), TIERS - 1)]);
     }
   });
 
-  it('fills the same flows whether or not it fills the observed features', () => {
-    const H = 72, a = allocateFlows(H), b = allocateFlows(H);
+  it('fills the same flows whatever else it is asked to fill', () => {
+    const H = 72, a = allocateFlows(H), b = allocateFlows(H), c = allocateFlows(H);
     for (const [fsa, cad] of cases.slice(0, 40)) {
-      hardwareFlows(fixed, draws(fsa, cad), util, H, a, true);
-      hardwareFlows(fixed, draws(fsa, cad), util, H, b, false);
+      hardwareFlows(fixed, draws(fsa, cad), util, H, a, FILL.observed);
+      hardwareFlows(fixed, draws(fsa, cad), util, H, b, FILL.units);
+      hardwareFlows(fixed, draws(fsa, cad), util, H, c, FILL.books);
       for (const k of ['n', 'f', 'u', 'CF', 'M', 'S'] as const) expect(b[k]).toEqual(a[k]);
+      for (const k of ['f', 'CF', 'M', 'S'] as const) expect(c[k]).toEqual(a[k]);
+      expect(c.n[0]).toBe(a.n[0]);
       // the share of the units in service at t = 0, as the books read it
       for (let t = 0; t <= H; t++) expect(a.f[t]).toBe(a.n[t] / a.n[0]);
       expect(a.sinceShip[0]).toBe(fixed.ageMonths - (fsa > fixed.ageMonths ? 0 : fsa + (generation(fixed.ageMonths, fsa, cad) - 1) * cad));
@@ -176,9 +192,9 @@ describe('the share of units in service, f, comes with the flows', () => {
     x[HW.failureRate] = 0.5;
     x[HW.firstSupersededAge] = 100;
     x[HW.cadenceMonths] = 12;
-    hardwareFlows({ units: 10, unitCost: 1000, ageMonths: 0, powerKw: 1, idlePowerFraction: 0.3, opexPerUnitMonth: 5, disposalCost: 0.05 }, x, Float64Array.of(1), H, fl, false);
+    hardwareFlows({ units: 10, unitCost: 1000, ageMonths: 0, powerKw: 1, idlePowerFraction: 0.3, opexPerUnitMonth: 5, disposalCost: 0.05 }, x, Float64Array.of(1), H, fl, FILL.books);
     expect(fl.f[H]).toBeCloseTo(Math.pow(0.5, H / 12), 12); // the cohort's survivors, from 1 at t = 0
-    modelFlows({ releaseMonth: 0, rampMonths: 1 }, new Float64Array(MODEL_INPUTS.length), Infinity, H, fl);
+    modelFlows({ releaseMonth: 0, rampMonths: 1 }, new Float64Array(MODEL_INPUTS.length), Infinity, H, fl, false);
     expect(Array.from(fl.f)).toEqual(new Array(H + 1).fill(1));
   });
 });

@@ -1,5 +1,5 @@
 import { allocateFlows } from '../kernel/flows.ts';
-import { generation, hardwareFlows } from '../kernel/hardware.ts';
+import { FILL, generation, hardwareFlows } from '../kernel/hardware.ts';
 import { recoverable } from '../kernel/recoverable.ts';
 import { readDraws } from '../kernel/simulate.ts';
 import type { BookPlan, HardwarePlan } from '../plan.ts';
@@ -51,7 +51,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
   for (let i = 0; i < count; i++) {
     readDraws(a.in, x, buf, count, i);
     readDraws(a.utilization, util, buf, count, i);
-    hardwareFlows(c, x, util, H, now, false);
+    hardwareFlows(c, x, util, H, now, FILL.books);
     const exit = recoverable(now.CF, now.S, d, H, true, now.V, null);
     // nothing to recover (every unit failed, or nothing to earn and a sale that nets nothing): neither selling nor holding beats the other
     const something = now.V[0] > 0;
@@ -69,7 +69,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       npvOption[i] = npvHold[i] = NaN;
       continue;
     }
-    hardwareFlows(atPurchase, xp, util, H, bought, false);
+    hardwareFlows(atPurchase, xp, util, H, bought, FILL.books);
     recoverable(bought.CF, bought.S, d, H, true, bought.V, null);
     npvOption[i] = (bought.V[0] - K) / K;
     let hold = 0, df = 1;

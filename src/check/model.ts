@@ -73,7 +73,7 @@ function lifetimeRatios(plan: Plan, a: ModelPlan, s: Float64Array, buf: Float64A
   const ratio = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     readDraws(a.in, x, buf, count, i);
-    modelFlows(fromRelease, x, s[i] - a.fixed.releaseMonth, plan.H, fl);
+    modelFlows(fromRelease, x, s[i] - a.fixed.releaseMonth, plan.H, fl, true);
     let r = 0;
     for (let m = 1; m <= plan.H; m++) r += fl.rate[m];
     ratio[i] = r / a.K;

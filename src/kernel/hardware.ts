@@ -15,7 +15,17 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
 }
 
 /**
- * Fill n, f, u, CF, M, S and, when asked, the observable rate and sinceShip for t = 0..H (MODEL.md "Hardware cohort").
+ * What hardwareFlows fills besides n[0], f, CF, M and S, which every reader
+ * needs: `units` adds the units in service n[t] and the utilization u[t] of
+ * every month (a units-of-production book reads them); `observed` adds the
+ * expected valuation's features rate and sinceShip (its norm reads n[t]).
+ * A pathwise run of time-based books needs neither: two stores a month fewer.
+ */
+export const FILL = { books: 0, units: 1, observed: 2 } as const;
+export type Fill = (typeof FILL)[keyof typeof FILL];
+
+/**
+ * Fill n, f, u, CF, M, S and the observable rate and sinceShip for t = 0..H, as far as `fill` asks (MODEL.md "Hardware cohort").
  * Monthly powers are carried as running products (one multiply per month
  * instead of a pow); generation-dependent factors change only when g does.
  *
@@ -24,9 +34,9 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
  * @param utilization the trial's utilization per cascade tier
  * @param H horizon in months
  * @param f the flows to fill
- * @param observed also fill rate and sinceShip, the expected valuation's features (a pathwise run and the scenario checks never read them: about a tenth of this loop)
+ * @param fill what to fill beyond n[0], f, CF, M and S (FILL)
  */
-export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Float64Array, H: number, f: Flows, observed: boolean): void {
+export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Float64Array, H: number, f: Flows, fill: Fill): void {
   const { n, u, CF, M, S, rate, sinceShip } = f;
   const share = f.f;
   const fsa = x[HW.firstSupersededAge], cad = x[HW.cadenceMonths];
@@ -49,6 +59,7 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
   // generation() is evaluated from a month before the next ship date on (the month before absorbs rounding), not every month
   let next = 0;
   CF[0] = 0;
+  n[0] = units0;
   for (let t = 0; t <= H; t++) {
     const g = t >= next ? generation(c.ageMonths + t, fsa, cad) : gPrev;
     if (g !== gPrev) {
@@ -65,10 +76,12 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
       gPrev = g;
       next = Math.ceil((g === 0 ? fsa : fsa + g * cad) - c.ageMonths) - 1;
     }
-    n[t] = units;
     share[t] = units0 === 0 ? 0 : units / units0;
-    u[t] = util;
-    if (observed) {
+    if (fill !== FILL.books) {
+      n[t] = units;
+      u[t] = util;
+    }
+    if (fill === FILL.observed) {
       // what the holder observes (MODEL.md "expected"): today's margin per unit and the age of the newest generation
       rate[t] = HOURS_PER_MONTH * util * price * shock - energyPerUnit * (idle + (1 - idle) * util) - c.opexPerUnitMonth;
       sinceShip[t] = c.ageMonths + t - shipAge;

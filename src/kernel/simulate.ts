@@ -2,7 +2,7 @@ import type { ModelPlan, Plan } from '../plan.ts';
 import { HARDWARE_SCALARS, MD, MODEL_INPUTS, PATH_QUANTITIES, PQ } from '../schema.ts';
 import { unitsOfProductionBook } from './book.ts';
 import { allocateFlows, type Flows } from './flows.ts';
-import { hardwareFlows } from './hardware.ts';
+import { FILL, hardwareFlows, type Fill } from './hardware.ts';
 import { createBookResult, impairment, type BookResult } from './impairment.ts';
 import { modelFlows, supersession } from './model.ts';
 import { paybackMonth, recoverable } from './recoverable.ts';
@@ -31,6 +31,8 @@ export interface KernelState {
   rules: Float64Array[] | null;
   /** the observed features of one month */
   x: Float64Array;
+  /** per asset, what its flows must hold (FILL): the expected rule's features, a units-of-production book's monthly units, or only what every book reads */
+  fill: Fill[];
 }
 
 /**
@@ -76,6 +78,7 @@ export function createKernelState(plan: Plan, fits: MonthFit[][] | null = null):
     exit: 0,
     rules: fits && fits.map(compileRule),
     x: new Float64Array(FEATURES),
+    fill: plan.assets.map((a) => (fits ? FILL.observed : a.kind === 'hardware' && a.books.some((b) => b.schedule === null) ? FILL.units : FILL.books)),
   };
 }
 
@@ -101,7 +104,7 @@ export function simulateChunk(plan: Plan, state: KernelState, buf: Float64Array,
       readDraws(a.in, draws.x, buf, count, i);
       if (a.kind === 'hardware') {
         readDraws(a.utilization, draws.utilization, buf, count, i);
-        hardwareFlows(a.fixed, draws.x, draws.utilization, plan.H, state.flows, state.rules !== null);
+        hardwareFlows(a.fixed, draws.x, draws.utilization, plan.H, state.flows, state.fill[ai]);
       } else modelTrial(a, ai, draws.x, plan.H, state);
       finishAsset(plan, ai, state, buf, count, i, k >= 0);
       if (k >= 0) recordPaths(plan, ai, state, paths!, k);
@@ -130,7 +133,7 @@ export function readDraws(columns: Int32Array, x: Float64Array, buf: Float64Arra
 function modelTrial(a: ModelPlan, ai: number, x: Float64Array, H: number, st: KernelState): void {
   const s = supersession(a.fixed.releaseMonth, x[MD.lifespanMonths], a.parent >= 0 ? st.s[a.parent] : Infinity);
   st.s[ai] = s;
-  modelFlows(a.fixed, x, s, H, st.flows);
+  modelFlows(a.fixed, x, s, H, st.flows, st.rules !== null);
 }
 
 /** Recoverable amount and exit, then every book variant's carrying amounts, losses, charges and gaps. */

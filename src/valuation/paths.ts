@@ -1,6 +1,6 @@
 import type { Plan } from '../plan.ts';
 import { allocateFlows } from '../kernel/flows.ts';
-import { hardwareFlows } from '../kernel/hardware.ts';
+import { FILL, hardwareFlows } from '../kernel/hardware.ts';
 import { modelFlows, supersession } from '../kernel/model.ts';
 import { HARDWARE_SCALARS, MD, MODEL_INPUTS } from '../schema.ts';
 import { annualized, FEATURES, modelAge, observe, RATE_FEATURES, superseded, years } from './basis.ts';
@@ -110,7 +110,7 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
       if (a.kind === 'hardware') {
         read(a.in, draws[ai], i);
         read(a.utilization, util, i);
-        hardwareFlows(a.fixed, draws[ai], util, H, fl, true);
+        hardwareFlows(a.fixed, draws[ai], util, H, fl, FILL.observed);
         const { CF, S, n, rate, sinceShip } = fl;
         for (let t = 0; t <= H; t++) {
           block[o + t] = CF[t];
@@ -120,7 +120,7 @@ export function calibrationPaths(plan: Plan, ai: number, inputs: Float64Array): 
           block[o + 4 * T + t] = years(sinceShip[t]);
         }
       } else {
-        modelFlows(a.fixed, draws[ai], sMonth[ai], H, fl);
+        modelFlows(a.fixed, draws[ai], sMonth[ai], H, fl, true);
         const { CF, rate } = fl;
         for (let t = 0; t <= H; t++) {
           block[o + t] = CF[t];
