@@ -121,12 +121,15 @@ describe('parent and child models', () => {
     const x = new Float64Array(MODEL_INPUTS.length);
     Object.assign(x, { [MD.peakMonthlyRevenue]: 1e6, [MD.tokenPriceCompression]: 0.6, [MD.tailFraction]: 0.2, [MD.servingCostRatio]: 0.25 });
     for (const releaseMonth of [-5, 0, 3]) {
-      modelFlows({ releaseMonth, rampMonths: 4 }, x, 9, H, a, true);
-      modelFlows({ releaseMonth, rampMonths: 4 }, x, 9, H, b, false);
-      for (const k of ['f', 'CF', 'M', 'S'] as const) expect(b[k]).toEqual(a[k]);
-      for (let t = 1; t <= H; t++) expectClose(a.CF[t], a.rate[t] * 0.75);
-      // R[0] by the formula: ramped for the months since release, the price compressed over them
-      expectClose(a.rate[0], releaseMonth < 0 ? 1e6 * Math.min(1, -releaseMonth / 4) * Math.pow(0.4, -releaseMonth / 12) : 0);
+      // superseded at month 9, or already before t = 0 (the tail at t = 0 too)
+      for (const s of [9, -1]) {
+        modelFlows({ releaseMonth, rampMonths: 4 }, x, s, H, a, true);
+        modelFlows({ releaseMonth, rampMonths: 4 }, x, s, H, b, false);
+        for (const k of ['f', 'CF', 'M', 'S'] as const) expect(b[k]).toEqual(a[k]);
+        for (let t = 1; t <= H; t++) expectClose(a.CF[t], a.rate[t] * 0.75);
+        // R[0] by the formula: ramped for the months since release, the price compressed over them, the tail once superseded
+        expectClose(a.rate[0], releaseMonth < 0 ? 1e6 * Math.min(1, -releaseMonth / 4) * Math.pow(0.4, -releaseMonth / 12) * (s >= 0 ? 1 : 0.2) : 0);
+      }
     }
   });
 });

@@ -1,8 +1,8 @@
 /** Per-month paths of one asset in one trial, t = 0..H. Allocated once per worker. */
 export interface Flows {
-  /** surviving units (hardware): n[0] always, later months only where asked (FILL.units) */
+  /** surviving units (hardware): n[0] always, later months only where asked (FILL.units and above) */
   n: Float64Array;
-  /** utilization of the tier in use (hardware), where asked (FILL.units) */
+  /** utilization of the tier in use (hardware), where asked (FILL.units and above) */
   u: Float64Array;
   /** cash flow received at the end of month t (CF[0] = 0) */
   CF: Float64Array;

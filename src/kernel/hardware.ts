@@ -16,10 +16,11 @@ export function generation(a: number, firstSupersededAge: number, cadenceMonths:
 
 /**
  * What hardwareFlows fills besides n[0], f, CF, M and S, which every reader
- * needs: `units` adds the units in service n[t] and the utilization u[t] of
- * every month (a units-of-production book reads them); `observed` adds the
- * expected valuation's features rate and sinceShip (its norm reads n[t]).
- * A pathwise run of time-based books needs neither: two stores a month fewer.
+ * needs; each level fills what the one below does and more. `units` adds
+ * the units in service n[t] and the utilization u[t] of every month (a
+ * units-of-production book reads them); `observed` adds the expected
+ * valuation's features rate and sinceShip (its norm reads n[t]). A
+ * pathwise run of time-based books needs neither: two stores a month fewer.
  */
 export const FILL = { books: 0, units: 1, observed: 2 } as const;
 export type Fill = (typeof FILL)[keyof typeof FILL];

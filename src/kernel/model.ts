@@ -15,7 +15,7 @@ export type ModelFixed = Pick<ModelAsset, 'releaseMonth' | 'rampMonths'>;
  * @param s the supersession month, already capped by the parent's
  * @param H horizon in months
  * @param f the flows to fill
- * @param revenue also fill R: the expected valuation observes it, the scenario check sums it; a pathwise run reads only CF (a pow and a store a month fewer)
+ * @param revenue also fill R: the expected valuation observes it, the scenario check sums it; a pathwise run reads only CF (a pow a trial and a store a month fewer)
  */
 export function modelFlows(c: ModelFixed, x: Float64Array, s: number, H: number, f: Flows, revenue: boolean): void {
   const { CF, M, S, rate } = f;

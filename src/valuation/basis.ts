@@ -35,7 +35,7 @@ export interface MonthFit {
  * age in years, tokenPriceCompression, servingCostRatio.
  *
  * @param a the asset's plan
- * @param fl the trial's flows (rate and sinceShip filled by the flow functions)
+ * @param fl the trial's flows, filled with what this reads: FILL.observed (hardware), `revenue` (a model)
  * @param draws the trial's draws at the offsets of HW or MD
  * @param s the model's supersession month (unused for hardware)
  * @param t the month
