@@ -31,7 +31,7 @@ export interface KernelState {
   rules: Float64Array[] | null;
   /** the observed features of one month */
   x: Float64Array;
-  /** per asset, what its flows must hold (FILL): the expected rule's features, a units-of-production book's monthly units, or only what every book reads */
+  /** per asset, what its flows must hold (FILL): the expected rule's features (a model's revenue), a units-of-production book's monthly units, or only what every book reads */
   fill: Fill[];
 }
 
@@ -133,7 +133,7 @@ export function readDraws(columns: Int32Array, x: Float64Array, buf: Float64Arra
 function modelTrial(a: ModelPlan, ai: number, x: Float64Array, H: number, st: KernelState): void {
   const s = supersession(a.fixed.releaseMonth, x[MD.lifespanMonths], a.parent >= 0 ? st.s[a.parent] : Infinity);
   st.s[ai] = s;
-  modelFlows(a.fixed, x, s, H, st.flows, st.rules !== null);
+  modelFlows(a.fixed, x, s, H, st.flows, st.fill[ai] === FILL.observed);
 }
 
 /** Recoverable amount and exit, then every book variant's carrying amounts, losses, charges and gaps. */
