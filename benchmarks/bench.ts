@@ -232,8 +232,9 @@ const c = cLoop(hwPlan, hw.buf, n);
 // the kernel and the C loop in turn: their ratio from each round, since the machine's speed drifts between rounds as much as the ratio moves.
 // The kernel passes once untimed after each C process: starting a child leaves this process's pages copy-on-write, and the first
 // pass after it faults on every page of the chunk it writes (measured: 200–280 ms against 85 for the pass after it). Then, as the
-// C process reports the median of its `runs` passes, the kernel's round is the median of as many: one pass alone caught a
-// pause of the machine's (a round at half the speed of the others, in two rounds of seven) that the C side's median left out
+// C process reports the median of its `runs` passes, the kernel's round is the median of as many: the same statistic on both
+// sides. (It does not steady ours/C: the kernel runs at one of two speeds, ~70 or ~120 ms a pass here, per process and now and
+// then changing mid-run, where the C loop does not; README Performance, 2 December, night)
 const [jsPass] = hw.tasks;
 const hwRounds = inTurn([
   () => {
