@@ -100,7 +100,7 @@ function cLoop(plan: Plan, js: Float64Array, n: number) {
   // a directory of this process's own: the loop reads its inputs afresh in every round, and another bench (the test suite's smoke run) must not replace them meanwhile
   const build = mkdtempSync(join(tmpdir(), 'sim-bench-c-'));
   const exe = join(build, 'hardware-kernel');
-  execFileSync('gcc', ['-O3', '-march=native', '-o', exe, join(here, 'hardware-kernel.c'), '-lm']);
+  execFileSync('gcc', ['-O3', '-march=native', '-ffp-contract=off', '-o', exe, join(here, 'hardware-kernel.c'), '-lm']);
   // the 14 inputs column by column, in the C file's order
   const order = ['rentalPrice', 'priceCompression', 'firstSupersededAge', 'cadenceMonths', 'generationShock', 'resaleDecay', 'resaleFloor', 'resaleHaircut', 'failureRate', 'powerPrice', 'pue', 'utilization.0', 'utilization.1', 'utilization.2'];
   const cols = order.map((k) => plan.inputs.findIndex((i) => i.name === `gpu.${k}`));
