@@ -50,12 +50,12 @@ export function p95IntervalHolds(n: number): boolean {
  * run's, so a run that stops at N trials equals a fixed run of N trials.
  *
  * @param c the pool, its store sized for every trial the run may reach
- * @param o settings of the run; `watch` is the column whose P95 and mean must converge, `onChunk` sees each chunk done
+ * @param o settings of the run; `watch` is the column whose P95 and mean must converge, `onChunk` sees each chunk done, `chunks` is a run of fixed length's plan if the caller made it already (planChunks(trials, chunkSize))
  * @returns trials run, their chunks, worker-seconds spent, and with precision how it stopped
  */
 export async function simulateTrials(
   c: Coordinator,
-  o: { trials: number; chunkSize: number; precision: number | undefined; maxTrials: number; watch: number; onChunk?: (ch: Chunk) => void },
+  o: { trials: number; chunkSize: number; precision: number | undefined; maxTrials: number; watch: number; onChunk?: (ch: Chunk) => void; chunks?: Chunk[] },
 ): Promise<{ n: number; chunks: Chunk[]; times: { sample: number; simulate: number }; convergence?: Convergence }> {
   const times = { sample: 0, simulate: 0 };
   const step = async (chunks: Chunk[]) => {
@@ -65,7 +65,7 @@ export async function simulateTrials(
   };
   const { precision, maxTrials } = o;
   if (precision === undefined) {
-    const chunks = planChunks(o.trials, o.chunkSize);
+    const chunks = o.chunks ?? planChunks(o.trials, o.chunkSize);
     await step(chunks);
     return { n: o.trials, chunks, times };
   }

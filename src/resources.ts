@@ -3,7 +3,7 @@ import { InputError } from './errors.ts';
 import { trialBatches, type Format } from './output/write-run.ts';
 import type { Plan } from './plan.ts';
 import { availableMemory, GIB, MEMORY_BUDGET, type RunConfig } from './run-config.ts';
-import { planChunks } from './sampling/chunk-plan.ts';
+import { chunksOf } from './sampling/chunk-plan.ts';
 import type { Scenario } from './scenario/types.ts';
 import { PATH_QUANTITIES } from './schema.ts';
 import { BANDS } from './stats/path-bands.ts';
@@ -261,7 +261,7 @@ export function diskNeeds(p: DiskPlan, o: { capacity: number; trials?: number; f
     { type: 'int32', name: utf8('trial'), meta: FIELD_METADATA_BYTES },
     ...p.selected.map((j) => f64(plan.columns[j].name, utf8(`unit${plan.columns[j].unit}role${plan.columns[j].role}`))),
   ];
-  const batches = trialBatches(planChunks(o.capacity, config.chunkSize), p.selected.length).map((b) => b.count);
+  const batches = trialBatches(chunksOf(o.capacity, config.chunkSize), p.selected.length).map((b) => b.count);
   const trials = tableBytes(formats, trialFields, o.capacity, batches);
   // summary: a row per plan column and per paired comparison (USD, loss): column, role, unit, then SUMMARY_FIELDS
   const rows = [...plan.columns, ...plan.comparisons.map((c) => ({ name: c.name, unit: 'USD', role: 'loss' }))];

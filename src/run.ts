@@ -260,12 +260,13 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     const tc = performance.now();
     const calibrations = plan.valuation === 'expected' ? await coordinator.calibrate() : null;
     const ts = performance.now();
-    // a run of known length writes trials.arrow as its chunks finish: the disk works while the cores simulate
-    const trials = config.precision === undefined && config.formats.includes('arrow')
-      ? trialsWriter(dir, plan, coordinator.store, unchecked.selected, planChunks(config.trials, config.chunkSize), tableMetadata({ ...unchecked, runId }, config.trials), coordinator.signal, (e) => coordinator.cancel(e))
+    // a run of known length plans its chunks once (a million of them take a garbage collector's while) and writes trials.arrow as they finish: the disk works while the cores simulate
+    const known = config.precision === undefined ? planChunks(config.trials, config.chunkSize) : undefined;
+    const trials = known && config.formats.includes('arrow')
+      ? trialsWriter(dir, plan, coordinator.store, unchecked.selected, known, tableMetadata({ ...unchecked, runId }, config.trials), coordinator.signal, (e) => coordinator.cancel(e))
       : undefined;
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
-      ...config, trials: Math.min(config.trials, room), watch,
+      ...config, trials: Math.min(config.trials, room), watch, chunks: known,
       onChunk: (c) => {
         done += c.count;
         trials?.chunkDone(c);

@@ -1,6 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { trialBatches } from '../src/output/write-run.ts';
-import { planChunks } from '../src/sampling/chunk-plan.ts';
+import { chunksOf, planChunks } from '../src/sampling/chunk-plan.ts';
+
+describe('planChunks and chunksOf', () => {
+  it('cut the trials into chunks of chunkSize in order, the last shorter', () => {
+    expect(planChunks(10, 4)).toEqual([{ index: 0, start: 0, count: 4 }, { index: 1, start: 4, count: 4 }, { index: 2, start: 8, count: 2 }]);
+    expect([...chunksOf(10, 4)]).toEqual(planChunks(10, 4));
+    expect(planChunks(8, 4).map((c) => c.count)).toEqual([4, 4]);
+    expect(planChunks(0, 4)).toEqual([]);
+  });
+});
 
 describe('trialBatches', () => {
   it('covers every trial once, in order, in whole chunks of at most 64 MiB of columns', () => {
@@ -19,6 +28,8 @@ describe('trialBatches', () => {
     }
     // 633 columns of 4096-trial chunks: three chunks (63.4 MiB) a batch
     expect(trialBatches(planChunks(1_000_000, 4096), 633)[0].count).toBe(3 * 4096);
+    // read once, the chunks need not be held (the run's resource estimate reads a million one-trial chunks this way)
+    expect(trialBatches(chunksOf(100_003, 7), 5_000)).toEqual(trialBatches(planChunks(100_003, 7), 5_000));
   });
 });
 

@@ -120,12 +120,14 @@ export function trialsWriter(dir: RunDir, plan: Plan, store: ColumnStore, select
   const sink = new ArrowFileSink(dir.file('trials.arrow'));
   const batches = trialBatches(chunks, selected.length);
   // chunks still missing from each batch, and the batch of each chunk (chunks are contiguous and in order)
-  const missing = batches.map(() => 0);
-  const batchOf = new Map<number, number>();
+  // by the chunk's place in `chunks` (its index less the first's), in typed arrays: a Map of a million one-trial chunks took 0.4 s to fill
+  const missing = new Int32Array(batches.length);
+  const batchOf = new Int32Array(chunks.length);
+  const first = chunks.length ? chunks[0].index : 0;
   let b = 0;
-  for (const c of chunks) {
-    if (c.start >= batches[b].start + batches[b].count) b++;
-    batchOf.set(c.index, b);
+  for (let k = 0; k < chunks.length; k++) {
+    if (chunks[k].start >= batches[b].start + batches[b].count) b++;
+    batchOf[k] = b;
     missing[b]++;
   }
   let next = 0;
@@ -148,7 +150,7 @@ export function trialsWriter(dir: RunDir, plan: Plan, store: ColumnStore, select
   signal.addEventListener('abort', () => (chain = chain.then(() => fail(signal.reason))), { once: true });
   return {
     chunkDone(chunk) {
-      missing[batchOf.get(chunk.index)!]--;
+      missing[batchOf[chunk.index - first]]--;
       for (; next < batches.length && missing[next] === 0; next++) {
         const batch = batches[next];
         chain = chain.then(() => write(batch)).catch(fail);
@@ -206,12 +208,12 @@ const BATCH_BYTES = 64 * 2 ** 20;
  * batches mean fewer, larger writes (one per column per batch), which the
  * page cache takes faster, while a spilled store still reads a bounded amount at a time.
  *
- * @param chunks the run's chunks, in trial order
+ * @param chunks the run's chunks, in trial order (read once: chunksOf will do)
  * @param columns columns written
  * @returns the batches' first trial and row count
  * @example trialBatches([{ index: 0, start: 0, count: 4096 }, { index: 1, start: 4096, count: 4096 }], 600) // [{ start: 0, count: 8192 }]
  */
-export function trialBatches(chunks: Chunk[], columns: number): { start: number; count: number }[] {
+export function trialBatches(chunks: Iterable<Chunk>, columns: number): { start: number; count: number }[] {
   const rows = Math.floor(BATCH_BYTES / (Float64Array.BYTES_PER_ELEMENT * Math.max(1, columns)));
   const out: { start: number; count: number }[] = [];
   for (const { start, count } of chunks) {

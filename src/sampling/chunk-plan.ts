@@ -10,6 +10,22 @@ export interface Chunk {
 export const DEFAULT_CHUNK_SIZE = 4096;
 
 /**
+ * Fixed-size chunks in trial order, one at a time: for a caller that reads
+ * them once (a run of a million one-trial chunks would otherwise hold a
+ * million objects, which costs the garbage collector more than making them).
+ *
+ * @param trials total trials
+ * @param chunkSize trials per chunk (the last may be shorter)
+ * @yields the chunks, in trial order
+ * @example [...chunksOf(10, 4)] // [{index 0, start 0, count 4}, {1, 4, 4}, {2, 8, 2}]
+ */
+export function* chunksOf(trials: number, chunkSize: number): Generator<Chunk> {
+  for (let index = 0, start = 0; start < trials; index++, start += chunkSize) {
+    yield { index, start, count: Math.min(chunkSize, trials - start) };
+  }
+}
+
+/**
  * Fixed-size chunks in trial order. Each chunk draws from its own stream,
  * so results depend on (seed, chunk size), never on which worker ran it.
  *
@@ -19,9 +35,5 @@ export const DEFAULT_CHUNK_SIZE = 4096;
  * @example planChunks(10, 4) // [{index 0, start 0, count 4}, {1, 4, 4}, {2, 8, 2}]
  */
 export function planChunks(trials: number, chunkSize: number): Chunk[] {
-  const chunks: Chunk[] = [];
-  for (let index = 0, start = 0; start < trials; index++, start += chunkSize) {
-    chunks.push({ index, start, count: Math.min(chunkSize, trials - start) });
-  }
-  return chunks;
+  return Array.from(chunksOf(trials, chunkSize));
 }
