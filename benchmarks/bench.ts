@@ -226,27 +226,32 @@ console.log(JSON.stringify(out));`;
 }
 
 /**
- * Pin this process's main thread (and so the children it starts) to the CPU
- * it runs on, where the OS lets us (Linux, util-linux's taskset).
+ * Run `body` with this process's main thread (and so the children it starts)
+ * pinned to the CPU it runs on, where the OS lets us (Linux, util-linux's
+ * taskset), then give the thread back the CPUs it had.
  *
- * @returns the CPU, or null where pinning is not available
+ * @param body what to run pinned
+ * @returns what body returns, and the CPU (null where pinning is not available)
  */
-function pinToCurrentCpu(): number | null {
+function pinnedToCurrentCpu<T>(body: () => T): { result: T; cpu: number | null } {
+  const taskset = (cpus: string) => execFileSync('taskset', ['-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+  let pinned = false, cpu = NaN, allowed: string | undefined;
   try {
-    // field 39 of /proc/self/stat, the CPU this thread last ran on; the fields after the command's closing parenthesis start at 3
-    const cpu = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[36]);
-    execFileSync('taskset', ['-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
-    return cpu;
-  } catch {
-    return null;
-  }
-}
-
-/** Undo pinToCurrentCpu: every CPU again. */
-function unpin(): void {
-  try {
-    execFileSync('taskset', ['-p', '-c', `0-${cpus().length - 1}`, String(process.pid)], { stdio: 'ignore' });
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // field 39, the CPU this thread last ran on; the fields after the command's last closing parenthesis start at 3
+    cpu = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[36]);
+    allowed = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (allowed && Number.isInteger(cpu)) {
+      taskset(String(cpu));
+      pinned = true;
+    }
   } catch {}
+  try {
+    return { result: body(), cpu: pinned ? cpu : null };
+  } finally {
+    // a failure here would leave every later run of the bench on one CPU: let it stop the bench
+    if (pinned) taskset(allowed!);
+  }
 }
 
 const n = smoke ? 2048 : 65_536;
@@ -258,18 +263,18 @@ const c = cLoop(hwPlan, hw.buf, n);
 // pass after it faults on every page of the chunk it writes (measured: 200–280 ms against 85 for the pass after it). Each side's
 // round is its fastest of `runs` passes, on one CPU: either virtual CPU of this machine slows down now and then, for seconds,
 // by 1.5–2× (the kernel 66 → 100–130 ms a pass, a C loop of pow 33 → 48–70 ms, on one CPU while the other ran at full speed;
-// README Performance, 3 December), and a process stays on the CPU it started on. Pinned, both sides meet the same CPU, and the
-// fastest pass is one that a slowdown missed.
-const pinned = pinToCurrentCpu();
+// README Performance, 3 December), and the two sides could otherwise run on different CPUs. Pinned, both meet the same CPU, and
+// the fastest pass is one that a slowdown missed.
 const [jsPass] = hw.tasks;
-const hwRounds = inTurn([
-  () => {
-    jsPass();
-    return Math.min(...Array.from({ length: runs }, () => jsPass()));
-  },
-  c.task,
-]);
-unpin();
+const { result: hwRounds, cpu: pinned } = pinnedToCurrentCpu(() =>
+  inTurn([
+    () => {
+      jsPass();
+      return Math.min(...Array.from({ length: runs }, () => jsPass()));
+    },
+    c.task,
+  ]),
+);
 c.close();
 const [hwRate, cRate] = rates(hwRounds, hw.rate);
 const ratioToC = median(hwRounds.map(([js, cs]) => cs / js));
@@ -291,7 +296,8 @@ const [runExpected, runPathwise] = pairs[added.indexOf(median(added))];
 const fixedTrials = smoke ? 500 : 10_000;
 const fixedPairs = Array.from({ length: smoke ? 1 : 7 }, () => (['expected', 'pathwise'] as const).map((v) => (endToEnd(fixedTrials, 2, v) as EndToEnd).wallSeconds));
 const fixedAdded = fixedPairs.map(([e, p]) => e - p);
-// a slowdown of either CPU (see the kernel's rounds) only adds time: the fastest run of each valuation is the one that met none
+// a slowdown of either CPU (see the kernel's rounds) only adds time: the fastest run of each valuation is the one a slowdown hit least
+// (as the least of seven, it also leans low)
 const fixedFastest = Math.min(...fixedPairs.map(([e]) => e)) - Math.min(...fixedPairs.map(([, p]) => p));
 const e2eTrials = smoke ? 2000 : 1_000_000;
 const figures = {
@@ -333,7 +339,7 @@ const v = figures.valuation, k = (x: number) => Math.round(x).toLocaleString('en
 console.log(`calibration, default scenario, ${k(cal.figures.calibrationTrials)} trials, one thread: ${cal.figures.totalSeconds.toFixed(2)} s (draws ${cal.figures.drawSeconds.toFixed(2)} s; ${Object.entries(cal.figures.assetSeconds).map(([a, x]) => `${a} ${x.toFixed(2)} s`).join(', ')})`);
 console.log(`main pass, one thread: expected ${k(v.mainPassOneThread.expectedTrialsPerSecond)} trials/s, pathwise ${k(v.mainPassOneThread.pathwiseTrialsPerSecond)} trials/s, ratio ${v.mainPassOneThread.ratio.toFixed(2)}`);
 console.log(`default run, ${k(valuationTrials)} trials, 2 workers: calibrate phase ${runExpected.calibrateSeconds.toFixed(2)} s; run ${runExpected.wallSeconds.toFixed(2)} s expected vs ${runPathwise.wallSeconds.toFixed(2)} s pathwise (+${v.endToEnd.addedWallSeconds.toFixed(2)} s, the median of ${added.length} pairs: ${added.map((x) => x.toFixed(2)).join(', ')}: the fixed cost and the expected main pass's extra work together; issue 15's targets are the fixed cost below and the main pass in one thread above); main pass ${k(runExpected.mainPassTrialsPerSecond)} vs ${k(runPathwise.mainPassTrialsPerSecond)} trials/s (ratio ${v.endToEnd.mainPassRatio.toFixed(2)})`);
-console.log(`the calibration's fixed cost: expected − pathwise at ${k(fixedTrials)} trials, 2 workers: +${v.fixedCost.addedWallSeconds.toFixed(2)} s (the median of ${fixedAdded.length} pairs: ${fixedAdded.map((x) => x.toFixed(2)).join(', ')}); fastest expected − fastest pathwise run: +${fixedFastest.toFixed(2)} s (target ≤ 1.5)`);
+console.log(`the calibration's fixed cost: expected − pathwise at ${k(fixedTrials)} trials, 2 workers: +${v.fixedCost.addedWallSeconds.toFixed(2)} s (the median of ${fixedAdded.length} pairs: ${fixedAdded.map((x) => x.toFixed(2)).join(', ')}; target ≤ 1.5); fastest expected − fastest pathwise run: +${fixedFastest.toFixed(2)} s`);
 console.log('sampling (draws/s):');
 for (const [k, v] of Object.entries(figures.samplingDrawsPerSecond)) console.log(`  ${M(v).padStart(9)}  ${k}`);
 for (const e of figures.endToEnd as any[]) console.log(e.error ? `end to end: ${e.error}` : `end to end, ${e.trials.toLocaleString('en-US')} trials, ${e.workers} worker(s): ${e.wallSeconds.toFixed(2)} s, ${Math.round(e.trialsPerSecond).toLocaleString('en-US')} trials/s${e.workers === 2 ? ` (target ≥ ${END_TO_END_TARGET.toLocaleString('en-US')})` : ''}, peak RSS ${e.peakRssMb} MB, files ${e.outputMb} MB, CPU ${e.cpuSeconds.user.toFixed(1)} s user + ${e.cpuSeconds.system.toFixed(1)} s system; phases ${JSON.stringify(e.phases)}`);
