@@ -43,14 +43,14 @@ export function p95IntervalHolds(n: number): boolean {
 }
 
 /**
- * Simulate `trials`, or with `precision` keep doubling (in whole chunks)
+ * Simulate the chunks of a run of fixed length, or with `precision` keep doubling (in whole chunks)
  * until the P95 and the mean of the watched column are known to ±precision
  * (relative, 95 %) — never before the P95 interval lies inside the sample
  * (p95IntervalHolds) — or `maxTrials` is reached. Chunks are the same as a fixed
  * run's, so a run that stops at N trials equals a fixed run of N trials.
  *
  * @param c the pool, its store sized for every trial the run may reach
- * @param o settings of the run; `watch` is the column whose P95 and mean must converge, `onChunk` sees each chunk done, `chunks` is a run of fixed length's plan if the caller made it already (planChunks(trials, chunkSize))
+ * @param o settings of the run; `chunks`: a run of fixed length's (planChunks(trials, chunkSize)), planned by the caller, whose trials writer needs them too; `watch` is the column whose P95 and mean must converge, `onChunk` sees each chunk done
  * @returns trials run, their chunks, worker-seconds spent, and with precision how it stopped
  */
 export async function simulateTrials(
@@ -63,12 +63,13 @@ export async function simulateTrials(
     times.sample += t.sample;
     times.simulate += t.simulate;
   };
-  const { precision, maxTrials } = o;
-  if (precision === undefined) {
-    const chunks = o.chunks ?? planChunks(o.trials, o.chunkSize);
-    await step(chunks);
-    return { n: o.trials, chunks, times };
+  const { precision, maxTrials, chunks: fixed } = o;
+  if (fixed) {
+    await step(fixed);
+    const last = fixed.at(-1);
+    return { n: last ? last.start + last.count : 0, chunks: fixed, times };
   }
+  if (precision === undefined) throw new Error('simulateTrials: a run needs its chunks or a precision');
   const whole = (k: number) => Math.min(maxTrials, Math.ceil(k / o.chunkSize) * o.chunkSize);
   let n = whole(o.trials);
   let done: Chunk[] = [];
