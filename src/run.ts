@@ -266,7 +266,7 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
       ? trialsWriter(dir, plan, coordinator.store, unchecked.selected, known, tableMetadata({ ...unchecked, runId }, config.trials), coordinator.signal, (e) => coordinator.cancel(e))
       : undefined;
     const { n, chunks, times, convergence } = await simulateTrials(coordinator, {
-      ...config, trials: Math.min(config.trials, room), watch, chunks: known,
+      ...config, watch, chunks: known,
       onChunk: (c) => {
         done += c.count;
         trials?.chunkDone(c);
