@@ -43,3 +43,20 @@ describe.each(['random', 'lhs'] as const)('%s: each input draws from its own str
     expect(Array.from(more.get('a100.rentalPrice')!)).not.toEqual(Array.from(base.get('h100.rentalPrice')!));
   });
 });
+
+describe('sampleChunk into a buffer of several chunks', () => {
+  it('a chunk drawn at its start in columns of N values equals the chunk drawn on its own and copied there, fixed inputs included', () => {
+    const r = raw();
+    r.assets[0].pue = 1.25;
+    const p = plan(r);
+    for (const kind of ['random', 'lhs', 'sobol'] as const) {
+      const own = draws(p, kind);
+      const s = createChunkSampler(p, { kind, seed: 'shared', N });
+      expect(s.fixed.map((f) => p.inputs[f.column].name)).toEqual(['h100.pue']);
+      // the columns end to end, filled with a value no draw gives, so a value not written shows
+      const wide = new Float64Array(p.inputs.length * N).fill(-7);
+      for (let index = 0; index * CHUNK < N; index++) sampleChunk(s, { index, start: index * CHUNK, count: CHUNK }, wide, N, index * CHUNK);
+      p.inputs.forEach((inp, c) => expect(Array.from(wide.subarray(c * N, (c + 1) * N)), `${kind} ${inp.name}`).toEqual(Array.from(own.get(inp.name)!)));
+    }
+  });
+});

@@ -95,10 +95,12 @@ function fillUniforms(s: ChunkSampler, chunk: Chunk, U: Float64Array): void {
  *
  * @param s the sampler
  * @param chunk the trials to draw
- * @param buf the chunk buffer, column c of trial i at buf[c·count + i]; only input columns are written
+ * @param buf the chunk buffer, column c of trial i at buf[c·stride + offset + i]; only input columns are written
+ * @param stride values per column of buf (the chunk's own buffer: its count)
+ * @param offset where the chunk's first trial sits in each column (a buffer of several chunks: its start)
  * @example sampleChunk(sampler, { index: 0, start: 0, count: 4096 }, buf)
  */
-export function sampleChunk(s: ChunkSampler, chunk: Chunk, buf: Float64Array): void {
+export function sampleChunk(s: ChunkSampler, chunk: Chunk, buf: Float64Array, stride = chunk.count, offset = 0): void {
   const { count } = chunk;
   const d = s.dists.length;
   if (s.U.length < d * count) s.U = new Float64Array(d * count);
@@ -106,8 +108,8 @@ export function sampleChunk(s: ChunkSampler, chunk: Chunk, buf: Float64Array): v
   fillUniforms(s, chunk, U);
   if (s.copula) applyCopula(s.copula, U, count, s.z);
   for (let j = 0; j < d; j++) {
-    const dist = s.dists[j], u0 = j * count, c0 = s.columns[j] * count;
+    const dist = s.dists[j], u0 = j * count, c0 = s.columns[j] * stride + offset;
     for (let i = 0; i < count; i++) buf[c0 + i] = dist.sample(U[u0 + i]);
   }
-  for (const { column, value } of s.fixed) buf.fill(value, column * count, (column + 1) * count);
+  for (const { column, value } of s.fixed) buf.fill(value, column * stride + offset, column * stride + offset + count);
 }

@@ -56,22 +56,6 @@ function calibrationChunks(plan: Plan): Chunk[] {
 }
 
 /**
- * Draw one chunk of the calibration trials' inputs into their place.
- *
- * @param plan the run's plan
- * @param sampler from calibrationSampler
- * @param chunk one of calibrationChunks
- * @param inputs every calibration trial's inputs: column j of trial i at [j·N + i]
- * @example for (const c of calibrationChunks(plan)) sampleCalibrationChunk(plan, sampler, c, inputs);
- */
-function sampleCalibrationChunk(plan: Plan, sampler: ChunkSampler, chunk: Chunk, inputs: Float64Array): void {
-  const N = plan.calibrationTrials, width = plan.inputs.length;
-  const part = new Float64Array(width * chunk.count);
-  sampleChunk(sampler, chunk, part);
-  for (let j = 0; j < width; j++) inputs.set(part.subarray(j * chunk.count, (j + 1) * chunk.count), j * N + chunk.start);
-}
-
-/**
  * Draw every calibration trial's inputs into `inputs`, a chunk per step, so
  * a caller can let other work through in between (the coordinator does, while its workers start).
  *
@@ -84,7 +68,7 @@ function sampleCalibrationChunk(plan: Plan, sampler: ChunkSampler, chunk: Chunk,
 export function* drawCalibrationInputs(plan: Plan, seed: string, inputs: Float64Array): Generator<Chunk> {
   const sampler = calibrationSampler(plan, seed);
   for (const chunk of calibrationChunks(plan)) {
-    sampleCalibrationChunk(plan, sampler, chunk, inputs);
+    sampleChunk(sampler, chunk, inputs, plan.calibrationTrials, chunk.start);
     yield chunk;
   }
 }
