@@ -91,12 +91,21 @@ interface Opts extends Omit<RunConfig, 'formats' | 'overrides'> {
   debug: boolean;
 }
 
-/** --valuation and --calibration-trials set scenario keys: as --set does, before any --set. */
+/**
+ * --valuation and --calibration-trials set scenario keys: as --set does,
+ * before any --set. A --set of the same key is refused here, where the
+ * option the user typed is still known.
+ */
 function scenarioFlags(o: Opts): string[] {
-  return [
-    ...(o.valuation === undefined ? [] : [`valuation=${o.valuation}`]),
-    ...(o.calibrationTrials === undefined ? [] : [`calibrationTrials=${o.calibrationTrials}`]),
-  ];
+  const given = [
+    { flag: '--valuation', key: 'valuation', value: o.valuation },
+    { flag: '--calibration-trials', key: 'calibrationTrials', value: o.calibrationTrials },
+  ].filter((f) => f.value !== undefined);
+  for (const { flag, key, value } of given) {
+    const set = o.set.find((t) => t.includes('=') && t.slice(0, t.indexOf('=')).trim() === key);
+    if (set !== undefined) throw new InputError(`${flag} ${value} and --set ${set} both set ${key}; give it once`);
+  }
+  return given.map(({ key, value }) => `${key}=${value}`);
 }
 
 /**

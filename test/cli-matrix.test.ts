@@ -71,8 +71,9 @@ describe('options are never taken silently', () => {
     [['--set', 'discountRate'], '--set discountRate: expected PATH=VALUE'],
     [['--set', 'discountRate=0.05', '--set', 'discountRate=0.2'], '--set discountRate=0.05 and --set discountRate=0.2 both set discountRate; give it once'],
     [['--set', 'h100.utilization[1].mode=0.7', 'run', '--set', 'h100.utilization.1.mode=0.6'], 'both set assets[0].utilization[1].mode; give it once'],
-    [['--set', 'valuation=expected', '--valuation', 'pathwise'], '--set valuation=pathwise and --set valuation=expected both set valuation (--valuation is --set valuation=…); give it once'],
-    [['--calibration-trials', '4096', '--set', 'calibrationTrials=8192'], 'both set calibrationTrials (--calibration-trials is --set calibrationTrials=…)'],
+    [['--set', 'valuation=expected', '--valuation', 'pathwise'], '--valuation pathwise and --set valuation=expected both set valuation; give it once'],
+    [['--calibration-trials', '4096', '--set', ' calibrationTrials =8192'], '--calibration-trials 4096 and --set  calibrationTrials =8192 both set calibrationTrials; give it once'],
+    [['--set', 'valuation=expected', '--set', 'valuation=pathwise'], '--set valuation=expected and --set valuation=pathwise both set valuation (--valuation is --set valuation=…); give it once'],
     [['--set', 'h100.priceCompression.mode=0.2', '--set', 'h100.priceCompression={dist: uniform, min: 0.1, max: 0.3}'], '--set h100.priceCompression={dist: uniform, min: 0.1, max: 0.3} replaces assets[0].priceCompression, inside which --set h100.priceCompression.mode=0.2 set assets[0].priceCompression.mode'],
     [['--set', 'testMonths.1=24', '--set', 'testMonths=[0, 12]'], '--set testMonths=[0, 12] replaces testMonths, inside which --set testMonths.1=24 set testMonths[1]'],
   ])('%j exits 2 with one line', (args, message) => {
