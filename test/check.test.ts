@@ -14,6 +14,7 @@ import { DEFAULT_SCENARIO, loadScenario } from '../src/scenario/load.ts';
 import { PRESETS, presetFile } from '../src/scenario/presets.ts';
 import { resolveScenario } from '../src/scenario/resolve.ts';
 import type { CheckId } from '../src/check/types.ts';
+import { EARNING, RESALE } from '../src/check/hardware.ts';
 import { hardware, model } from './helpers.ts';
 import { BIN } from './cli-process.ts';
 
@@ -216,6 +217,26 @@ describe('sim check, sim scenarios and presets on the command line', () => {
       expect(c.threshold.length).toBeGreaterThan(3);
       expect(c.movedBy.length).toBeGreaterThan(0);
       for (const v of Object.values(c.figures)) expect(Number.isFinite(v)).toBe(true);
+    }
+  });
+
+  it("README's \"moved by\" column lists exactly each check's movedBy", () => {
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const names = (text: string) => [...text.matchAll(/`(\w+)`/g)].map((m) => m[1]);
+    // the sentence that defines each group: its name, then (after `are`) the list
+    const group = (which: string) => names(new RegExp(`[Tt]he ${which} inputs (?:are )?(\\x60[^;.]+)`).exec(readme)?.[1] ?? '');
+    const earning = group('earning'), resale = group('resale');
+    expect(earning).toEqual(EARNING);
+    expect(resale).toEqual(RESALE);
+    const rows = [...readme.matchAll(/^\| (purchase NPV|sell now|price decline|day-one gap|lifetime revenue) \|.*\| ([^|]+) \|$/gm)];
+    expect(rows.map((m) => m[1])).toEqual(['purchase NPV', 'sell now', 'price decline', 'day-one gap', 'lifetime revenue']);
+    const report = checkScenario(loadScenario(DEFAULT_SCENARIO), 'default', '1', 64);
+    const checks = Object.values(report.assets).flatMap((a) => a.checks);
+    for (const [, name, cell] of rows) {
+      const listed = [...(/earning/.test(cell) ? earning : []), ...(/resale/.test(cell) ? resale : []), ...names(cell)];
+      const id = name.replace(/ /g, '-').toLowerCase();
+      const movedBy = checks.find((c) => c.id === id)!.movedBy;
+      expect(new Set(listed), name).toEqual(new Set(movedBy));
     }
   });
 

@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli.ts';
+import { resolveScenario } from '../src/scenario/resolve.ts';
+import { METHODS } from '../src/scenario/types.ts';
+import { families } from '../distributions/index.ts';
 import { BIN } from './cli-process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -324,4 +327,34 @@ describe('README figures', () => {
     expect(stated(/keeps `trial` and ([\d,]+) columns/)).toEqual([fields.filter((f) => f.name.startsWith('portfolio')).length]);
     expect(summaryRows).toBe(fields.length + comparisons);
   }, TIMEOUT);
+});
+
+// ---- the scenario keys "Writing a scenario" describes ----------------------
+
+describe('README "Writing a scenario"', () => {
+  const section = /^### Writing a scenario\n([\s\S]*?)^###? /m.exec(README)?.[1] ?? '';
+  /** The keys the validation allows where `raw` puts an unknown one, read from its message (the validation is the reference). */
+  const allowed = (raw: unknown): string[] => {
+    try {
+      resolveScenario(raw, 'probe.yaml');
+    } catch (e) {
+      const m = /allowed here: (.*)$/.exec((e as Error).message);
+      if (m) return m[1].split(', ');
+      throw e;
+    }
+    throw new Error('the probe scenario was accepted');
+  };
+  const asset = (kind: string) => ({ assets: [{ name: 'a', kind, probe: 1 }] });
+
+  it.each([
+    ['a scenario', allowed({ assets: [], probe: 1 })],
+    ['a hardware cohort', allowed(asset('hardware'))],
+    ['a model', allowed(asset('model'))],
+    ['a policy', allowed({ assets: [], policies: { p: { method: 'straight-line', usefulLifeMonths: 60, probe: 1 } } })],
+    ['the distributions', Object.keys(families)],
+    ['the book methods', [...METHODS]],
+  ])('names every key of %s that sim accepts', (_, keys) => {
+    expect(keys.length).toBeGreaterThan(1);
+    expect(keys.filter((k) => !section.includes(`\`${k}\``) && !section.includes(`dist: ${k}`))).toEqual([]);
+  });
 });

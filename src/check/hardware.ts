@@ -17,8 +17,8 @@ export const MAX_SELL_NOW = 0.05;
 /** F7: rental prices fall 30–70 % in two years; the scenario's central 80 % (P10–P90) of two-year declines should sit in that range. */
 export const PRICE_DECLINE_BAND: readonly [number, number] = [0.3, 0.7];
 
-const EARNING = ['rentalPrice', 'utilization', 'priceCompression', 'generationShock', 'firstSupersededAge', 'powerPrice', 'pue', 'opexPerUnitMonth'];
-const RESALE = ['resaleDecay', 'resaleFloor', 'resaleHaircut'];
+export const EARNING = ['rentalPrice', 'utilization', 'priceCompression', 'generationShock', 'firstSupersededAge', 'cadenceMonths', 'powerPrice', 'pue', 'opexPerUnitMonth'];
+export const RESALE = ['resaleDecay', 'resaleFloor', 'resaleHaircut'];
 
 /**
  * The coherence checks of one hardware cohort (README "Checking a scenario"):
@@ -88,7 +88,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       id: 'purchase-npv', asset: a.name,
       compares: `mean NPV at purchase (age 0) of a unit bought at $${c.unitCost.toLocaleString('en-US')}, per dollar paid: operated for ${H} months and then sold; beside it, with the exit option under foresight (an upper bound)`,
       threshold: `warn if the NPV operated and sold is below ${percent(MIN_PURCHASE_NPV)} or above ${percent(MAX_PURCHASE_NPV)}`,
-      movedBy: [...EARNING, ...RESALE, 'failureRate', 'unitCost', 'discountRate'],
+      movedBy: [...EARNING, ...RESALE, 'disposalCost', 'failureRate', 'unitCost', 'discountRate'],
       figures: applicable(noPurchasePrice, { meanNpvWithExit: meanOption, meanNpvHeld: meanHold }),
       notApplicable: noPurchasePrice,
       warning: noPurchasePrice ? null
@@ -100,7 +100,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       id: 'sell-now', asset: a.name,
       compares: 'share of trials in which selling at t = 0 beats holding (pathwise exit at 0), and the median ratio of market value to recoverable amount M[0]/V[0]',
       threshold: `warn above ${percent(MAX_SELL_NOW)} of trials`,
-      movedBy: [...RESALE, ...EARNING, 'ageMonths'],
+      movedBy: [...RESALE, 'disposalCost', ...EARNING, 'ageMonths'],
       figures: applicable(nothingNow, { shareSellNow: shareSell, medianMarketOverRecoverable: ratio }),
       notApplicable: nothingNow,
       warning: !nothingNow && shareSell > MAX_SELL_NOW
