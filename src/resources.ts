@@ -1,4 +1,5 @@
 import { statfsSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { InputError } from './errors.ts';
 import { trialBatches, type Format } from './output/write-run.ts';
 import type { Plan } from './plan.ts';
@@ -29,6 +30,8 @@ export interface ResourceNeeds {
   workers: number;
   /** the coherence check's trials, when the run checks its scenario while the pool runs */
   check?: number;
+  /** the sensitivity table's key outputs and uncertain inputs: a row per pair, built in the main thread's heap */
+  sensitivity?: { outputs: number; inputs: number };
   /** whose needs these are, for the advice: `sim merge` cannot change what its shards fixed (trials, columns, formats, path sample) */
   command?: 'run' | 'merge';
 }
@@ -48,6 +51,14 @@ const ADVICE = {
 };
 
 const MIB = 2 ** 20;
+/**
+ * Main-thread heap a row of the sensitivity table takes while it is sorted
+ * and written (its object, then its table's columns): 500 cohorts, 3,006,000
+ * rows, peaked at 925 MB of heap, about 300 bytes a row with the summaries.
+ */
+export const SENSITIVITY_ROW_HEAP = 320;
+/** Share of V8's heap limit the sensitivity table may take: the summaries, summary.json and the report need the rest. */
+const SENSITIVITY_HEAP_SHARE = 0.75;
 /** Bytes as a person reads them: GiB to a tenth, MiB below one GiB. */
 const gb = (bytes: number) => (bytes >= GIB ? `${(bytes / GIB).toFixed(1)} GiB` : `${Math.ceil(bytes / MIB)} MiB`);
 
@@ -68,6 +79,10 @@ export function checkResources(n: ResourceNeeds, free = freeBytes(n.dir)): void 
   if (store + n.paths + n.workers + check > availableMemory()) {
     const parts = [...(store ? [`columns ${gb(store)}`] : []), `path sample ${gb(n.paths)}`, `worker buffers ${gb(n.workers)}`, ...(check ? [`coherence check ${gb(check)}`] : [])].join(', ');
     throw new InputError(`this run needs about ${gb(store + n.paths + n.workers + check)} of memory (${parts}), more than the ${gb(availableMemory())} this process may use; ${advice.memory(store > 0)}`);
+  }
+  const rows = n.sensitivity ? n.sensitivity.outputs * n.sensitivity.inputs : 0, heap = SENSITIVITY_HEAP_SHARE * getHeapStatistics().heap_size_limit;
+  if (rows * SENSITIVITY_ROW_HEAP > heap) {
+    throw new InputError(`the sensitivity table would have ${rows.toLocaleString('en-US')} rows (${n.sensitivity!.outputs.toLocaleString('en-US')} key outputs × ${n.sensitivity!.inputs.toLocaleString('en-US')} uncertain inputs: it grows with the square of the number of assets), about ${gb(rows * SENSITIVITY_ROW_HEAP)} of the main thread's JavaScript heap, more than the ${gb(heap)} it may take; split the portfolio into runs of fewer assets, or raise node's heap limit (NODE_OPTIONS=--max-old-space-size=MiB)`);
   }
   if (n.formats.includes('parquet') && n.trialsBytes > MEMORY_BUDGET) {
     throw new InputError(`--format parquet builds the trials table in memory: ${gb(n.trialsBytes)} is above the ${gb(MEMORY_BUDGET)} limit; ${advice.parquet}`);

@@ -227,7 +227,7 @@ export function startPool(p: Unchecked, dir: RunDir, out: string, o: { capacity:
   // config.trials is what was asked; the pool's run size is the store's, or a shard's whole run
   const pool = { capacity: o.capacity, trials: o.trials ?? o.capacity, first: o.first ?? 0 };
   const { paths, perWorker } = memoryNeeds(plan, { ...config, ...pool });
-  checkResources({ out, dir: dir.tmp, store, storeBytes, trialsBytes: o.capacity * (p.selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats: config.formats, files: diskNeeds(p, o), paths, workers: config.workers * perWorker, check: o.checking ? checkTrialsBytes(plan) : 0, command: o.command });
+  checkResources({ out, dir: dir.tmp, store, storeBytes, trialsBytes: o.capacity * (p.selected.length + 1) * Float64Array.BYTES_PER_ELEMENT, formats: config.formats, files: diskNeeds(p, o), paths, workers: config.workers * perWorker, check: o.checking ? checkTrialsBytes(plan) : 0, sensitivity: { outputs: plan.sensitivity.outputs.length, inputs: plan.sensitivity.inputs.length }, command: o.command });
   const spillDir = dir.file('.columns');
   return { coordinator: new Coordinator(plan, { ...config, ...pool, store, spillDir }), store, spillDir };
 }

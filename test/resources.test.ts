@@ -7,7 +7,8 @@ import { mapBounded } from '../src/bounded.ts';
 import { createStoreSpec, openStore } from '../src/column-store.ts';
 import { InputError } from '../src/errors.ts';
 import { fileError } from '../src/output/file-error.ts';
-import { checkResources, diskNeeds, type DiskPart } from '../src/resources.ts';
+import { getHeapStatistics } from 'node:v8';
+import { checkResources, diskNeeds, SENSITIVITY_ROW_HEAP, type DiskPart } from '../src/resources.ts';
 import { prepare, run } from '../src/run.ts';
 import { cappedWorkers, GIB } from '../src/run-config.ts';
 import { PATH_QUANTITIES } from '../src/schema.ts';
@@ -67,6 +68,11 @@ describe('disk and memory are checked before a run starts (items 1 and 5)', () =
   it('memory beyond the machine and a Parquet trials table above 4 GiB are refused', () => {
     expect(() => checkResources({ ...needs, store: 'memory', storeBytes: 1e15 }, Infinity)).toThrow(/^this run needs about .* of memory \(columns .*, path sample 96 MiB, worker buffers 96 MiB\), more than the .* this process may use;/);
     expect(() => checkResources({ ...needs, store: 'memory', storeBytes: 1e15, check: 2 * GIB }, Infinity)).toThrow(/worker buffers 96 MiB, coherence check 2\.0 GiB\), more than/);
+    // the sensitivity table's rows live in the main thread's heap: 2,000 cohorts crashed with V8's heap exhausted after two minutes
+    const limit = getHeapStatistics().heap_size_limit;
+    const fits = Math.floor((0.75 * limit) / SENSITIVITY_ROW_HEAP / 7000);
+    expect(() => checkResources({ ...needs, sensitivity: { outputs: fits, inputs: 7000 } }, Infinity)).not.toThrow();
+    expect(() => checkResources({ ...needs, sensitivity: { outputs: fits + 1, inputs: 7000 } }, Infinity)).toThrow(new RegExp(`^the sensitivity table would have ${((fits + 1) * 7000).toLocaleString('en-US')} rows \\(${(fits + 1).toLocaleString('en-US')} key outputs × 7,000 uncertain inputs: it grows with the square of the number of assets\\), about .* of the main thread's JavaScript heap, more than the .* it may take; split the portfolio into runs of fewer assets, or raise node's heap limit \\(NODE_OPTIONS=--max-old-space-size=MiB\\)$`));
     expect(() => checkResources({ ...needs, formats: ['parquet'], trialsBytes: 5 * GIB }, Infinity)).toThrow('--format parquet builds the trials table in memory: 5.0 GiB is above the 4.0 GiB limit');
   });
 
