@@ -329,7 +329,12 @@ export async function writeSensitivity(dir: RunDir, rows: SensitivityRow[], meta
     { name: 'mean_top_decile', type: 'float64', metadata: asOutput },
     { name: 'swing', type: 'float64', metadata: asOutput },
   ];
-  const num = (k: 'spearman' | 'variance_share' | 'mean_bottom_decile' | 'mean_top_decile' | 'swing') => Float64Array.from(rows, (r) => r[k]);
+  // a plain loop: Float64Array.from(rows, mapFn) goes through the iterator and took 3 s of 3 million rows
+  const num = (k: 'spearman' | 'variance_share' | 'mean_bottom_decile' | 'mean_top_decile' | 'swing') => {
+    const x = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) x[i] = rows[i][k];
+    return x;
+  };
   const data: Data[] = [rows.map((r) => r.output), rows.map((r) => r.input), num('spearman'), num('variance_share'), num('mean_bottom_decile'), num('mean_top_decile'), num('swing')];
   await writeTable(dir, 'sensitivity', fields, data, {
     ...metadata,
