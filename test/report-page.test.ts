@@ -174,6 +174,7 @@ describe('where sim report and sim compare write, and what they read', () => {
       ['paths.arrow', (d) => writeFileSync(join(d, 'paths.arrow'), readFileSync(join(a, 'paths.arrow')).subarray(0, 1000)), /does not end with the Arrow file magic/],
       ['sensitivity.arrow', (d) => writeFileSync(join(d, 'sensitivity.arrow'), readFileSync(join(a, 'sensitivity.arrow')).subarray(0, 3000)), /does not end with the Arrow file magic/],
       ['trials.arrow', (d) => cpSync(join(a, 'summary.json'), join(d, 'trials.arrow')), /does not begin with the Arrow file magic/],
+      ['summary.arrow', (d) => writeFileSync(join(d, 'summary.arrow'), readFileSync(join(a, 'summary.arrow')).subarray(0, 3000)), /does not end with the Arrow file magic/],
       ['sensitivity.arrow', (d) => cpSync(join(a, 'summary.arrow'), join(d, 'sensitivity.arrow')), /it has no column 'output'/],
       // another run's file, of another trial count or of the same: each table names the run that wrote it
       ['trials.arrow', (d) => cpSync(join(root, 'plain', 'trials.arrow'), join(d, 'trials.arrow')), /run [0-9a-f-]+ wrote it, not this directory's run [0-9a-f-]+/],
@@ -195,12 +196,34 @@ describe('where sim report and sim compare write, and what they read', () => {
   });
 
   it('sim report refuses a run missing a file its manifest lists (exit 2), rather than a page with fewer charts', async () => {
-    for (const gone of [['sensitivity.arrow'], ['trials.arrow', 'paths.arrow']]) {
+    // summary.arrow too, which the page does not read: a damaged run is refused whole
+    for (const gone of [['sensitivity.arrow'], ['trials.arrow', 'paths.arrow'], ['summary.arrow']]) {
       const dir = copy(`missing-${gone.join('-')}`);
       for (const f of gone) rmSync(join(dir, f));
+      const first = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).files as string[]).find((f) => gone.includes(f))!;
       const r = await sim('report', dir);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`sim: ${join(dir, gone.at(-1)!)}: missing, though manifest.json lists it among the run's files: the run directory is damaged (restore the file, or run again)`);
+      expect(r.stderr).toBe(`sim: ${join(dir, first)}: missing, though manifest.json lists it among the run's files: the run directory is damaged (restore the file, or run again)`);
+      expect((await sim('compare', dir, b, '--out', join(root, `missing-${gone.join('-')}.html`))).code).toBe(2);
+    }
+  });
+
+  it('sim report and sim compare refuse JSON files that parse but are not what a run writes, naming the file and the key (exit 2)', async () => {
+    const cases: [string, string, string][] = [
+      ['manifest.json', '[]', 'an object at the top level, got a list'],
+      ['manifest.json', 'null', 'an object at the top level, got null'],
+      ['manifest.json', '{}', "'version' is missing or of the wrong type"],
+      ['summary.json', '{"trials": 10}', "'columns' is missing or of the wrong type"],
+      ['scenario.json', 'null', 'an object at the top level, got null'],
+      ['scenario.json', '{"assets": 3}', "'assets' is missing or of the wrong type"],
+    ];
+    for (const [k, [file, text, why]] of cases.entries()) {
+      const dir = copy(`shape-${k}`);
+      writeFileSync(join(dir, file), text);
+      const r = await sim('report', dir);
+      expect(r.code, `${file} ${text}`).toBe(2);
+      expect(r.stderr).toBe(`sim: ${join(dir, file)}: not the JSON a run writes (${why}); was it edited or cut short?`);
+      expect((await sim('compare', dir, b, '--out', join(root, `shape-${k}.html`))).code).toBe(2);
     }
   });
 

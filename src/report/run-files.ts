@@ -123,6 +123,24 @@ function rowsOf<T>(table: Table): T[] {
   return rows;
 }
 
+/** What the report reads of each JSON file, by key: a file without it is not the one a run writes. */
+type Shape = Record<string, (v: unknown) => boolean>;
+const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const MANIFEST_KEYS: Shape = {
+  version: (v) => typeof v === 'string', seed: (v) => typeof v === 'string', trials: (v) => typeof v === 'number',
+  scenario_file: (v) => typeof v === 'string', command: Array.isArray, timings: isObject,
+};
+const SUMMARY_KEYS: Shape = { trials: (v) => typeof v === 'number', columns: isObject };
+const SCENARIO_KEYS: Shape = { assets: Array.isArray };
+
+/** `value` if it is an object with each key of `shape` as a run writes it; else refused, naming the file and the key. */
+function shaped<T>(value: T, file: string, shape: Shape): T {
+  if (!isObject(value)) throw notAsWritten(file, 'the JSON a run writes', new Error(`an object at the top level, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`));
+  const bad = Object.keys(shape).find((k) => !shape[k]((value as Record<string, unknown>)[k]));
+  if (bad !== undefined) throw notAsWritten(file, 'the JSON a run writes', new Error(`'${bad}' is missing or of the wrong type`));
+  return value;
+}
+
 /**
  * Read a run directory's files: the JSON files, sensitivity and paths, and
  * the columns the charts need from the first REPORT_TRIALS trials.
@@ -143,10 +161,17 @@ export async function readRunFiles(dir: string): Promise<RunFiles> {
       throw notAsWritten(file, 'the JSON a run writes', e);
     }
   };
-  const manifest = json<ManifestFile>('manifest.json');
-  const summary = json<SummaryFile>('summary.json');
-  const scenario = json<Scenario>('scenario.json');
+  const manifest = shaped(json<ManifestFile>('manifest.json'), join(dir, 'manifest.json'), MANIFEST_KEYS);
+  const summary = shaped(json<SummaryFile>('summary.json'), join(dir, 'summary.json'), SUMMARY_KEYS);
+  const scenario = shaped(json<Scenario>('scenario.json'), join(dir, 'scenario.json'), SCENARIO_KEYS);
   const listed = Array.isArray(manifest.files) ? manifest.files : null;
+  // every file the manifest lists is there, and a listed Arrow file is whole, whether or not the report reads it (the page itself is what sim report writes)
+  for (const name of (listed ?? []).filter((f) => f !== 'report.html')) {
+    const file = join(dir, String(name));
+    if (!existsSync(file)) throw new InputError(`${file}: missing, though manifest.json lists it among the run's files: the run directory is damaged (restore the file, or run again)`);
+    const problem = String(name).endsWith('.arrow') ? arrowFileProblem(file) : null;
+    if (problem) throw notAsWritten(file, ARROW_FILE, new Error(problem));
+  }
   const leftOut: LeftOut[] = [];
   /** Read one of the run's Arrow files; null, with the line saying so, when the run wrote none; refused when it is listed but gone, or damaged. */
   const arrow = async <T>(name: LeftOut['file'], read: (file: string) => T | Promise<T>): Promise<T | null> => {
