@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -147,5 +147,23 @@ describe('RunDir release', () => {
     await dir.discard();
     expect(readFileSync(lock, 'utf8')).toBe('1 sim-shards-3-b8d1w');
     rmSync(lock);
+  });
+});
+
+describe('--out that the finished run could not be renamed onto is refused before the run', () => {
+  it('a symbolic link (to an empty directory, or dangling) and a name too long for the hidden name written first', () => {
+    const empty = join(root, 'empty-target');
+    mkdirSync(empty);
+    for (const [name, target] of [['link-to-empty', empty], ['dangling', join(root, 'nowhere')]]) {
+      const out = join(root, name);
+      symlinkSync(target, out);
+      expect(() => RunDir.prepare(out)).toThrow(new InputError(`--out ${out}: a symbolic link; a run is renamed into place, which cannot go through a link: give the directory it points to, or a new path`));
+    }
+    // `.NAME.tmp-PID-xxxxxx`: 20 bytes more with a 7-digit pid
+    const long = join(root, 'x'.repeat(236));
+    expect(() => RunDir.prepare(long)).toThrow(/^--out .*: a name of 236 bytes is too long; the run is first written under a hidden name 20 bytes longer, and a name may have 255 at most$/);
+    const fits = RunDir.prepare(join(root, 'x'.repeat(235)));
+    expect(existsSync(fits.tmp)).toBe(true);
+    expect(readdirSync(root).filter((f) => f.startsWith(`.${'x'.repeat(236)}`))).toEqual([]);
   });
 });

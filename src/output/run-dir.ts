@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -229,12 +229,29 @@ export function temporarySibling(path: string): string {
   return join(dirname(path), `${temporaryPrefix(path, process.pid)}${Math.random().toString(36).slice(2, 8)}`);
 }
 
+/** The longest file name most file systems (ext4, xfs, btrfs, tmpfs) take, in bytes. */
+const NAME_MAX = 255;
+
+/** lstat, or null where nothing is at the path. */
+function lstatOrNull(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Refuse a destination that is a file, or a directory that is not empty (unless replaceable).
  *
  * @throws InputError naming `out`
  */
 function checkDestination(path: string, out: string, replaceable: (path: string) => boolean): void {
+  // the finished run is renamed onto the path, which replaces a link rather than writing where it points: found after the run, as ENOTDIR
+  if (lstatOrNull(path)?.isSymbolicLink()) throw new InputError(`--out ${out}: a symbolic link; a run is renamed into place, which cannot go through a link: give the directory it points to, or a new path`);
+  // the hidden name the run is written under, with the longest pid Linux gives (pid_max ≤ 2^22)
+  const name = Buffer.byteLength(basename(path)), hidden = Buffer.byteLength(basename(temporarySibling(path))) + String(2 ** 22).length - String(process.pid).length;
+  if (hidden > NAME_MAX) throw new InputError(`--out ${out}: a name of ${name} bytes is too long; the run is first written under a hidden name ${hidden - name} bytes longer, and a name may have ${NAME_MAX} at most`);
   let st;
   try {
     st = statSync(path);
