@@ -103,7 +103,7 @@ function scenarioFlags(o: Opts): string[] {
   ].filter((f) => f.value !== undefined);
   for (const { flag, key, value } of given) {
     const set = o.set.find((t) => t.includes('=') && t.slice(0, t.indexOf('=')).trim() === key);
-    if (set !== undefined) throw new InputError(`${flag} ${value} and --set ${set} both set ${key}; give it once`);
+    if (set !== undefined) throw new InputError(`${flag} ${value} and --set ${quote(set)} both set ${key}; give it once`);
   }
   return given.map(({ key, value }) => `${key}=${value}`);
 }

@@ -32,7 +32,7 @@ export function loadScenario(file: string, opts: ResolveOptions & { overrides?: 
   } catch (e) {
     if (!(e instanceof ScenarioError)) throw e;
     const o = settingAt(e, applied) ?? (applied.length && !sameError(() => resolveScenario(parseScenarioText(text, file), file, opts), e) ? settingAt(e, applied, 1) : undefined);
-    throw o ? new ScenarioError(e.file, e.path, `${e.expected} (set by --set ${o.text})`) : e;
+    throw o ? new ScenarioError(e.file, e.path, `${e.expected} (set by --set ${quote(o.text)})`) : e;
   }
 }
 

@@ -1,3 +1,4 @@
+import { quote } from './limits.ts';
 import { InputError } from '../errors.ts';
 import { describe, join, suggest } from './reader.ts';
 import { SCENARIO_KEYS } from './resolve.ts';
@@ -27,7 +28,7 @@ export interface Override {
 export function applyOverrides(raw: unknown, sets: readonly string[]): Override[] {
   const applied = sets.map((text) => {
     const fail = (expected: string): never => {
-      throw new InputError(`--set ${text}: ${expected}`);
+      throw new InputError(`--set ${quote(text)}: ${expected}`);
     };
     const eq = text.indexOf('=');
     if (eq <= 0) fail('expected PATH=VALUE, e.g. h100.priceCompression.mode=0.2');
@@ -51,7 +52,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
     if (!SCENARIO_KEYS.includes(keys[0]) && named < 0) {
       const names = assets.map((a) => (a as Record<string, unknown>)?.name).filter((n): n is string => typeof n === 'string');
       const hint = suggest(keys[0], [...SCENARIO_KEYS, ...names]);
-      fail(`'${keys[0]}' is neither a scenario key (${SCENARIO_KEYS.join(', ')}) nor an asset name (${names.join(', ') || 'none'})${hint ? `; did you mean '${hint}'?` : ''}`);
+      fail(`'${quote(keys[0])}' is neither a scenario key (${SCENARIO_KEYS.join(', ')}) nor an asset name (${names.join(', ') || 'none'})${hint ? `; did you mean '${hint}'?` : ''}`);
     }
     if (named >= 0 && !SCENARIO_KEYS.includes(keys[0])) {
       node = assets[named] as Record<string, unknown>;
@@ -66,7 +67,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
       const list: unknown[] | null = Array.isArray(node) ? node : null;
       const index = Number(key);
       if (list && !(Number.isInteger(index) && index >= 0 && index <= list.length)) {
-        fail(`${path} is a list of ${list.length}; expected an index from 0 to ${list.length}, got '${key}'`);
+        fail(`${path} is a list of ${list.length}; expected an index from 0 to ${list.length}, got '${quote(key)}'`);
       }
       const slot = list ? index : key;
       path = join(path, slot);
@@ -81,7 +82,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
       if (!Object.hasOwn(record, slot) || record[slot] === undefined) put(/^\d+$/.test(keys[i + 1]) ? [] : {});
       const next = record[slot];
       if (next === null || typeof next !== 'object') {
-        fail(`${path} is ${describe(next)}, which has no key '${keys[i + 1]}'; set that key itself instead`);
+        fail(`${path} is ${describe(next)}, which has no key '${quote(keys[i + 1])}'; set that key itself instead`);
       }
       node = next as Record<string, unknown>;
     }
@@ -102,9 +103,9 @@ function refuseRepeats(applied: readonly Override[]): void {
     const { text, path } = applied[j];
     const before = applied.slice(0, j).find((o) => o.path === path || o.path.startsWith(`${path}.`) || o.path.startsWith(`${path}[`));
     if (!before) continue;
-    if (before.path !== path) throw new InputError(`--set ${text} replaces ${path}, inside which --set ${before.text} set ${before.path}; give the whole value once, or set ${before.path} after it`);
+    if (before.path !== path) throw new InputError(`--set ${quote(text)} replaces ${path}, inside which --set ${quote(before.text)} set ${before.path}; give the whole value once, or set ${before.path} after it`);
     const flag = FLAG_OF[path] ? ` (${FLAG_OF[path]} is --set ${path}=…)` : '';
-    throw new InputError(`--set ${before.text} and --set ${text} both set ${path}${flag}; give it once`);
+    throw new InputError(`--set ${quote(before.text)} and --set ${quote(text)} both set ${path}${flag}; give it once`);
   }
 }
 
