@@ -12,7 +12,8 @@ import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { sensitivityRows, trialsWriter, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type SensitivityRow, type TrialsWriter } from './output/write-run.ts';
 import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
-import { capacity, cappedWorkers, checkPlanLimits, chooseStore, runConfig, type RunConfig, type RunRequest } from './run-config.ts';
+import { capacity, cappedWorkers, checkPlanLimits, chooseStore, RUN_DEFAULTS, runConfig, type RunConfig, type RunRequest } from './run-config.ts';
+import { quote } from './scenario/limits.ts';
 import { JSON_FILES, TABLES } from './schema.ts';
 import { VALUATION_FILE, valuationFile } from './valuation/file.ts';
 import type { Calibration } from './valuation/calibrate.ts';
@@ -182,8 +183,25 @@ export function prepare(req: RunRequest): Unchecked {
   checkPlanLimits(config, plan);
   const selected = selectColumns(config.columns, plan.columns);
   const citations = scenarioCitations(req.scenarioFile, text, config.overrides);
-  const notes = [...(note ? [note] : []), ...scenarioNotes(plan)];
+  const notes = [...(note ? [note] : []), ...idleOptions(config, plan), ...scenarioNotes(plan)];
   return { t0, config, notes, scenario, plan, selected, scenarioHash: scenarioHashOf(scenario), repaired, citations };
+}
+
+/**
+ * Options given that this run has no use for, or that another overrules:
+ * said rather than dropped in silence.
+ *
+ * @param config the run's settings
+ * @param plan the scenario's plan
+ * @returns a note for each
+ */
+export function idleOptions(config: RunConfig, plan: Plan): string[] {
+  const notes: string[] = [];
+  if (config.precision === undefined && config.maxTrials !== RUN_DEFAULTS.maxTrials) notes.push(`--max-trials ${config.maxTrials.toLocaleString('en-US')} has no effect without --precision; ran the ${config.trials.toLocaleString('en-US')} --trials asked for`);
+  if (config.precision !== undefined && config.trials > config.maxTrials) notes.push(`--trials ${config.trials.toLocaleString('en-US')} is above --max-trials ${config.maxTrials.toLocaleString('en-US')}: the run starts at --max-trials and adds none`);
+  const calibration = config.overrides.find((o) => o.slice(0, o.indexOf('=')).trim() === 'calibrationTrials');
+  if (plan.valuation === 'pathwise' && calibration !== undefined) notes.push(`${quote(calibration)} has no effect under the pathwise valuation, which fits no regressions`);
+  return notes;
 }
 
 /** Below this, the expected valuation's regressions of up to 21 functions over-fit visibly (README "What the holder knows"). */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,24 @@ describe('sim command line', () => {
     }
     const both = sim('--valuation', 'pathwise', '--set', `valuation=${x}`);
     expect(both.stderr).toMatch(/^sim: --valuation pathwise and --set valuation=x{70}…\(100,010 characters\) both set valuation; give it once/);
+  });
+
+  it('an option the run has no use for, or that another overrules, is a warning on stderr and in the manifest', () => {
+    const cases: [string[], string][] = [
+      [['--trials', '64', '--max-trials', '100'], '--max-trials 100 has no effect without --precision; ran the 64 --trials asked for'],
+      [['--trials', '64', '--valuation', 'pathwise', '--calibration-trials', '100'], 'calibrationTrials=100 has no effect under the pathwise valuation, which fits no regressions'],
+      [['--trials', '64', '--set', 'valuation=pathwise', '--set', 'calibrationTrials=4096'], 'calibrationTrials=4096 has no effect under the pathwise valuation, which fits no regressions'],
+      [['--trials', '5000', '--max-trials', '128', '--chunk-size', '64', '--precision', '0.5', '--valuation', 'pathwise'], '--trials 5,000 is above --max-trials 128: the run starts at --max-trials and adds none'],
+    ];
+    for (const [k, [args, warning]] of cases.entries()) {
+      const out = join(root, `idle-${k}`);
+      const r = sim(...args, '--out', out, '--no-report', '--quiet');
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`sim: warning: ${warning}`);
+      expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).warnings).toContain(warning);
+    }
+    const plain = join(root, 'idle-none');
+    expect(sim('--trials', '64', '--valuation', 'pathwise', '--out', plain, '--no-report', '--quiet').stderr).toBe('');
   });
 
   it('refuses a non-empty --out and an --out that is a file, leaving both alone', () => {
