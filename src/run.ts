@@ -10,7 +10,8 @@ import { simulateTrials, type Convergence } from './convergence.ts';
 import { planChunks, type Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
-import { sensitivityRows, trialsWriter, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type SensitivityRow, type TrialsWriter } from './output/write-run.ts';
+import { trialsWriter, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type TrialsWriter } from './output/write-run.ts';
+import { sensitivityTable, type SensitivityTable } from './output/sensitivity-table.ts';
 import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
 import { capacity, cappedWorkers, checkPlanLimits, chooseStore, RUN_DEFAULTS, runConfig, type RunConfig, type RunRequest } from './run-config.ts';
 import { quote } from './scenario/limits.ts';
@@ -34,7 +35,7 @@ export interface RunOutcome {
   scenario: Scenario;
   plan: Plan;
   summaries: Map<string, Summary>;
-  sensitivity: SensitivityRow[];
+  sensitivity: SensitivityTable;
   manifest: Manifest;
 }
 
@@ -256,7 +257,7 @@ export function startPool(p: Unchecked, dir: RunDir, out: string, o: { capacity:
  * directory appears only when every file is written.
  *
  * @param req the scenario file and any settings (the rest from RUN_DEFAULTS)
- * @returns the run directory, the scenario and plan, summaries by column name, sensitivity rows and the manifest
+ * @returns the run directory, the scenario and plan, summaries by column name, the sensitivity table and the manifest
  * @throws InputError (ScenarioError for the scenario file) for anything refused before the run
  */
 export async function run(req: RunRequest): Promise<RunOutcome> {
@@ -379,7 +380,7 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
   const [summaries, rho, bands] = stats.value;
   signal?.throwIfAborted();
   await writeSummaries(dir, plan, summaries, metadata, formats, valuation);
-  const sensitivity = sensitivityRows(plan, rho);
+  const sensitivity = sensitivityTable(plan, rho);
   await writeSensitivity(dir, sensitivity, metadata, formats);
   const achieved = plan.correlations.map(([a, b, target]) => {
     const slot = (name: string) => plan.sensitivity.inputs.findIndex((j) => plan.columns[j].name === name);

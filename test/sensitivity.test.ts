@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { tableFromIPC } from 'apache-arrow';
 import { run } from '../src/run.ts';
+import { rowsByOutput, sensitivityRowsOf } from '../src/output/sensitivity-table.ts';
+import { readRunFiles } from '../src/report/run-files.ts';
 import { decilesOf, meanAt } from '../src/stats/ranks.ts';
 import { hardware } from './helpers.ts';
 
@@ -14,10 +16,11 @@ describe('sensitivity', () => {
   it('finds the one input that moves the write-down, with ρ = −1 and all the variance', async () => {
     // only the rental price is uncertain (resale fixed at 10 % of cost after disposal); a higher price raises V and lowers the loss at t = 0
     const file = join(root, 'one-driver.yaml');
-    writeFileSync(file, stringify({ horizonMonths: 36, testMonths: [0], assets: [hardware({ units: 10, ageMonths: 12, disposalCost: 0.9, resaleFloor: 1, rentalPrice: { dist: 'uniform', min: 0.001, max: 0.015 }, pue: { dist: 'uniform', min: 1, max: 1.000001 }, policy: { method: 'straight-line', usefulLifeMonths: 72 } })] }));
+    // a what-if book written off in its first month never has a write-down: its ρ are NaN, written to sensitivity.arrow as null
+    writeFileSync(file, stringify({ horizonMonths: 36, testMonths: [0], policies: { instant: { method: 'straight-line', usefulLifeMonths: 1 } }, assets: [hardware({ units: 10, ageMonths: 12, disposalCost: 0.9, resaleFloor: 1, rentalPrice: { dist: 'uniform', min: 0.001, max: 0.015 }, pue: { dist: 'uniform', min: 1, max: 1.000001 }, policy: { method: 'straight-line', usefulLifeMonths: 72 } })] }));
     // the other uncertain inputs are noise with ρ² ≈ 1/n each: 8000 trials keep their share well under 0.1 %
     const r = await run({ scenarioFile: file, trials: 8000, seed: '1', workers: 2, chunkSize: 256, out: join(root, 'run') });
-    const rows = r.sensitivity.filter((s) => s.output === 'portfolio.writedown');
+    const rows = sensitivityRowsOf(r.sensitivity, 'portfolio.writedown');
     expect(rows[0].input).toBe('gpu.rentalPrice');
     expect(rows[0].spearman).toBeLessThan(-0.9999);
     expect(rows[0].variance_share).toBeGreaterThan(0.999);
@@ -29,6 +32,13 @@ describe('sensitivity', () => {
     expect(rows[0].mean_bottom_decile).toBeCloseTo(mean(order.slice(0, 800)), 6);
     expect(rows[0].mean_top_decile).toBeCloseTo(mean(order.slice(-800)), 6);
     expect(rows[0].swing).toBeLessThan(0);
+    // the report reads back from sensitivity.arrow the table the run held, NaN (written as null) included
+    const read = (await readRunFiles(r.dir)).sensitivity!;
+    expect(read).toEqual(r.sensitivity);
+    const instant = sensitivityRowsOf(read, 'gpu@instant.writedown');
+    expect(instant.length).toBe(r.plan.sensitivity.inputs.length);
+    expect(instant.every((row) => Number.isNaN(row.spearman))).toBe(true);
+    expect([...rowsByOutput(read)].map(([o, i]) => [o, i.length])).toEqual(r.plan.sensitivity.outputs.map((o) => [r.plan.columns[o].name, r.plan.sensitivity.inputs.length]));
   }, 60_000);
 
   it('decile means: ties at a cut fall on one side; NaN values are skipped', () => {

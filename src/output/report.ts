@@ -1,3 +1,4 @@
+import { sensitivityRowsOf } from './sensitivity-table.ts';
 import { Z95 } from '../math/normal.ts';
 import type { RunOutcome, ValuationSummary } from '../run.ts';
 import { STANDARD_NAMES, type Scenario } from '../scenario/types.ts';
@@ -216,7 +217,7 @@ function table(header: string[], rows: string[][]): string[] {
  * @example tornado(outcome, 'portfolio.writedown', 8)
  */
 export function tornado(r: RunOutcome, output: string, top: number): string[] {
-  const all = r.sensitivity.filter((s) => s.output === output);
+  const all = sensitivityRowsOf(r.sensitivity, output);
   const rows = all.filter((s) => Number.isFinite(s.spearman)).slice(0, top);
   if (rows.length === 0) {
     // say why there is nothing to rank rather than leave the section out (and a second blank line where it was)

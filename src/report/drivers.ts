@@ -3,7 +3,7 @@ import type { Chart, Section } from './charts.ts';
 import { section, switchFigure, table } from './html.ts';
 import { seriesBooks } from './losses.ts';
 import type { RunFiles } from './run-files.ts';
-import { groupBy } from './group-by.ts';
+import { rowsByOutput, sensitivityRow } from '../output/sensitivity-table.ts';
 
 /** A number to `d` decimals with `unit` after it; — for NaN (a null in the Arrow file). */
 const fixed = (x: number, d: number, unit = '') => (Number.isFinite(x) ? `${x.toFixed(d)}${unit}` : '—');
@@ -25,13 +25,13 @@ export function driversSection(f: RunFiles): Section {
   if (!f.sensitivity) return { html: '', charts: {} };
   const charts: Record<string, Chart> = {};
   // one pass: a run of many assets has outputs × inputs rows, and every book looks up its own
-  const byOutput = groupBy(f.sensitivity, (r) => r.output);
+  const t = f.sensitivity, byOutput = rowsByOutput(t);
   const figures = seriesBooks(f).map(({ series, books }) => {
     const options = books.flatMap(({ policy, prefix }) => {
       const output = `${prefix}.writedown`;
-      const rows = (byOutput.get(output) ?? []).filter((r) => Number.isFinite(r.swing))
-        .sort((a, b) => Math.abs(b.swing) - Math.abs(a.swing)).slice(0, TOP);
-      if (rows.length === 0 || !('mean_bottom_decile' in rows[0])) return [];
+      const rows = (byOutput.get(output) ?? []).filter((i) => Number.isFinite(t.swing[i]))
+        .sort((a, b) => Math.abs(t.swing[b]) - Math.abs(t.swing[a])).slice(0, TOP).map((i) => sensitivityRow(t, i));
+      if (rows.length === 0) return [];
       const id = `tornado-${series}-${policy}`;
       charts[id] = { kind: 'tornado', output, base: f.summary.columns[output].mean, rows: rows.map((r) => ({ input: r.input, low: r.mean_bottom_decile, high: r.mean_top_decile, rho: r.spearman })) };
       const tableHtml = table(['input', 'mean write-down, input in bottom decile', 'in top decile', 'swing (top − bottom)', 'Spearman ρ', 'share of the inputs\' Σρ²'],

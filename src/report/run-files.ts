@@ -4,7 +4,7 @@ import { type Table, tableFromIPC } from 'apache-arrow';
 import type { Manifest } from '../run.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Summary } from '../stats/summarize.ts';
-import type { SensitivityRow } from '../output/write-run.ts';
+import type { SensitivityRow, SensitivityTable } from '../output/sensitivity-table.ts';
 import { bookRows } from '../output/report.ts';
 import { InputError } from '../errors.ts';
 import { arrowFileProblem, readTrialColumns, type TrialColumns } from './arrow-columns.ts';
@@ -56,7 +56,7 @@ export interface RunFiles {
   summary: SummaryFile;
   scenario: Scenario;
   /** null when the run wrote no Arrow files (`--format parquet`) */
-  sensitivity: SensitivityRow[] | null;
+  sensitivity: SensitivityTable | null;
   paths: PathRow[] | null;
   /** the per-trial columns the charts need (as many as trials.arrow holds of them) */
   trials: TrialColumns | null;
@@ -141,6 +141,16 @@ function shaped<T>(value: T, file: string, shape: Shape): T {
   return value;
 }
 
+/** sensitivity.arrow's columns as the run held them (its rows as objects took ~300 bytes of heap each: 3 million for 500 assets). */
+function sensitivityColumns(t: Table): SensitivityTable {
+  const text = (c: string) => t.getChild(c)!.toArray() as string[];
+  const num = (c: string) => Float64Array.from(t.getChild(c)!.toArray() as ArrayLike<number>);
+  return {
+    output: text('output'), input: text('input'), spearman: num('spearman'), variance_share: num('variance_share'),
+    mean_bottom_decile: num('mean_bottom_decile'), mean_top_decile: num('mean_top_decile'), swing: num('swing'),
+  };
+}
+
 /**
  * Read a run directory's files: the JSON files, sensitivity and paths, and
  * the columns the charts need from the first REPORT_TRIALS trials.
@@ -195,15 +205,15 @@ export async function readRunFiles(dir: string): Promise<RunFiles> {
   const sameRun = (runId: string | undefined) => {
     if (runId !== undefined && manifest.run_id !== undefined && runId !== manifest.run_id) throw new Error(`run ${runId} wrote it, not this directory's run ${manifest.run_id}`);
   };
-  const table = <T>(name: LeftOut['file'], columns: string[]) => arrow(name, (file) => {
+  const table = <T>(name: LeftOut['file'], columns: string[], convert: (t: Table) => T) => arrow(name, (file) => {
     const t = tableFromIPC(readFileSync(file));
     sameRun(t.schema.metadata.get('run_id'));
     const lacking = columns.find((c) => !t.getChild(c));
     if (lacking !== undefined) throw new Error(`it has no column '${lacking}'`);
-    return rowsOf<T>(t);
+    return convert(t);
   });
-  const sensitivity = await table<SensitivityRow>('sensitivity.arrow', SENSITIVITY_COLUMNS);
-  const paths = await table<PathRow>('paths.arrow', PATH_COLUMNS);
+  const sensitivity = await table('sensitivity.arrow', SENSITIVITY_COLUMNS, sensitivityColumns);
+  const paths = await table('paths.arrow', PATH_COLUMNS, (t) => rowsOf<PathRow>(t));
   const inputs = manifest.draws?.inputs ?? Object.keys(summary.columns).filter((c) => summary.columns[c].role === 'input' && summary.columns[c].sd > 0);
   const wanted = reportColumns(scenario, inputs);
   const trials = await arrow('trials.arrow', async (file) => {
