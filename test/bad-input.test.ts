@@ -47,7 +47,11 @@ describe('the catalogue of bad scenarios (test/fixtures/bad)', () => {
   it('an unreadable scenario (missing, or a directory) is a clear error', async () => {
     const missing = await cli('run', join(dir, 'no-such-file.yaml'), '--out', join(out, 'run'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('no-such-file.yaml: (top level): a readable scenario file (ENOENT)');
+    expect(missing.stderr).toContain("no-such-file.yaml: (top level): a readable scenario file (ENOENT: there is none, and the built-in scenarios are default, hyperscaler, critic; `sim --help` lists the commands)");
+    // a mistyped command is a scenario name to sim: the same line says what the names can be
+    const typo = await cli('chek', '--out', join(out, 'run'));
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim()).toBe("sim: chek: (top level): a readable scenario file (ENOENT: there is none, and the built-in scenarios are default, hyperscaler, critic; `sim --help` lists the commands)");
     const directory = await cli('run', dir, '--out', join(out, 'run'));
     expect(directory.code).toBe(2);
     expect(directory.stderr).toContain('a readable scenario file (EISDIR)');

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { ScenarioError } from '../errors.ts';
 import { MAX_SCENARIO_BYTES } from './limits.ts';
+import { PRESETS } from './presets.ts';
 
 /**
  * Read a scenario file as UTF-8 text, refusing at once what would block or
@@ -23,6 +24,8 @@ export function readScenarioFile(file: string): string {
   try {
     st = statSync(file);
   } catch (e) {
+    // a mistyped built-in or command (`sim optimist`, `sim chek`) lands here too
+    if (code(e) === 'ENOENT') return fail(`a readable scenario file (ENOENT: there is none, and the built-in scenarios are ${PRESETS.join(', ')}; \`sim --help\` lists the commands)`);
     return fail(`a readable scenario file (${code(e)})`);
   }
   if (st.isDirectory()) fail('a readable scenario file (EISDIR)');
