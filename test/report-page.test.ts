@@ -73,6 +73,13 @@ describe('report.html built from the run directory', () => {
     expect(await main(['node', 'sim', 'report', root])).toBe(2);
     expect(await main(['node', 'sim', 'compare', root, root, '--out', join(root, 'c.html')])).toBe(2);
     expect(err.mock.calls.flat().join('\n')).toMatch(/not a run directory \(no manifest\.json\)/);
+    // a file given as the run directory is named as such, not as a page that cannot be written inside it
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    err.mockClear();
+    expect(await main(['node', 'sim', 'report', file])).toBe(2);
+    expect(err.mock.calls.flat().join('\n')).toBe(`sim: ${file}: not a run directory (a file)`);
+    expect(readFileSync(file, 'utf8')).toBe('x');
     err.mockRestore();
   });
 

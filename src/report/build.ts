@@ -110,6 +110,8 @@ export function isRunDirectory(dir: string): boolean {
  * @example await writeRunReport('runs/20261201-062410-s1-f70f4733')
  */
 export async function writeRunReport(dir: string): Promise<{ path: string; leftOut: string[] }> {
+  // before the page's own checks, which would name report.html inside a file
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError(`${dir}: not a run directory (a file)`);
   const path = join(dir, REPORT_FILE);
   checkPageTarget(path, path);
   const files = await readRunFiles(dir);
