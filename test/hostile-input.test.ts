@@ -310,6 +310,7 @@ describe('--set errors name the --set that caused them', () => {
       expect(() => loadScenario(minimal, { overrides: [bad] })).toThrow(`--set ${bad}: expected a list index as [N] or .N`);
     }
     expect(() => loadScenario(minimal, { overrides: ['correlations[0]=[a, b, 0.3]'] })).toThrow(/correlations\[0\]\[0\]: the name of an uncertain input/);
+    expect(() => loadScenario(minimal, { overrides: ['correlations[0]=[gpu.pue, gpu.powerPrice, 0.3, 0.4]'] })).toThrow(/correlations\[0\]: \[input, input, rank correlation\], got a list of 4/);
   });
 });
 

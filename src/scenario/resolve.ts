@@ -224,7 +224,7 @@ function readCorrelations(r: Reader, v: unknown, s: Scenario): [string, string, 
   return r.list('correlations', v).map((row, i) => {
     const path = join('correlations', i);
     const [a, b, rho] = r.list(path, row, 3);
-    if ((row as unknown[]).length !== 3) r.fail(path, '[input, input, rank correlation]');
+    if ((row as unknown[]).length !== 3) r.fail(path, `[input, input, rank correlation], got a list of ${(row as unknown[]).length}`);
     for (const [k, name] of [[0, a], [1, b]] as const) {
       const n = r.string(join(path, k), name);
       if (!uncertain.has(n)) {

@@ -54,6 +54,7 @@ export function checkShards(dirs: string[]): { dir: string; m: ShardManifest }[]
   const n = head.m.key.shards;
   const byIndex = new Map<number, string>();
   for (const { dir, m } of shards) {
+    if (!Number.isInteger(m.index) || m.index < 0 || m.index >= n) throw new InputError(`sim merge: ${dir}: shard.json gives index ${JSON.stringify(m.index)}, outside 0 to ${n - 1} of its ${n} shards: the shard directory is damaged (run that shard again)`);
     const twice = byIndex.get(m.index);
     if (twice !== undefined) throw new InputError(`sim merge: shard ${m.index} of ${n} is given twice (${twice} and ${dir})`);
     byIndex.set(m.index, dir);

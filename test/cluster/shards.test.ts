@@ -88,6 +88,11 @@ describe('sim run --shard and sim merge', () => {
     it('a missing or a duplicated shard', async () => {
       await refused(['merge', join(at, 's0-2')], /shard 1 of 2 missing/);
       await refused(['merge', join(at, 's0-2'), join(at, 's0-2'), join(at, 's1-2')], /shard 0 of 2 is given twice/);
+      // an index outside the count (shard.json edited) is named as such, not as the shard it leaves missing
+      cpSync(join(at, 's1-2'), join(at, 'index5'), { recursive: true });
+      const m = JSON.parse(readFileSync(join(at, 'index5', 'shard.json'), 'utf8'));
+      writeFileSync(join(at, 'index5', 'shard.json'), JSON.stringify({ ...m, index: 5 }));
+      await refused(['merge', join(at, 's0-2'), join(at, 'index5')], /sim merge: .*index5: shard\.json gives index 5, outside 0 to 1 of its 2 shards: the shard directory is damaged \(run that shard again\)\n$/);
     });
 
     it('shards of another run: a different seed or shard count', async () => {
