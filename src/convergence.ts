@@ -43,6 +43,19 @@ export function p95IntervalHolds(n: number): boolean {
 }
 
 /**
+ * The fewest trials whose P95 interval lies inside the sample (p95IntervalHolds):
+ * below them --precision cannot stop, whatever the half-widths.
+ *
+ * @returns the trial count
+ * @example fewestTrialsForP95() // 110
+ */
+export function fewestTrialsForP95(): number {
+  let n = 1;
+  while (!p95IntervalHolds(n)) n++;
+  return n;
+}
+
+/**
  * Simulate the chunks of a run of fixed length, or with `precision` keep doubling (in whole chunks)
  * until the P95 and the mean of the watched column are known to ±precision
  * (relative, 95 %) — never before the P95 interval lies inside the sample

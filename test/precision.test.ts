@@ -6,7 +6,8 @@ import { tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
-import { p95IntervalHolds, relativeHalfWidths } from '../src/convergence.ts';
+import { fewestTrialsForP95, p95IntervalHolds, relativeHalfWidths } from '../src/convergence.ts';
+import { riskTable } from '../src/output/report.ts';
 import { hardware } from './helpers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sim-precision-'));
@@ -74,11 +75,19 @@ describe('--precision from a handful of trials', () => {
     const cv = r.manifest.convergence!;
     // the first round of 2 trials drew no rent twice (seed 5): identical write-downs
     expect(cv.trace[0]).toEqual({ trials: 2, p95: 0, mean: 0 });
-    expect(r.manifest.trials).toBeGreaterThanOrEqual(p95IntervalTrials());
+    expect(r.manifest.trials).toBeGreaterThanOrEqual(fewestTrialsForP95());
+  }, 60_000);
+
+  it('stopped by --max-trials below those trials with both half-widths inside the target, it says why it did not stop', async () => {
+    const r = await run({ ...base, scenarioFile: scenario, trials: 2, chunkSize: 2, precision: 0.5, maxTrials: 64, out: join(root, 'lumpy-64') });
+    const cv = r.manifest.convergence!;
+    expect(cv.stopped).toBe('max-trials');
+    expect(Math.max(cv.p95, cv.mean)).toBeLessThanOrEqual(0.5);
+    expect(riskTable(r)).toContain(`Precision: NOT reached (stopped at --max-trials, below the ${fewestTrialsForP95()} trials whose P95 interval lies inside the sample) with 64 trials`);
   }, 60_000);
 
   it('needs ~110 trials before the P95 interval lies inside the sample', () => {
-    const n = p95IntervalTrials();
+    const n = fewestTrialsForP95();
     expect(n).toBeGreaterThan(100);
     expect(n).toBeLessThan(130);
     expect(p95IntervalHolds(n)).toBe(true);
@@ -86,10 +95,3 @@ describe('--precision from a handful of trials', () => {
     expect(p95IntervalHolds(2)).toBe(false);
   });
 });
-
-/** The fewest trials whose P95 interval holds. */
-function p95IntervalTrials(): number {
-  let n = 1;
-  while (!p95IntervalHolds(n)) n++;
-  return n;
-}

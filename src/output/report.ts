@@ -1,7 +1,8 @@
-import { sensitivityRowsOf } from './sensitivity-table.ts';
 import { Z95 } from '../math/normal.ts';
 import type { RunOutcome, ValuationSummary } from '../run.ts';
 import { STANDARD_NAMES, type Scenario } from '../scenario/types.ts';
+import { fewestTrialsForP95 } from '../convergence.ts';
+import { sensitivityRowsOf } from './sensitivity-table.ts';
 
 /** Below this a probability shown to one decimal of a percent would read 0.0 % (and above 1 − it, 100.0 %). */
 const ROUNDS_TO_ZERO = 0.0005;
@@ -114,7 +115,9 @@ export function riskTable(r: RunOutcome): string {
   const cv = manifest.convergence;
   if (cv) {
     const pc = (x: number) => `±${(100 * x).toFixed(2)}%`;
-    lines.push('', `Precision: ${cv.stopped === 'converged' ? 'reached' : 'NOT reached (stopped at --max-trials)'} with ${trialsText(manifest.trials)} — P95 ${pc(cv.p95)}, mean ${pc(cv.mean)} (target ${pc(cv.target)}, 95 % CI)`);
+    // both within the target yet not reached: the P95's interval did not yet lie inside the sample
+    const few = cv.p95 <= cv.target && cv.mean <= cv.target ? `, below the ${fewestTrialsForP95()} trials whose P95 interval lies inside the sample` : '';
+    lines.push('', `Precision: ${cv.stopped === 'converged' ? 'reached' : `NOT reached (stopped at --max-trials${few})`} with ${trialsText(manifest.trials)} — P95 ${pc(cv.p95)}, mean ${pc(cv.mean)} (target ${pc(cv.target)}, 95 % CI)`);
   }
   const head = `Write-down risk over ${scenario.horizonMonths} months · ${trialsText(manifest.trials)} · seed ${manifest.seed} · ${STANDARD_NAMES[scenario.standard]} · ${scenario.valuation} valuation · ${manifest.timings.total.toFixed(1)} s`;
   lines.push('', ...valuationLines(manifest.valuation));
