@@ -151,7 +151,7 @@ describe('RunDir release', () => {
 });
 
 describe('--out that the finished run could not be renamed onto is refused before the run', () => {
-  it('a symbolic link (to an empty directory, or dangling) and a name too long for the hidden name written first', () => {
+  it('an empty path, a symbolic link (to an empty directory, or dangling) and a name too long for the hidden name written first', () => {
     const empty = join(root, 'empty-target');
     mkdirSync(empty);
     for (const [name, target] of [['link-to-empty', empty], ['dangling', join(root, 'nowhere')]]) {
@@ -159,6 +159,7 @@ describe('--out that the finished run could not be renamed onto is refused befor
       symlinkSync(target, out);
       expect(() => RunDir.prepare(out)).toThrow(new InputError(`--out ${out}: a symbolic link; a run is renamed into place, which cannot go through a link: give the directory it points to, or a new path`));
     }
+    for (const empty of ['', ' ']) expect(() => RunDir.prepare(empty)).toThrow(new InputError('--out: expected a directory to create, got an empty path'));
     // `.NAME.tmp-PID-xxxxxx`: 20 bytes more with a 7-digit pid
     const long = join(root, 'x'.repeat(236));
     expect(() => RunDir.prepare(long)).toThrow(/^--out .*: a name of 236 bytes is too long; the run is first written under a hidden name 20 bytes longer, and a name may have 255 at most$/);

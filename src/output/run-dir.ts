@@ -40,6 +40,8 @@ export class RunDir {
    * @throws InputError when the destination is a file, not empty (and not replaceable) or not writable
    */
   static prepare(out: string, replaceable: (path: string) => boolean = () => false): RunDir {
+    // resolve('') is the working directory, which a run must never be renamed onto
+    if (out.trim() === '') throw new InputError(`--out: expected a directory to create, got an empty path`);
     const path = resolve(out);
     checkDestination(path, out, replaceable);
     const dir = new RunDir(path, replaceable);
