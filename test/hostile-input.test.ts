@@ -201,6 +201,13 @@ describe('parsers (item 8)', () => {
     expect(() => loadScenario(DEFAULT_SCENARIO, { overrides: ['discountRate=!foo 0.1'] })).toThrow("--set discountRate=!foo 0.1: expected a YAML value after '=' (a tag YAML knows, not !foo; write the value without it)");
   });
 
+  it('YAML nested thousands deep is named as such, not as a stack overflow', () => {
+    const flow = file('deep-flow.yaml', `horizonMonths: 72\nx: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`);
+    expect(() => loadScenario(flow)).toThrow(/deep-flow\.yaml: line 2, column \d+: YAML nested less deeply: the parser ran out of stack here \(a scenario needs about five levels\)$/);
+    const block = file('deep-block.yaml', `horizonMonths: 72\nx:\n${Array.from({ length: 2500 }, (_, i) => `${' '.repeat(i + 1)}- \n`).join('')}`);
+    expect(() => loadScenario(block)).toThrow(/deep-block\.yaml: line \d+, column \d+: YAML nested less deeply/);
+  });
+
   it('--set reads YAML as the file does: merge keys work there too', () => {
     const merged = loadScenario(DEFAULT_SCENARIO, { overrides: ['h100.rentalPrice={<<: {dist: pert, min: 1.5, mode: 2.2, max: 3.2}}'] });
     expect(merged).toEqual(loadScenario(DEFAULT_SCENARIO, { overrides: ['h100.rentalPrice={dist: pert, min: 1.5, mode: 2.2, max: 3.2}'] }));

@@ -44,7 +44,11 @@ export function readYaml(text: string): unknown {
   // logLevel 'error': the package's warnings would reach stderr as Node warnings; the ones that matter are refused below
   const doc = parseDocument(text, { uniqueKeys: true, merge: true, customTags: (tags: Tags) => [...tags, FLOAT_TAG], logLevel: 'error' });
   const err = doc.errors[0];
+  // the parser's recursion runs out of stack on thousands of nested lists or mappings; a scenario needs five levels
+  const tooDeep = (message: string) => /Maximum call stack size exceeded/.test(message) ? 'YAML nested less deeply: the parser ran out of stack here (a scenario needs about five levels)' : undefined;
   if (err) {
+    const deep = tooDeep(err.message);
+    if (deep) throw new YamlProblem('Maximum call stack size exceeded', err.linePos?.[0], deep);
     const message = err.code === 'MULTIPLE_DOCS' ? 'one document, but a second begins here: ---' : err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new YamlProblem(message, err.linePos?.[0]);
   }
@@ -53,7 +57,7 @@ export function readYaml(text: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (e) {
-    if (!(e instanceof ReferenceError)) throw new YamlProblem((e as Error).message);
+    if (!(e instanceof ReferenceError)) throw new YamlProblem((e as Error).message, undefined, tooDeep((e as Error).message));
     // an alias to nothing, or the package's guard against alias bombs
     const message = quote(e.message);
     throw new YamlProblem(message, undefined, /^Unresolved alias/.test(e.message)
