@@ -67,6 +67,19 @@ export function writeFileAtomic(path: string, text: string): void {
  * @example checkPageTarget('runs/x/trials.arrow', '--out runs/x/trials.arrow') // throws: not overwritten
  */
 export function checkPageTarget(path: string, given: string): void {
+  checkPageFile(path, given);
+  // the page goes to a hidden sibling, then is renamed: try that sibling now, so a directory the page cannot be written into is refused before any work
+  const probe = temporarySibling(path);
+  try {
+    writeFileSync(probe, '', { flag: 'wx' });
+  } catch (e) {
+    throw new InputError(`${given}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  rmSync(probe, { force: true });
+}
+
+/** What is at the page's path, if anything, may be replaced by it (checkPageTarget). */
+function checkPageFile(path: string, given: string): void {
   let st;
   try {
     st = statSync(path);
