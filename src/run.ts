@@ -378,10 +378,18 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
   if (stats.status === 'rejected') throw stats.reason;
   if (written.status === 'rejected') throw written.reason;
   const [summaries, rho, bands] = stats.value;
-  signal?.throwIfAborted();
+  // between the steps below, each up to a second or two of this thread for thousands of assets: a turn of the event loop lets Ctrl-C in
+  const checkpoint = async () => {
+    await new Promise(setImmediate);
+    signal?.throwIfAborted();
+  };
+  await checkpoint();
   await writeSummaries(dir, plan, summaries, metadata, formats, valuation);
+  await checkpoint();
   const sensitivity = sensitivityTable(plan, rho);
+  await checkpoint();
   await writeSensitivity(dir, sensitivity, metadata, formats);
+  await checkpoint();
   const achieved = plan.correlations.map(([a, b, target]) => {
     const slot = (name: string) => plan.sensitivity.inputs.findIndex((j) => plan.columns[j].name === name);
     const ranks = (name: string) => c.rankStore.read(slot(name), 0, n);
@@ -392,6 +400,7 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
     ...(sampler === 'sobol' && (n & (n - 1)) !== 0 ? [`Sobol points balance best at a power of two; ${n.toLocaleString('en-US')} trials is not one (try ${(2 ** Math.round(Math.log2(n))).toLocaleString('en-US')})`] : []),
   ];
   await writePaths(dir, plan.H, bands, Math.min(c.pathK, n), metadata, formats);
+  await checkpoint();
   writeJson(dir.file('scenario.json'), scenario);
   if (valuationDoc) writeJson(dir.file(VALUATION_FILE), valuationDoc);
   const check = await r.check;
@@ -446,12 +455,12 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
     caveat,
   };
   writeJson(dir.file('manifest.json'), manifest);
-  signal?.throwIfAborted();
+  await checkpoint();
   await c.close();
   rmSync(r.spillDir, { recursive: true, force: true });
   // from the files just written, as `sim report` would: the page shows what the run directory holds
   if (config.report) await writeRunReport(dir.tmp);
-  signal?.throwIfAborted();
+  await checkpoint();
   dir.commit();
   const byName = [...plan.columns.map((x) => x.name), ...plan.comparisons.map((x) => x.name)];
   return { dir: dir.path, scenario, plan, summaries: new Map(byName.map((name, j) => [name, summaries[j]])), sensitivity, manifest };
