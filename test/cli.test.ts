@@ -63,10 +63,13 @@ describe('sim command line', () => {
 
   it('quotes at most 80 characters of a --set, wherever its message repeats it (the key, the value, the --set itself)', () => {
     const x = 'x'.repeat(100_000);
-    for (const set of [`h100.rentalPrice.mode=${x}`, `h100.rentalPrice.mode=[${x}`, `${x}=1`, `h100.${x}=1`, `h100.utilization.${x}=1`, `h100.units.${x}=1`, `discountRate=${'9'.repeat(100_000)}`]) {
-      const r = sim('--trials', '10', '--set', set);
-      expect(r.status, set.slice(0, 30)).toBe(2);
-      expect(r.stderr.length, set.slice(0, 30)).toBeLessThan(1000);
+    const sets = [[`h100.rentalPrice.mode=${x}`], [`h100.rentalPrice.mode=[${x}`], [`${x}=1`], [`h100.${x}=1`], [`h100.utilization.${x}=1`], [`h100.units.${x}=1`], [`discountRate=${'9'.repeat(100_000)}`],
+      // two --sets, whose messages name the key path they share
+      [`h100.${x}=1`, `h100.${x}=2`], [`h100.${x}.a=1`, `h100.${x}={a: 2}`], [`h100.${x}.5=1`], [`h100.${x}=1`, `h100.${x}.y=2`]];
+    for (const set of sets) {
+      const r = sim('--trials', '10', ...set.flatMap((s) => ['--set', s]));
+      expect(r.status, set[0].slice(0, 30)).toBe(2);
+      expect(r.stderr.length, set.map((s) => s.slice(0, 30)).join(' ')).toBeLessThan(1000);
     }
     const both = sim('--valuation', 'pathwise', '--set', `valuation=${x}`);
     expect(both.stderr).toMatch(/^sim: --valuation pathwise and --set valuation=x{70}…\(100,010 characters\) both set valuation; give it once/);

@@ -67,7 +67,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
       const list: unknown[] | null = Array.isArray(node) ? node : null;
       const index = Number(key);
       if (list && !(Number.isInteger(index) && index >= 0 && index <= list.length)) {
-        fail(`${path} is a list of ${list.length}; expected an index from 0 to ${list.length}, got '${quote(key)}'`);
+        fail(`${quote(path)} is a list of ${list.length}; expected an index from 0 to ${list.length}, got '${quote(key)}'`);
       }
       const slot = list ? index : key;
       path = join(path, slot);
@@ -82,7 +82,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
       if (!Object.hasOwn(record, slot) || record[slot] === undefined) put(/^\d+$/.test(keys[i + 1]) ? [] : {});
       const next = record[slot];
       if (next === null || typeof next !== 'object') {
-        fail(`${path} is ${describe(next)}, which has no key '${quote(keys[i + 1])}'; set that key itself instead`);
+        fail(`${quote(path)} is ${describe(next)}, which has no key '${quote(keys[i + 1])}'; set that key itself instead`);
       }
       node = next as Record<string, unknown>;
     }
@@ -103,9 +103,9 @@ function refuseRepeats(applied: readonly Override[]): void {
     const { text, path } = applied[j];
     const before = applied.slice(0, j).find((o) => o.path === path || o.path.startsWith(`${path}.`) || o.path.startsWith(`${path}[`));
     if (!before) continue;
-    if (before.path !== path) throw new InputError(`--set ${quote(text)} replaces ${path}, inside which --set ${quote(before.text)} set ${before.path}; give the whole value once, or set ${before.path} after it`);
+    if (before.path !== path) throw new InputError(`--set ${quote(text)} replaces ${quote(path)}, inside which --set ${quote(before.text)} set ${quote(before.path)}; give the whole value once, or set ${quote(before.path)} after it`);
     const flag = FLAG_OF[path] ? ` (${FLAG_OF[path]} is --set ${path}=…)` : '';
-    throw new InputError(`--set ${quote(before.text)} and --set ${quote(text)} both set ${path}${flag}; give it once`);
+    throw new InputError(`--set ${quote(before.text)} and --set ${quote(text)} both set ${quote(path)}${flag}; give it once`);
   }
 }
 
