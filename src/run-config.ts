@@ -220,13 +220,14 @@ export function cappedWorkers(requested: number, cores = availableParallelism())
 }
 
 /**
- * How many trials the columns must hold: `trials`, or with precision the most the run may reach.
+ * How many trials the columns must hold: `trials`, or with precision the most
+ * the run may reach, `maxTrials` (a larger `trials` starts there and adds none).
  *
  * @param config the run's settings
  * @returns trials of room in every column
  */
 export function capacity(config: RunConfig): number {
-  return config.precision === undefined ? config.trials : Math.max(config.maxTrials, config.trials);
+  return config.precision === undefined ? config.trials : config.maxTrials;
 }
 
 /**

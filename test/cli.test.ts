@@ -80,7 +80,8 @@ describe('sim command line', () => {
       [['--trials', '64', '--max-trials', '100'], '--max-trials 100 has no effect without --precision; ran the 64 --trials asked for'],
       [['--trials', '64', '--valuation', 'pathwise', '--calibration-trials', '100'], 'calibrationTrials=100 has no effect under the pathwise valuation, which fits no regressions'],
       [['--trials', '64', '--set', 'valuation=pathwise', '--set', 'calibrationTrials=4096'], 'calibrationTrials=4096 has no effect under the pathwise valuation, which fits no regressions'],
-      [['--trials', '5000', '--max-trials', '128', '--chunk-size', '64', '--precision', '0.5', '--valuation', 'pathwise'], '--trials 5,000 is above --max-trials 128: the run starts at --max-trials and adds none'],
+      // the store, the memory and disk checks are sized by the 128 trials it runs: 50 million trials' columns would be refused for disk
+      [['--trials', '50000000', '--max-trials', '128', '--chunk-size', '64', '--precision', '0.5', '--valuation', 'pathwise'], '--trials 50,000,000 is above --max-trials 128: the run starts at --max-trials and adds none'],
     ];
     for (const [k, [args, warning]] of cases.entries()) {
       const out = join(root, `idle-${k}`);
