@@ -17,8 +17,8 @@ export const MAX_SELL_NOW = 0.05;
 /** F7: rental prices fall 30–70 % in two years; the scenario's central 80 % (P10–P90) of two-year declines should sit in that range. */
 export const PRICE_DECLINE_BAND: readonly [number, number] = [0.3, 0.7];
 
-export const EARNING = ['rentalPrice', 'utilization', 'priceCompression', 'generationShock', 'firstSupersededAge', 'cadenceMonths', 'powerPrice', 'pue', 'opexPerUnitMonth'];
-export const RESALE = ['resaleDecay', 'resaleFloor', 'resaleHaircut'];
+export const EARNING = ['rentalPrice', 'utilization', 'priceCompression', 'generationShock', 'firstSupersededAge', 'cadenceMonths', 'failureRate', 'powerKw', 'idlePowerFraction', 'powerPrice', 'pue', 'opexPerUnitMonth'];
+export const RESALE = ['resaleDecay', 'resaleFloor', 'resaleHaircut', 'disposalCost'];
 
 /**
  * The coherence checks of one hardware cohort (README "Checking a scenario"):
@@ -88,7 +88,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       id: 'purchase-npv', asset: a.name,
       compares: `mean NPV at purchase (age 0) of a unit bought at $${c.unitCost.toLocaleString('en-US')}, per dollar paid: operated for ${H} months and then sold; beside it, with the exit option under foresight (an upper bound)`,
       threshold: `warn if the NPV operated and sold is below ${percent(MIN_PURCHASE_NPV)} or above ${percent(MAX_PURCHASE_NPV)}`,
-      movedBy: [...EARNING, ...RESALE, 'disposalCost', 'failureRate', 'unitCost', 'discountRate'],
+      movedBy: [...EARNING, ...RESALE, 'unitCost', 'ageMonths', 'discountRate', 'horizonMonths'],
       figures: applicable(noPurchasePrice, { meanNpvWithExit: meanOption, meanNpvHeld: meanHold }),
       notApplicable: noPurchasePrice,
       warning: noPurchasePrice ? null
@@ -100,7 +100,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       id: 'sell-now', asset: a.name,
       compares: 'share of trials in which selling at t = 0 beats holding (pathwise exit at 0), and the median ratio of market value to recoverable amount M[0]/V[0]',
       threshold: `warn above ${percent(MAX_SELL_NOW)} of trials`,
-      movedBy: [...RESALE, 'disposalCost', ...EARNING, 'ageMonths'],
+      movedBy: [...RESALE, ...EARNING, 'ageMonths', 'discountRate', 'horizonMonths'],
       figures: applicable(nothingNow, { shareSellNow: shareSell, medianMarketOverRecoverable: ratio }),
       notApplicable: nothingNow,
       warning: !nothingNow && shareSell > MAX_SELL_NOW
@@ -111,7 +111,7 @@ export function hardwareChecks(t: CheckTrials, a: HardwarePlan): Check[] {
       id: 'price-decline', asset: a.name,
       compares: 'rental price decline over the next 24 months, trend and generation shocks together, 1 − price[24]/price[0]',
       threshold: `warn if P10 or P90 is outside ${percent(lo)}–${percent(hi)} (F7)`,
-      movedBy: ['priceCompression', 'generationShock', 'firstSupersededAge', 'cadenceMonths'],
+      movedBy: ['priceCompression', 'generationShock', 'firstSupersededAge', 'cadenceMonths', 'ageMonths'],
       cites: 'F7',
       figures: { p10, p50, p90 },
       notApplicable: null,
@@ -152,7 +152,7 @@ export function dayOneGap(t: CheckTrials, a: HardwarePlan, book: BookPlan): Chec
     id: 'day-one-gap', asset, policy,
     compares: `carrying amount at t = 0 (${own ? 'the asset\'s own policy' : `policy ${policy}`}) against the recoverable amount V[0]; the median of their difference`,
     threshold: own ? `warn if the median gap exceeds ${percent(MAX_DAY_ONE_GAP)} of the carrying amount: the scenario and the books disagree materially on day one` : 'none (a what-if policy: a gap is its answer)',
-    movedBy: ['policy', 'ageMonths', ...EARNING, ...RESALE],
+    movedBy: ['policy', 'ageMonths', ...EARNING, ...RESALE, 'discountRate', 'horizonMonths', 'valuation'],
     figures: { medianCarrying, medianRecoverable: median(V0), medianGap, shareCarriedAbove: share },
     notApplicable: null,
     warning: material

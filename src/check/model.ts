@@ -56,7 +56,7 @@ export function modelChecks(t: CheckTrials): Check[] {
       id: 'lifetime-revenue', asset: a.name,
       compares: 'expected revenue over the model\'s life (undiscounted, from release) over its training cost',
       threshold: variant ? `warn below ${lo}× (a variant: its parent bears the cost, F20)` : `warn outside ${lo}×–${hi}× (F21: ~2×)`,
-      movedBy: ['peakMonthlyRevenue', 'lifespanMonths', 'tokenPriceCompression', 'tailFraction', 'rampMonths', 'trainingCost'],
+      movedBy: ['peakMonthlyRevenue', 'lifespanMonths', 'tokenPriceCompression', 'tailFraction', 'rampMonths', 'trainingCost', 'parent', 'horizonMonths'],
       cites: 'F21',
       figures: applicable(noCost, { meanRatio: m, p10, p50, p90 }),
       notApplicable: noCost,
