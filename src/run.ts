@@ -196,7 +196,7 @@ export function prepare(req: RunRequest): Unchecked {
  * @param plan the scenario's plan
  * @returns a note for each
  */
-export function idleOptions(config: RunConfig, plan: Plan): string[] {
+function idleOptions(config: RunConfig, plan: Plan): string[] {
   const notes: string[] = [];
   if (config.precision === undefined && config.maxTrials !== RUN_DEFAULTS.maxTrials) notes.push(`--max-trials ${config.maxTrials.toLocaleString('en-US')} has no effect without --precision; ran the ${config.trials.toLocaleString('en-US')} --trials asked for`);
   if (config.precision !== undefined && config.trials > config.maxTrials) notes.push(`--trials ${config.trials.toLocaleString('en-US')} is above --max-trials ${config.maxTrials.toLocaleString('en-US')}: the run starts at --max-trials and adds none`);
