@@ -52,7 +52,7 @@ describe('a count of trials', () => {
   });
 });
 
-describe('groupBy (the report reads millions of sensitivity rows)', () => {
+describe('groupBy', () => {
   it('keeps first-seen group order and row order within a group', () => {
     const rows = [{ s: 'b', x: 1 }, { s: 'a', x: 2 }, { s: 'b', x: 3 }, { s: 'a', x: 4 }];
     const g = groupBy(rows, (r) => r.s);

@@ -215,6 +215,9 @@ function filesUnder(dir: string): string[] {
   return entries.flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
+/** Random characters that end a temporary sibling's name (fewer when Math.random's base-36 digits run out, which is rare). */
+const TEMPORARY_SUFFIX_CHARS = 6;
+
 /** The start of the names of the temporary siblings of `path` that process `pid` writes. */
 const temporaryPrefix = (path: string, pid: number) => `.${basename(path)}.tmp-${pid}-`;
 
@@ -228,7 +231,7 @@ const temporaryPrefix = (path: string, pid: number) => `.${basename(path)}.tmp-$
  * @example temporarySibling('runs/x') // 'runs/.x.tmp-4242-k3j9x1'
  */
 export function temporarySibling(path: string): string {
-  return join(dirname(path), `${temporaryPrefix(path, process.pid)}${Math.random().toString(36).slice(2, 8)}`);
+  return join(dirname(path), `${temporaryPrefix(path, process.pid)}${Math.random().toString(36).slice(2, 2 + TEMPORARY_SUFFIX_CHARS)}`);
 }
 
 /** The longest file name most file systems (ext4, xfs, btrfs, tmpfs) take, in bytes. */
@@ -252,7 +255,7 @@ function checkDestination(path: string, out: string, replaceable: (path: string)
   // the finished run is renamed onto the path, which replaces a link rather than writing where it points: found after the run, as ENOTDIR
   if (lstatOrNull(path)?.isSymbolicLink()) throw new InputError(`--out ${out}: a symbolic link; a run is renamed into place, which cannot go through a link: give the directory it points to, or a new path`);
   // the hidden name the run is written under, with the longest pid Linux gives (pid_max ≤ 2^22)
-  const name = Buffer.byteLength(basename(path)), hidden = Buffer.byteLength(basename(temporarySibling(path))) + String(2 ** 22).length - String(process.pid).length;
+  const name = Buffer.byteLength(basename(path)), hidden = Buffer.byteLength(temporaryPrefix(path, 2 ** 22)) + TEMPORARY_SUFFIX_CHARS;
   if (hidden > NAME_MAX) throw new InputError(`--out ${out}: a name of ${name} bytes is too long; the run is first written under a hidden name ${hidden - name} bytes longer, and a name may have ${NAME_MAX} at most`);
   let st;
   try {

@@ -110,7 +110,7 @@ export function reportColumns(scenario: Scenario, inputs: string[]): string[] {
   ];
 }
 
-/** A table's rows as plain objects, read a column at a time (row proxies cost ~10 s for the millions of sensitivity rows of a run of 500 assets). */
+/** A table's rows as plain objects, read a column at a time (row proxies cost seconds for a table of millions of rows). */
 function rowsOf<T>(table: Table): T[] {
   const names = table.schema.fields.map((f) => f.name);
   const columns = names.map((n) => table.getChild(n)!.toArray() as ArrayLike<unknown>);
@@ -183,11 +183,10 @@ export async function readRunFiles(dir: string): Promise<RunFiles> {
     if (problem) throw notAsWritten(file, ARROW_FILE, new Error(problem));
   }
   const leftOut: LeftOut[] = [];
-  /** Read one of the run's Arrow files; null, with the line saying so, when the run wrote none; refused when it is listed but gone, or damaged. */
+  /** Read one of the run's Arrow files; null, with the line saying so, when the run wrote none (a listed one that is gone was refused above); refused when damaged. */
   const arrow = async <T>(name: LeftOut['file'], read: (file: string) => T | Promise<T>): Promise<T | null> => {
     const file = join(dir, name);
     if (!existsSync(file)) {
-      if (listed?.includes(name)) throw new InputError(`${file}: missing, though manifest.json lists it among the run's files: the run directory is damaged (restore the file, or run again)`);
       const formats = listed && ['arrow', 'parquet'].filter((f) => listed.includes(`summary.${f}`));
       const why = formats ? `the run wrote none (--format ${formats.join(',')}), and the report reads only Arrow files` : 'it is not in the run directory';
       leftOut.push({ file: name, why, what: FEEDS[name] });

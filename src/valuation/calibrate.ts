@@ -36,7 +36,7 @@ export function calibrationSeed(seed: string): string {
  *
  * @param plan the run's plan
  * @param seed the run's seed
- * @returns a sampler for `sampleCalibrationChunk`
+ * @returns a sampler for sampleChunk, into the calibration inputs
  * @example const sampler = calibrationSampler(plan, '42');
  */
 function calibrationSampler(plan: Plan, seed: string): ChunkSampler {
