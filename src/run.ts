@@ -11,7 +11,7 @@ import { planChunks, type Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import { defaultRunPath, RunDir } from './output/run-dir.ts';
 import { trialsWriter, writeJson, writePaths, writeSensitivity, writeSummaries, writeTrials, type TrialsWriter } from './output/write-run.ts';
-import { sensitivityTable, type SensitivityTable } from './output/sensitivity-table.ts';
+import { buildSensitivity, type SensitivityTable } from './output/sensitivity-table.ts';
 import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
 import { capacity, cappedWorkers, checkPlanLimits, chooseStore, RUN_DEFAULTS, runConfig, type RunConfig, type RunRequest } from './run-config.ts';
 import { quote } from './scenario/limits.ts';
@@ -386,9 +386,12 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
   await checkpoint();
   await writeSummaries(dir, plan, summaries, metadata, formats, valuation);
   await checkpoint();
-  const sensitivity = sensitivityTable(plan, rho);
+  const build = buildSensitivity(plan, rho);
+  let step;
+  while (!(step = build.next()).done) await checkpoint();
+  const sensitivity = step.value;
   await checkpoint();
-  await writeSensitivity(dir, sensitivity, metadata, formats);
+  await writeSensitivity(dir, sensitivity, metadata, formats, checkpoint);
   await checkpoint();
   const achieved = plan.correlations.map(([a, b, target]) => {
     const slot = (name: string) => plan.sensitivity.inputs.findIndex((j) => plan.columns[j].name === name);
@@ -459,7 +462,7 @@ export async function finish(r: Simulated): Promise<RunOutcome> {
   await c.close();
   rmSync(r.spillDir, { recursive: true, force: true });
   // from the files just written, as `sim report` would: the page shows what the run directory holds
-  if (config.report) await writeRunReport(dir.tmp);
+  if (config.report) await writeRunReport(dir.tmp, checkpoint);
   await checkpoint();
   dir.commit();
   const byName = [...plan.columns.map((x) => x.name), ...plan.comparisons.map((x) => x.name)];

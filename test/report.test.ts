@@ -6,6 +6,7 @@ import { money, probability, riskTable, trialsText } from '../src/output/report.
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { hardware } from './helpers.ts';
+import { widest } from '../src/report/drivers.ts';
 import { groupBy } from '../src/report/group-by.ts';
 
 describe('probability on the terminal', () => {
@@ -101,4 +102,20 @@ describe('the terminal table of an edge run prints no NaN', () => {
       expect(text.split('\n')[0]).toContain(` · 20 trials · seed 1 · ${name} · pathwise valuation · `);
     }
   }, 60_000);
+});
+
+describe('widest (the tornado\'s rows)', () => {
+  it('equals a stable sort by falling |swing| of the finite swings, cut to top', () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let round = 0; round < 200; round++) {
+      // few distinct widths, both signs, NaN and ±Infinity: ties everywhere
+      const swing = Float64Array.from({ length: 1 + Math.floor(random() * 60) }, () => [NaN, Infinity, -Infinity][Math.floor(random() * 12)] ?? (Math.floor(random() * 7) - 3));
+      const rows = Array.from(swing, (_, i) => i).filter(() => random() < 0.8);
+      const top = 1 + Math.floor(random() * 12);
+      const want = rows.filter((i) => Number.isFinite(swing[i])).sort((a, b) => Math.abs(swing[b]) - Math.abs(swing[a])).slice(0, top);
+      expect(widest(swing, rows, top), `round ${round}`).toEqual(want);
+    }
+    expect(widest(Float64Array.of(1, -3, NaN, 3), [0, 1, 2, 3], 2)).toEqual([1, 3]);
+  });
 });

@@ -31,16 +31,22 @@ export interface SensitivityTable {
   swing: Float64Array;
 }
 
+/** Rows built between two turns a caller may take (buildSensitivity): about a tenth of a second. */
+export const SENSITIVITY_SLICE_ROWS = 2 ** 18;
+
 /**
  * Spearman ρ of every uncertain input with each key output, ρ² normalised over
- * the inputs, and the output's mean in each input's bottom and top decile.
+ * the inputs, and the output's mean in each input's bottom and top decile,
+ * built a slice of outputs at a time so that a caller can let other work
+ * through in between (a run does: Ctrl-C, among millions of rows).
  *
  * @param plan the run's plan (which outputs and inputs)
  * @param effects per sensitivity output, ρ and decile means of each sensitivity input
+ * @yields after each SENSITIVITY_SLICE_ROWS rows or so (whole outputs)
  * @returns the table: the outputs in plan order, each one's inputs by falling variance share (ties in plan order)
- * @example sensitivityTable(plan, await coordinator.sensitivity(n)).input[0] // the input that moves the first output most
+ * @example const b = buildSensitivity(plan, rho); let s; while (!(s = b.next()).done) await turn(); s.value.input[0] // what moves the first output most
  */
-export function sensitivityTable(plan: Plan, effects: InputEffects[]): SensitivityTable {
+export function* buildSensitivity(plan: Plan, effects: InputEffects[]): Generator<void, SensitivityTable> {
   const { outputs, inputs } = plan.sensitivity;
   const rows = outputs.length * inputs.length;
   const t: SensitivityTable = {
@@ -48,7 +54,8 @@ export function sensitivityTable(plan: Plan, effects: InputEffects[]): Sensitivi
     mean_bottom_decile: new Float64Array(rows), mean_top_decile: new Float64Array(rows), swing: new Float64Array(rows),
   };
   const share = new Float64Array(inputs.length), order = Array.from(inputs, (_, slot) => slot);
-  outputs.forEach((o, k) => {
+  let sinceTurn = 0;
+  for (let k = 0; k < outputs.length; k++) {
     const { rho, bottom, top } = effects[k];
     let total = 0;
     for (const r of rho) total += Number.isNaN(r) ? 0 : r * r;
@@ -56,7 +63,7 @@ export function sensitivityTable(plan: Plan, effects: InputEffects[]): Sensitivi
     // a stable sort from plan order each time: ties keep plan order
     for (let slot = 0; slot < inputs.length; slot++) order[slot] = slot;
     order.sort((a, b) => (share[b] || 0) - (share[a] || 0));
-    const name = plan.columns[o].name;
+    const name = plan.columns[outputs[k]].name;
     for (let r = 0, i = k * inputs.length; r < inputs.length; r++, i++) {
       const slot = order[r];
       t.output[i] = name;
@@ -67,7 +74,12 @@ export function sensitivityTable(plan: Plan, effects: InputEffects[]): Sensitivi
       t.mean_top_decile[i] = top[slot];
       t.swing[i] = top[slot] - bottom[slot];
     }
-  });
+    sinceTurn += inputs.length;
+    if (sinceTurn >= SENSITIVITY_SLICE_ROWS) {
+      sinceTurn = 0;
+      yield;
+    }
+  }
   return t;
 }
 

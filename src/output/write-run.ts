@@ -10,7 +10,7 @@ import { SUMMARY_FIELDS } from '../stats/summarize.ts';
 import { BANDS } from '../stats/path-bands.ts';
 import { ArrowFileSink, makeBatch, makeSchema, type FieldSpec } from './arrow.ts';
 import type { RunDir } from './run-dir.ts';
-import type { SensitivityTable } from './sensitivity-table.ts';
+import { SENSITIVITY_SLICE_ROWS, type SensitivityTable } from './sensitivity-table.ts';
 import { TRIAL_COLUMN } from './select-columns.ts';
 import type { ColumnStore } from '../column-store.ts';
 
@@ -24,10 +24,11 @@ type Data = Float64Array | Int32Array | string[];
 const PARQUET_TYPES: Record<FieldSpec['type'], BasicType> = { float64: 'DOUBLE', int32: 'INT32', utf8: 'STRING' };
 
 /**
- * Write one small table as `<name>.arrow` (one record batch)
- * and, when asked, `<name>.parquet` (DuckDB reads Parquet natively). Field
- * units go into Arrow field metadata and into a `units` JSON entry of the
- * Parquet key-value metadata.
+ * Write one table as `<name>.arrow` (one record batch, or batches of
+ * `batchRows` rows with `between` awaited after each) and, when asked,
+ * `<name>.parquet` (DuckDB reads Parquet natively). Field units go into Arrow
+ * field metadata and into a `units` JSON entry of the Parquet key-value
+ * metadata.
  *
  * @param dir the run directory
  * @param name the table, which names its files
@@ -35,16 +36,26 @@ const PARQUET_TYPES: Record<FieldSpec['type'], BasicType> = { float64: 'DOUBLE',
  * @param data one array per field, all of one length
  * @param metadata table-level key-value metadata
  * @param formats the formats to write
+ * @param o for a table of millions of rows: `batchRows` per record batch, and `between` the batches (a run lets Ctrl-C in there)
  * @returns when the files are written
  * @example await writeTable(dir, 'sensitivity', fields, data, metadata, ['arrow'])
  */
 export async function writeTable(
   dir: RunDir, name: Table, fields: FieldSpec[], data: Data[], metadata: Record<string, string>, formats: Format[],
+  o: { batchRows?: number; between?: () => Promise<void> } = {},
 ): Promise<void> {
   if (formats.includes('arrow')) {
     const schema = makeSchema(fields, metadata);
     const sink = new ArrowFileSink(dir.file(`${name}.arrow`));
-    await sink.write(makeBatch(schema, data, data[0]?.length ?? 0));
+    const rows = data[0]?.length ?? 0, step = Math.max(1, o.batchRows ?? rows);
+    // a batch even of no rows: the file then carries the schema as one batch, as a small table always did
+    let start = 0;
+    do {
+      const end = Math.min(rows, start + step);
+      await sink.write(makeBatch(schema, start === 0 && end === rows ? data : data.map((c) => c.slice(start, end)), end - start));
+      start = end;
+      if (start < rows) await o.between?.();
+    } while (start < rows);
     await sink.close();
   }
   if (formats.includes('parquet')) {
@@ -277,12 +288,13 @@ export async function writeSummaries(dir: RunDir, plan: Plan, summaries: Summary
  * sensitivity as Arrow/Parquet.
  *
  * @param dir the run directory
- * @param t from sensitivityTable
+ * @param t from buildSensitivity
  * @param metadata table-level metadata
  * @param formats the formats to write
+ * @param between awaited between record batches of SENSITIVITY_SLICE_ROWS rows (one batch when the table is no larger)
  * @returns when sensitivity.<format> are written
  */
-export async function writeSensitivity(dir: RunDir, t: SensitivityTable, metadata: Record<string, string>, formats: Format[]): Promise<void> {
+export async function writeSensitivity(dir: RunDir, t: SensitivityTable, metadata: Record<string, string>, formats: Format[], between?: () => Promise<void>): Promise<void> {
   const asOutput = { unit: 'as output' };
   const fields: FieldSpec[] = [
     { name: 'output', type: 'utf8' },
@@ -298,7 +310,7 @@ export async function writeSensitivity(dir: RunDir, t: SensitivityTable, metadat
     ...metadata,
     method: 'Spearman rank correlation (average ranks for ties) of each uncertain input with the output; variance_share = rho^2 / sum of rho^2 over inputs; '
       + 'mean_bottom_decile / mean_top_decile = mean of the output over the trials whose input rank is <= floor(n/10) / > n - floor(n/10) (the tornado swing, in the output\'s unit); swing = top - bottom',
-  }, formats);
+  }, formats, { batchRows: SENSITIVITY_SLICE_ROWS, between });
 }
 
 /**

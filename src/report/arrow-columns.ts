@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Message, RecordBatchReader, Type, type Schema } from 'apache-arrow';
+import { Message, RecordBatchReader, Type, type Schema, type Utf8, type Vector } from 'apache-arrow';
 
 /** Arrow's continuation marker before each message's metadata length. */
 const CONTINUATION = -1;
@@ -131,4 +131,57 @@ async function fileSchema(file: string): Promise<Schema> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A text column's values, each distinct one decoded once: a sensitivity table
+ * of 500 assets names 6,000 inputs across 3 million rows, and decoding every
+ * value (Vector.toArray) took 1.2–1.7 s a column and its garbage collection.
+ * Equal byte strings are found by an FNV-1a hash, then compared byte for byte.
+ *
+ * @param v a Utf8 column
+ * @returns its values in order, null where the column has none
+ * @example utf8Values(table.getChild('input')!)[0] // 'h100.rentalPrice'
+ */
+export function utf8Values(v: Vector<Utf8>): (string | null)[] {
+  const out = new Array<string | null>(v.length);
+  const seen = new Map<number, { bytes: Uint8Array; text: string }[]>();
+  const decoder = new TextDecoder();
+  let k = 0, last: { bytes: Uint8Array; text: string } | undefined;
+  for (const d of v.data) {
+    const values = d.values, offsets = d.valueOffsets;
+    for (let i = 0; i < d.length; i++, k++) {
+      if (d.nullCount > 0 && !d.getValid(i)) {
+        out[k] = null;
+        continue;
+      }
+      const a = offsets[i], b = offsets[i + 1];
+      // a run of one value (a sorted or grouped column) needs no lookup
+      if (last && sameBytes(last.bytes, values, a, b)) {
+        out[k] = last.text;
+        continue;
+      }
+      let h = 0x811c9dc5;
+      for (let j = a; j < b; j++) h = Math.imul(h ^ values[j], 0x01000193);
+      let bucket = seen.get(h);
+      if (!bucket) seen.set(h, (bucket = []));
+      last = undefined;
+      for (const e of bucket) {
+        if (sameBytes(e.bytes, values, a, b)) {
+          last = e;
+          break;
+        }
+      }
+      if (!last) bucket.push((last = { bytes: values.slice(a, b), text: decoder.decode(values.subarray(a, b)) }));
+      out[k] = last.text;
+    }
+  }
+  return out;
+}
+
+/** Whether `bytes` equals values[a..b). */
+function sameBytes(bytes: Uint8Array, values: Uint8Array, a: number, b: number): boolean {
+  if (bytes.length !== b - a) return false;
+  for (let j = 0; j < bytes.length; j++) if (bytes[j] !== values[a + j]) return false;
+  return true;
 }

@@ -118,16 +118,18 @@ export function isRunDirectory(dir: string): boolean {
  * (Re)build `report.html` of a run directory from the run's files alone.
  *
  * @param dir the run directory
+ * @param between awaited between the files read and before the page is built (a run lets Ctrl-C in there)
  * @returns the report's path, and one line per part of the page left out for want of a file
  * @throws InputError when `dir` holds no run or a damaged one, or its report.html is not a page sim wrote (checkPageTarget)
  * @example await writeRunReport('runs/20261201-062410-s1-f70f4733')
  */
-export async function writeRunReport(dir: string): Promise<{ path: string; leftOut: string[] }> {
+export async function writeRunReport(dir: string, between?: () => Promise<void>): Promise<{ path: string; leftOut: string[] }> {
   // before the page's own checks, which would name report.html inside a file
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError(`${dir}: not a run directory (a file)`);
   const path = join(dir, REPORT_FILE);
   checkPageTarget(path, path);
-  const files = await readRunFiles(dir);
+  const files = await readRunFiles(dir, between);
+  await between?.();
   writeFileAtomic(path, runReport(files));
   return { path, leftOut: files.leftOut.map(leftOutLine) };
 }

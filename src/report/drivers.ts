@@ -29,8 +29,7 @@ export function driversSection(f: RunFiles): Section {
   const figures = seriesBooks(f).map(({ series, books }) => {
     const options = books.flatMap(({ policy, prefix }) => {
       const output = `${prefix}.writedown`;
-      const rows = (byOutput.get(output) ?? []).filter((i) => Number.isFinite(t.swing[i]))
-        .sort((a, b) => Math.abs(t.swing[b]) - Math.abs(t.swing[a])).slice(0, TOP).map((i) => sensitivityRow(t, i));
+      const rows = widest(t.swing, byOutput.get(output) ?? [], TOP).map((i) => sensitivityRow(t, i));
       if (rows.length === 0) return [];
       const id = `tornado-${series}-${policy}`;
       charts[id] = { kind: 'tornado', output, base: f.summary.columns[output].mean, rows: rows.map((r) => ({ input: r.input, low: r.mean_bottom_decile, high: r.mean_top_decile, rho: r.spearman })) };
@@ -41,4 +40,29 @@ export function driversSection(f: RunFiles): Section {
     return options.length ? switchFigure(`${series}: how far the mean write-down moves when one input is at its low end (bottom 10 % of trials) or its high end (top 10 %); the line is the mean; right, each input's rank correlation with the write-down.`, options) : '';
   });
   return { html: section('drivers', 'What drives the write-down', figures.join('')), charts };
+}
+
+/**
+ * The `top` rows of the widest finite swings, widest first, ties in row
+ * order: a stable sort's first `top`, without sorting thousands of inputs
+ * for each of hundreds of books.
+ *
+ * @param swing every row's swing
+ * @param rows the rows to choose from, in row order
+ * @param top how many to keep
+ * @returns the chosen rows
+ * @example widest(Float64Array.of(1, -3, NaN, 3), [0, 1, 2, 3], 2) // [1, 3]
+ */
+export function widest(swing: Float64Array, rows: readonly number[], top: number): number[] {
+  const best: number[] = [];
+  for (const i of rows) {
+    const w = Math.abs(swing[i]);
+    if (!Number.isFinite(w) || (best.length === top && w <= Math.abs(swing[best[top - 1]]))) continue;
+    // after every row at least as wide: ties keep row order
+    let at = best.length;
+    while (at > 0 && Math.abs(swing[best[at - 1]]) < w) at--;
+    best.splice(at, 0, i);
+    if (best.length > top) best.pop();
+  }
+  return best;
 }

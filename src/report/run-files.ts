@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Table, tableFromIPC } from 'apache-arrow';
+import { type Table, tableFromIPC, type Utf8, type Vector } from 'apache-arrow';
 import type { Manifest } from '../run.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Summary } from '../stats/summarize.ts';
 import type { SensitivityRow, SensitivityTable } from '../output/sensitivity-table.ts';
 import { bookRows } from '../output/report.ts';
 import { InputError } from '../errors.ts';
-import { arrowFileProblem, readTrialColumns, type TrialColumns } from './arrow-columns.ts';
+import { arrowFileProblem, readTrialColumns, utf8Values, type TrialColumns } from './arrow-columns.ts';
 
 /** Trials the report reads from trials.arrow at most (a default run's all): curves and histograms need no more, and the report's cost stays bounded for any run size. */
 export const REPORT_TRIALS = 100_000;
@@ -143,7 +143,7 @@ function shaped<T>(value: T, file: string, shape: Shape): T {
 
 /** sensitivity.arrow's columns as the run held them (its rows as objects took ~300 bytes of heap each: 3 million for 500 assets). */
 function sensitivityColumns(t: Table): SensitivityTable {
-  const text = (c: string) => t.getChild(c)!.toArray() as string[];
+  const text = (c: string) => utf8Values(t.getChild(c) as Vector<Utf8>) as string[];
   const num = (c: string) => Float64Array.from(t.getChild(c)!.toArray() as ArrayLike<number>);
   return {
     output: text('output'), input: text('input'), spearman: num('spearman'), variance_share: num('variance_share'),
@@ -156,12 +156,13 @@ function sensitivityColumns(t: Table): SensitivityTable {
  * the columns the charts need from the first REPORT_TRIALS trials.
  *
  * @param dir a run directory (or a run's temporary directory before it is committed)
+ * @param between awaited after each Arrow file is read (a run's own report lets Ctrl-C in there)
  * @returns the files' contents
  * @throws InputError when the directory holds no run (no manifest.json, summary.json or scenario.json), one of them is not JSON,
  *   an Arrow file is damaged, or one manifest.json lists is missing (a run's Arrow files it does not list are left out, in `leftOut`)
  * @example const files = await readRunFiles('runs/20261201-062410-s1-f70f4733')
  */
-export async function readRunFiles(dir: string): Promise<RunFiles> {
+export async function readRunFiles(dir: string, between?: () => Promise<void>): Promise<RunFiles> {
   const json = <T>(name: string): T => {
     const file = join(dir, name);
     if (!existsSync(file)) throw new InputError(`${dir}: not a run directory (no ${name})`);
@@ -212,7 +213,9 @@ export async function readRunFiles(dir: string): Promise<RunFiles> {
     return convert(t);
   });
   const sensitivity = await table('sensitivity.arrow', SENSITIVITY_COLUMNS, sensitivityColumns);
+  await between?.();
   const paths = await table('paths.arrow', PATH_COLUMNS, (t) => rowsOf<PathRow>(t));
+  await between?.();
   const inputs = manifest.draws?.inputs ?? Object.keys(summary.columns).filter((c) => summary.columns[c].role === 'input' && summary.columns[c].sd > 0);
   const wanted = reportColumns(scenario, inputs);
   const trials = await arrow('trials.arrow', async (file) => {
