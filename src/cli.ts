@@ -10,6 +10,7 @@ import { VALUATIONS, type Valuation } from './scenario/types.ts';
 import { InputError } from './errors.ts';
 import { RunDir } from './output/run-dir.ts';
 import { quote } from './scenario/limits.ts';
+import { setPath } from './scenario/overrides.ts';
 import { run, type RunOutcome } from './run.ts';
 import { merge } from './shard/merge.ts';
 import { runShard } from './shard/run-shard.ts';
@@ -102,7 +103,7 @@ function scenarioFlags(o: Opts): string[] {
     { flag: '--calibration-trials', key: 'calibrationTrials', value: o.calibrationTrials },
   ].filter((f) => f.value !== undefined);
   for (const { flag, key, value } of given) {
-    const set = o.set.find((t) => t.includes('=') && t.slice(0, t.indexOf('=')).trim() === key);
+    const set = o.set.find((t) => setPath(t) === key);
     if (set !== undefined) throw new InputError(`${flag} ${value} and --set ${quote(set)} both set ${key}; give it once`);
   }
   return given.map(({ key, value }) => `${key}=${value}`);

@@ -15,6 +15,7 @@ import { buildSensitivity, type SensitivityTable } from './output/sensitivity-ta
 import { SAMPLER_DESCRIPTIONS, type SamplerKind } from './sampling/sample-chunk.ts';
 import { capacity, cappedWorkers, checkPlanLimits, chooseStore, RUN_DEFAULTS, runConfig, type RunConfig, type RunRequest } from './run-config.ts';
 import { quote } from './scenario/limits.ts';
+import { setPath } from './scenario/overrides.ts';
 import { JSON_FILES, TABLES } from './schema.ts';
 import { VALUATION_FILE, valuationFile } from './valuation/file.ts';
 import type { Calibration } from './valuation/calibrate.ts';
@@ -200,7 +201,7 @@ function idleOptions(config: RunConfig, plan: Plan): string[] {
   const notes: string[] = [];
   if (config.precision === undefined && config.maxTrials !== RUN_DEFAULTS.maxTrials) notes.push(`--max-trials ${config.maxTrials.toLocaleString('en-US')} has no effect without --precision; ran the ${config.trials.toLocaleString('en-US')} --trials asked for`);
   if (config.precision !== undefined && config.trials > config.maxTrials) notes.push(`--trials ${config.trials.toLocaleString('en-US')} is above --max-trials ${config.maxTrials.toLocaleString('en-US')}: the run starts at --max-trials and adds none`);
-  const calibration = config.overrides.find((o) => o.slice(0, o.indexOf('=')).trim() === 'calibrationTrials');
+  const calibration = config.overrides.find((o) => setPath(o) === 'calibrationTrials');
   if (plan.valuation === 'pathwise' && calibration !== undefined) notes.push(`${quote(calibration)} has no effect under the pathwise valuation, which fits no regressions`);
   return notes;
 }

@@ -12,6 +12,19 @@ export interface Override {
 }
 
 /**
+ * The PATH of a `--set PATH=VALUE` as typed, trimmed: what a caller compares
+ * with a scenario key before the path is resolved.
+ *
+ * @param text the --set argument
+ * @returns the path, null without '='
+ * @example setPath(' calibrationTrials =4096') // 'calibrationTrials'
+ */
+export function setPath(text: string): string | null {
+  const eq = text.indexOf('=');
+  return eq < 0 ? null : text.slice(0, eq).trim();
+}
+
+/**
  * Apply `--set PATH=VALUE` what-ifs to a parsed scenario, in order, before it
  * is validated (so a set value is checked exactly like one in the file).
  * PATH is a key path whose first part is a top-level key or an asset's name
@@ -32,7 +45,7 @@ export function applyOverrides(raw: unknown, sets: readonly string[]): Override[
     };
     const eq = text.indexOf('=');
     if (eq <= 0) fail('expected PATH=VALUE, e.g. h100.priceCompression.mode=0.2');
-    const keys = text.slice(0, eq).trim().replace(/\[(\d+)\]/g, '.$1').split('.');
+    const keys = setPath(text)!.replace(/\[(\d+)\]/g, '.$1').split('.');
     if (keys.some((k) => k === '')) fail('expected a key path of names separated by dots, e.g. h100.utilization.1.mode');
     if (keys.some((k) => /[[\]]/.test(k))) fail('expected a list index as [N] or .N, N a whole number from 0, e.g. h100.utilization[1].mode');
     let value: unknown;
