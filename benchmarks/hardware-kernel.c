@@ -74,7 +74,7 @@ int main(int argc, char **argv) {
       const double energyPerUnit = 730 * powerKw * x[PUE] * x[POWER];
       const double keepPrice = 1 - x[SHOCK], keepResale = 1 - x[HAIRCUT];
       double units = units0 * pow(1 - x[FAILURE], ageMonths / 12), price = x[RENTAL], resale = exp(-x[DECAY] * ageMonths / 12);
-      double gPrev = -1, shock = 1, haircut = 1, util = 0;
+      double gPrev = -1, shock = 1, haircut = 1, util = 0, load = 0;
       CF[0] = 0;
       for (int t = 0; t <= H; t++) {
         const double g = generation(ageMonths + t, fsa, cad);
@@ -82,12 +82,13 @@ int main(int argc, char **argv) {
           if (g == gPrev + 1 && gPrev >= 0) { shock *= keepPrice; haircut *= keepResale; }
           else { shock = pow(keepPrice, g - g0); haircut = pow(keepResale, g); }
           util = x[U0 + (g < TIERS - 1 ? (int)g : TIERS - 1)];
+          load = idle + (1 - idle) * util;
           gPrev = g;
         }
         n[t] = units;
         if (t > 0) {
           const double revenue = units * 730 * util * price * shock;
-          const double energy = units * energyPerUnit * (idle + (1 - idle) * util);
+          const double energy = units * energyPerUnit * load;
           CF[t] = revenue - energy - units * opex;
         }
         const double m = units * unitCost * (x[FLOOR_] + (1 - x[FLOOR_]) * resale) * haircut;

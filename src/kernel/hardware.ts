@@ -48,18 +48,19 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
   const compress = Math.pow(1 - x[HW.priceCompression], 1 / 12);
   const decay = Math.exp(-resaleDecay / 12);
   const energyPerUnit = HOURS_PER_MONTH * c.powerKw * x[HW.pue] * x[HW.powerPrice]; // $ per unit-month at full load
-  const idle = c.idlePowerFraction;
-  const keep = 1 - c.disposalCost;
-  const keepPrice = 1 - x[HW.generationShock], keepResale = 1 - x[HW.resaleHaircut];
+  const idle = c.idlePowerFraction, busy = 1 - idle;
+  const keep = 1 - c.disposalCost, unitCost = c.unitCost, opex = c.opexPerUnitMonth;
+  const keepPrice = 1 - x[HW.generationShock], keepResale = 1 - x[HW.resaleHaircut], resaleRange = 1 - resaleFloor;
+  const units_ = fill !== FILL.books, observed = fill === FILL.observed;
   let units = c.units * Math.pow(1 - failureRate, c.ageMonths / 12);
   // the units in service at t = 0, whose share the books carry: none left (every unit failed before t = 0) puts nothing on them
   const units0 = units;
   let price = x[HW.rentalPrice];
   let resale = Math.exp((-resaleDecay * c.ageMonths) / 12);
-  let gPrev = -1, shock = 1, haircut = 1, util = 0, shipAge = 0;
+  // what changes only with the generation (load: the power drawn per unit of full load) is computed there, not every month: V8 does not hoist it
+  let gPrev = -1, shock = 1, haircut = 1, util = 0, load = 0, shipAge = 0;
   // generation() is evaluated from a month before the next ship date on (the month before absorbs rounding), not every month
   let next = 0;
-  CF[0] = 0;
   n[0] = units0;
   for (let t = 0; t <= H; t++) {
     const g = t >= next ? generation(c.ageMonths + t, fsa, cad) : gPrev;
@@ -73,30 +74,33 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
         haircut = Math.pow(keepResale, g);
       }
       util = utilization[g < top ? g : top];
+      load = idle + busy * util;
       shipAge = g === 0 ? 0 : fsa + (g - 1) * cad;
       gPrev = g;
       next = Math.ceil((g === 0 ? fsa : fsa + g * cad) - c.ageMonths) - 1;
     }
-    share[t] = units0 === 0 ? 0 : units / units0;
-    if (fill !== FILL.books) {
+    share[t] = units / units0;
+    if (units_) {
       n[t] = units;
       u[t] = util;
     }
-    if (fill === FILL.observed) {
+    if (observed) {
       // what the holder observes (MODEL.md "expected"): today's margin per unit and the age of the newest generation
-      rate[t] = HOURS_PER_MONTH * util * price * shock - energyPerUnit * (idle + (1 - idle) * util) - c.opexPerUnitMonth;
+      rate[t] = HOURS_PER_MONTH * util * price * shock - energyPerUnit * load - opex;
       sinceShip[t] = c.ageMonths + t - shipAge;
     }
-    if (t > 0) {
-      const revenue = units * HOURS_PER_MONTH * util * price * shock;
-      const energy = units * energyPerUnit * (idle + (1 - idle) * util);
-      CF[t] = revenue - energy - units * c.opexPerUnitMonth;
-    }
-    const m = units * c.unitCost * (resaleFloor + (1 - resaleFloor) * resale) * haircut;
+    const revenue = units * HOURS_PER_MONTH * util * price * shock;
+    const energy = units * energyPerUnit * load;
+    CF[t] = revenue - energy - units * opex;
+    const m = units * unitCost * (resaleFloor + resaleRange * resale) * haircut;
     M[t] = m;
     S[t] = m * keep;
     units *= survive;
     price *= compress;
     resale *= decay;
   }
+  // computed at t = 0 too, which spares the loop a branch: nothing is received at t = 0
+  CF[0] = 0;
+  // likewise the share: none in service at t = 0 (every unit failed before it) puts nothing on the books, not 0 / 0
+  if (units0 === 0) share.fill(0, 0, H + 1);
 }

@@ -69,12 +69,12 @@ export function impairment(
     const Bt = scale * B[t];
     const base = sal + kappa * (Bt - salvage);
     if (t > 0) failure += (f[t - 1] - f[t]) * base;
-    const C = f[t] * base;
     if (t !== event) {
-      if (path) path[t] = C;
+      if (path) path[t] = f[t] * base;
       else if (steady) t = event - 1;
       continue;
     }
+    const C = f[t] * base;
     if (t === 0) res.carrying0 = C;
     let after = C;
     if (t === e && e < H) {

@@ -110,12 +110,13 @@ export function simulateChunk(plan: Plan, state: KernelState, buf: Float64Array,
       if (k >= 0) recordPaths(plan, ai, state, paths!, k);
     }
   }
+  // a source at a time over the whole chunk: the same additions in the same order as a sum per trial (0 + s0 + s1 + …), in loops without an inner loop per trial
   for (const { target, sources } of plan.sums) {
     const t0 = target * count;
-    for (let i = 0; i < count; i++) {
-      let sum = 0;
-      for (let k = 0; k < sources.length; k++) sum += buf[sources[k] * count + i];
-      buf[t0 + i] = sum;
+    for (let k = 0; k < sources.length; k++) {
+      const s0 = sources[k] * count;
+      if (k === 0) for (let i = 0; i < count; i++) buf[t0 + i] = 0 + buf[s0 + i];
+      else for (let i = 0; i < count; i++) buf[t0 + i] += buf[s0 + i];
     }
   }
 }
