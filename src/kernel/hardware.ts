@@ -47,7 +47,9 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
   const survive = Math.pow(1 - failureRate, 1 / 12);
   const compress = Math.pow(1 - x[HW.priceCompression], 1 / 12);
   const decay = Math.exp(-resaleDecay / 12);
-  const energyPerUnit = HOURS_PER_MONTH * c.powerKw * x[HW.pue] * x[HW.powerPrice]; // $ per unit-month at full load
+  // a local: an imported constant is a module binding, loaded and checked in every month of the loop
+  const hours = HOURS_PER_MONTH;
+  const energyPerUnit = hours * c.powerKw * x[HW.pue] * x[HW.powerPrice]; // $ per unit-month at full load
   const idle = c.idlePowerFraction, busy = 1 - idle;
   const keep = 1 - c.disposalCost, unitCost = c.unitCost, opex = c.opexPerUnitMonth;
   const keepPrice = 1 - x[HW.generationShock], keepResale = 1 - x[HW.resaleHaircut], resaleRange = 1 - resaleFloor;
@@ -86,10 +88,10 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
     }
     if (observed) {
       // what the holder observes (MODEL.md "expected"): today's margin per unit and the age of the newest generation
-      rate[t] = HOURS_PER_MONTH * util * price * shock - energyPerUnit * load - opex;
+      rate[t] = hours * util * price * shock - energyPerUnit * load - opex;
       sinceShip[t] = c.ageMonths + t - shipAge;
     }
-    const revenue = units * HOURS_PER_MONTH * util * price * shock;
+    const revenue = units * hours * util * price * shock;
     const energy = units * energyPerUnit * load;
     CF[t] = revenue - energy - units * opex;
     const m = units * unitCost * (resaleFloor + resaleRange * resale) * haircut;
