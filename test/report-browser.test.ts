@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { writeComparison } from '../src/report/compare.ts';
@@ -29,12 +29,18 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM });
 }, 60_000);
-/** Run directories to remove at the end (a 100,000-trial trials.arrow is 500 MB); the pages and screenshots stay for a look. */
+/** Run directories (a 100,000-trial trials.arrow is 500 MB): removed at the end whatever happens. */
 const runs: string[] = [];
+/** The pages and screenshots stay for a look when a test failed, or when SIM_KEEP_PAGES is set; otherwise nothing is left behind. */
+let failed = false;
+afterEach(({ task }) => {
+  if (task.result?.state === 'fail') failed = true;
+});
 afterAll(async () => {
   await browser?.close();
   for (const d of runs) rmSync(d, { recursive: true, force: true });
-  console.log(`report screenshots in ${root}`);
+  if (failed || process.env.SIM_KEEP_PAGES) console.log(`report pages and screenshots in ${root}`);
+  else rmSync(root, { recursive: true, force: true });
 });
 
 /** Open a page from file:// with every non-file request refused and recorded, and console errors recorded. */
