@@ -20,6 +20,9 @@ describe('--shard', () => {
     expect(parseShard('auto/5', { AWS_BATCH_JOB_ARRAY_INDEX: '4' })).toEqual({ index: 4, count: 5 });
     expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '1' })).toThrow(/give --shard auto\/n or set SIM_SHARD_COUNT/);
     expect(() => parseShard('auto', {})).toThrow(/no shard index in the environment/);
+    // two schedulers' indexes at once: refused, not one picked
+    expect(() => parseShard('auto/4', { JOB_COMPLETION_INDEX: '1', AWS_BATCH_JOB_ARRAY_INDEX: '2' })).toThrow('--shard auto/4: the environment holds the task index of more than one scheduler (JOB_COMPLETION_INDEX 1, AWS_BATCH_JOB_ARRAY_INDEX 2); give --shard i/n');
+    expect(() => parseShard('auto', { SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '2', JOB_COMPLETION_INDEX: '0' })).toThrow(/more than one scheduler \(SLURM_ARRAY_TASK_ID 0, JOB_COMPLETION_INDEX 0\)/);
     expect(() => parseShard('auto/2', { JOB_COMPLETION_INDEX: '2' })).toThrow(/index must be 0 to 1/);
     // an array with a step: tasks 0, 4, 8, 12 are shards 0 to 3
     expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '8', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_STEP: '4', SLURM_ARRAY_TASK_COUNT: '4' })).toEqual({ index: 2, count: 4 });

@@ -29,7 +29,8 @@ function fromEnv(env: Record<string, string | undefined>, name: string, v: strin
  * `SLURM_ARRAY_TASK_MIN`, over `SLURM_ARRAY_TASK_STEP`; `SLURM_ARRAY_TASK_COUNT`), Kubernetes Indexed Jobs
  * (`JOB_COMPLETION_INDEX`) and AWS Batch array jobs
  * (`AWS_BATCH_JOB_ARRAY_INDEX`); the last two do not say how many tasks
- * there are, so the count comes from `auto/n` or `SIM_SHARD_COUNT`.
+ * there are, so the count comes from `auto/n` or `SIM_SHARD_COUNT`. The
+ * indexes of two schedulers at once are refused rather than one picked.
  *
  * @param v the option's value
  * @param env the environment (process.env)
@@ -48,6 +49,9 @@ export function parseShard(v: string, env: Record<string, string | undefined>): 
   } else {
     const slurm = fromEnv(env, 'SLURM_ARRAY_TASK_ID', v);
     const k8s = fromEnv(env, 'JOB_COMPLETION_INDEX', v), aws = fromEnv(env, 'AWS_BATCH_JOB_ARRAY_INDEX', v);
+    // two schedulers' indexes (a job of one started inside another's task) would each give a shard: taking one silently could run a shard twice and another never
+    const seen = Object.entries({ SLURM_ARRAY_TASK_ID: slurm, JOB_COMPLETION_INDEX: k8s, AWS_BATCH_JOB_ARRAY_INDEX: aws }).filter(([, x]) => x !== undefined);
+    if (seen.length > 1) throw new InputError(`--shard ${v}: the environment holds the task index of more than one scheduler (${seen.map(([name, x]) => `${name} ${x}`).join(', ')}); give --shard i/n`);
     let counted: string;
     if (slurm !== undefined) {
       // an array given as --array=0-15:4 runs tasks 0, 4, 8, 12: shards 0 to 3
