@@ -50,6 +50,23 @@ describe('report.html built from the run directory', () => {
     expect(page(r.dir)).toContain('h100.resaleFloor &#60;b&#62;above&#60;/b&#62; resaleDecay implies');
   });
 
+  it('a stop at any turn of rebuilding the page (what `between` throws) passes on as it is, never as a damaged file, and leaves the page as it was', async () => {
+    const r = await run({ ...base, trials: 1024, out: join(root, 'stopped') });
+    const before = page(r.dir);
+    let turns = 0;
+    await writeRunReport(r.dir, async () => void turns++);
+    // before and after each Arrow file, after each batch of sensitivity.arrow, after each of the page's sections
+    expect(turns).toBeGreaterThanOrEqual(12);
+    for (let k = 1; k <= turns; k++) {
+      const stop = new Error(`stopped at turn ${k}`);
+      let n = 0;
+      await expect(writeRunReport(r.dir, async () => {
+        if (++n === k) throw stop;
+      })).rejects.toBe(stop);
+    }
+    expect(page(r.dir)).toBe(before);
+  });
+
   it('draws the convergence trace of a --precision run', async () => {
     const r = await run({ ...base, trials: 1024, precision: 0.02, maxTrials: 8192, out: join(root, 'precision') });
     expect(r.manifest.convergence!.trace.map((t) => t.trials)).toEqual([1024, 2048, 4096, 8192].slice(0, r.manifest.convergence!.trace.length));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tableFromIPC, type Utf8, type Vector } from 'apache-arrow';
 import { utf8Values } from '../src/report/arrow-columns.ts';
+import { readSensitivity } from '../src/report/run-files.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../src/plan.ts';
 import { buildSensitivity, rowsByOutput, SENSITIVITY_SLICE_ROWS, sensitivityRow, sensitivityRowsOf, type SensitivityTable } from '../src/output/sensitivity-table.ts';
@@ -73,6 +74,10 @@ describe('writeSensitivity', () => {
     expect(utf8Values(file.getChild('output') as Vector<Utf8>)).toEqual(table.output);
     expect(utf8Values(file.getChild('input') as Vector<Utf8>)).toEqual(table.input);
     expect(file.getChild('spearman')!.toArray()).toEqual(table.spearman);
+    // and the report's reader of the file: a batch at a time, with a turn after each, the same columns back
+    let read = 0;
+    expect(await readSensitivity(dir.file('sensitivity.arrow'), async () => void read++)).toEqual(table);
+    expect(read).toBe(3);
     for (const outputs of [1, 0]) {
       const small = build(planOf(outputs, 3), [effects[0]].slice(0, outputs).map(() => ({ rho: Float64Array.of(1, 0, -1), bottom: new Float64Array(3), top: new Float64Array(3) })) as InputEffects[]).table;
       await writeSensitivity(dir, small, {}, ['arrow'], async () => void turns++);

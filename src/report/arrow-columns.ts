@@ -140,25 +140,25 @@ async function fileSchema(file: string): Promise<Schema> {
  * Equal byte strings are found by an FNV-1a hash, then compared byte for byte.
  *
  * @param v a Utf8 column
- * @returns its values in order, null where the column has none
+ * @param out where its values go, appended (a file's batches one after the other)
+ * @param seen the names decoded so far, kept across the calls for one column's batches
+ * @returns `out`, with the column's values appended in order, null where the column has none
  * @example utf8Values(table.getChild('input')!)[0] // 'h100.rentalPrice'
  */
-export function utf8Values(v: Vector<Utf8>): (string | null)[] {
-  const out = new Array<string | null>(v.length);
-  const seen = new Map<number, { bytes: Uint8Array; text: string }[]>();
+export function utf8Values(v: Vector<Utf8>, out: (string | null)[] = [], seen: Utf8Names = new Map()): (string | null)[] {
   const decoder = new TextDecoder();
-  let k = 0, last: { bytes: Uint8Array; text: string } | undefined;
+  let last: { bytes: Uint8Array; text: string } | undefined;
   for (const d of v.data) {
     const values = d.values, offsets = d.valueOffsets;
-    for (let i = 0; i < d.length; i++, k++) {
+    for (let i = 0; i < d.length; i++) {
       if (d.nullCount > 0 && !d.getValid(i)) {
-        out[k] = null;
+        out.push(null);
         continue;
       }
       const a = offsets[i], b = offsets[i + 1];
       // a run of one value (a sorted or grouped column) needs no lookup
       if (last && sameBytes(last.bytes, values, a, b)) {
-        out[k] = last.text;
+        out.push(last.text);
         continue;
       }
       let h = 0x811c9dc5;
@@ -173,11 +173,14 @@ export function utf8Values(v: Vector<Utf8>): (string | null)[] {
         }
       }
       if (!last) bucket.push((last = { bytes: values.slice(a, b), text: decoder.decode(values.subarray(a, b)) }));
-      out[k] = last.text;
+      out.push(last.text);
     }
   }
   return out;
 }
+
+/** The names utf8Values decoded, by the FNV-1a hash of their bytes. */
+export type Utf8Names = Map<number, { bytes: Uint8Array; text: string }[]>;
 
 /** Whether `bytes` equals values[a..b). */
 function sameBytes(bytes: Uint8Array, values: Uint8Array, a: number, b: number): boolean {
