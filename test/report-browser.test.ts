@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../src/run.ts';
 import { DEFAULT_SCENARIO } from '../src/scenario/load.ts';
 import { writeComparison } from '../src/report/compare.ts';
@@ -29,18 +29,19 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM });
 }, 60_000);
-/** Run directories (a 100,000-trial trials.arrow is 500 MB): removed at the end whatever happens. */
-const runs: string[] = [];
-/** The pages and screenshots stay for a look when a test failed, or when SIM_KEEP_PAGES is set; otherwise nothing is left behind. */
-let failed = false;
-afterEach(({ task }) => {
-  if (task.result?.state === 'fail') failed = true;
-});
-afterAll(async () => {
-  await browser?.close();
-  for (const d of runs) rmSync(d, { recursive: true, force: true });
-  if (failed || process.env.SIM_KEEP_PAGES) console.log(`report pages and screenshots in ${root}`);
-  else rmSync(root, { recursive: true, force: true });
+/** The run directories (a 100,000-trial trials.arrow is 500 MB): removed at the end whatever happens. */
+const RUNS = { default: join(root, 'default'), base: join(root, 'base'), dearer: join(root, 'dearer') };
+/** A task that failed, or a suite whose own hooks did (a beforeAll's failure skips its tests, and no afterEach sees it). */
+const failedIn = (t: { result?: { state?: string }; tasks?: unknown[] }): boolean => t.result?.state === 'fail' || (t.tasks ?? []).some((c) => failedIn(c as typeof t));
+/** The pages and screenshots stay for a look when anything failed, or when SIM_KEEP_PAGES is set; otherwise nothing is left behind. */
+afterAll(async ({}, suite) => {
+  try {
+    await browser?.close();
+  } finally {
+    for (const d of Object.values(RUNS)) rmSync(d, { recursive: true, force: true });
+    if (failedIn(suite) || process.env.SIM_KEEP_PAGES) console.log(`report pages and screenshots in ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
 });
 
 /** Open a page from file:// with every non-file request refused and recorded, and console errors recorded. */
@@ -65,8 +66,7 @@ const chartsWithoutMarks = (page: Page) => page.$$eval('[data-chart]', (els, mar
 describe('report.html of a default run', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = (await run({ scenarioFile: DEFAULT_SCENARIO, trials: TRIALS, out: join(root, 'default') })).dir;
-    runs.push(dir);
+    dir = (await run({ scenarioFile: DEFAULT_SCENARIO, trials: TRIALS, out: RUNS.default })).dir;
   }, 600_000);
 
   it('is one file under 3 MB that loads from file:// with no console error and no network request', async () => {
@@ -113,9 +113,8 @@ describe('report.html of a default run', () => {
 describe('sim compare of two scenario variants', () => {
   it('pairs them trial by trial and renders offline', async () => {
     const pair = { scenarioFile: DEFAULT_SCENARIO, trials: PAIR_TRIALS, seed: '5' };
-    const a = await run({ ...pair, out: join(root, 'base'), report: false });
-    const b = await run({ ...pair, out: join(root, 'dearer'), overrides: ['h100.rentalPrice.mode=2.6'], report: false });
-    runs.push(a.dir, b.dir);
+    const a = await run({ ...pair, out: RUNS.base, report: false });
+    const b = await run({ ...pair, out: RUNS.dearer, overrides: ['h100.rentalPrice.mode=2.6'], report: false });
     const file = join(root, 'compare.html');
     const { notes } = await writeComparison([a.dir, b.dir], file);
     expect(notes).toEqual(['dearer shares draws with base: differences are paired trial by trial.']);

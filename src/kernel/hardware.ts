@@ -59,7 +59,7 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
   const units0 = units;
   let price = x[HW.rentalPrice];
   let resale = Math.exp((-resaleDecay * c.ageMonths) / 12);
-  // what changes only with the generation (load: the power drawn per unit of full load) is computed there, not every month: V8 does not hoist it
+  // what changes only with the generation (load: the power drawn per unit of full load) is computed when it changes, not every month
   let gPrev = -1, shock = 1, haircut = 1, util = 0, load = 0, shipAge = 0;
   // generation() is evaluated from a month before the next ship date on (the month before absorbs rounding), not every month
   let next = 0;

@@ -113,6 +113,8 @@ export function simulateChunk(plan: Plan, state: KernelState, buf: Float64Array,
   // a source at a time over the whole chunk: the same additions in the same order as a sum per trial (0 + s0 + s1 + …), in loops without an inner loop per trial
   for (const { target, sources } of plan.sums) {
     const t0 = target * count;
+    // a sum of nothing is 0 (no plan builds one; the buffer is reused, so it must not keep the last chunk's values)
+    if (sources.length === 0) buf.fill(0, t0, t0 + count);
     for (let k = 0; k < sources.length; k++) {
       const s0 = sources[k] * count;
       if (k === 0) for (let i = 0; i < count; i++) buf[t0 + i] = 0 + buf[s0 + i];
