@@ -4,6 +4,8 @@ import { allocateFlows } from '../src/kernel/flows.ts';
 import { FILL, generation, hardwareFlows } from '../src/kernel/hardware.ts';
 import { HARDWARE_SCALARS, HW, MD, MODEL_INPUTS } from '../src/schema.ts';
 import { modelFlows } from '../src/kernel/model.ts';
+import { createKernelState, simulateChunk } from '../src/kernel/simulate.ts';
+import { createChunkSampler, sampleChunk } from '../src/sampling/sample-chunk.ts';
 
 const one = (raw: unknown) => simulateInline(raw).rows[0];
 
@@ -199,5 +201,24 @@ describe('the share of units in service, f, comes with the flows', () => {
     expect(fl.f[H]).toBeCloseTo(Math.pow(0.5, H / 12), 12); // the cohort's survivors, from 1 at t = 0
     modelFlows({ releaseMonth: 0, rampMonths: 1 }, new Float64Array(MODEL_INPUTS.length), Infinity, H, fl, false);
     expect(Array.from(fl.f)).toEqual(new Array(H + 1).fill(1));
+  });
+});
+
+describe('the portfolio sums', () => {
+  it('add the assets\' columns in order over the chunk, and a sum of no sources is 0 in a reused buffer', () => {
+    const { plan } = simulateInline({ horizonMonths: 24, assets: [hardware(), hardware({ name: 'gpu2', unitCost: 3000 })] });
+    const count = 3;
+    const buf = new Float64Array(plan.columns.length * count);
+    sampleChunk(createChunkSampler(plan, { seed: '1' }), { index: 0, start: 0, count }, buf);
+    // the books' carrying amounts at t = 0: 1,000 and 3,000
+    const sum = plan.sums.find((x) => plan.columns[x.target].name === 'portfolio.carrying_m0')!;
+    expect(sum.sources).toHaveLength(2);
+    const empty = { ...plan, sums: [...plan.sums, { target: sum.target, sources: [] }] };
+    buf.fill(7, sum.target * count, (sum.target + 1) * count); // the last chunk's values
+    simulateChunk(empty, createKernelState(empty), buf, count);
+    expect(Array.from(buf.subarray(sum.target * count, (sum.target + 1) * count))).toEqual([0, 0, 0]);
+    simulateChunk(plan, createKernelState(plan), buf, count);
+    for (let i = 0; i < count; i++) expect(buf[sum.target * count + i]).toBe(0 + buf[sum.sources[0] * count + i] + buf[sum.sources[1] * count + i]);
+    expect(buf[sum.target * count]).toBe(4000);
   });
 });
