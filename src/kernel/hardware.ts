@@ -53,7 +53,7 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
   const idle = c.idlePowerFraction, busy = 1 - idle;
   const keep = 1 - c.disposalCost, unitCost = c.unitCost, opex = c.opexPerUnitMonth;
   const keepPrice = 1 - x[HW.generationShock], keepResale = 1 - x[HW.resaleHaircut], resaleRange = 1 - resaleFloor;
-  const units_ = fill !== FILL.books, observed = fill === FILL.observed;
+  const fillUnits = fill !== FILL.books, observed = fill === FILL.observed;
   let units = c.units * Math.pow(1 - failureRate, c.ageMonths / 12);
   // the units in service at t = 0, whose share the books carry: none left (every unit failed before t = 0) puts nothing on them
   const units0 = units;
@@ -82,7 +82,7 @@ export function hardwareFlows(c: HardwareFixed, x: Float64Array, utilization: Fl
       next = Math.ceil((g === 0 ? fsa : fsa + g * cad) - c.ageMonths) - 1;
     }
     share[t] = units / units0;
-    if (units_) {
+    if (fillUnits) {
       n[t] = units;
       u[t] = util;
     }

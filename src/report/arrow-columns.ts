@@ -108,19 +108,28 @@ export async function readTrialColumns(file: string, names: readonly string[], m
       }
       n += batch.length;
     }
-    const columns = new Map([...parts].map(([name, p]) => {
-      const out = new Float64Array(n);
-      let at = 0;
-      for (const x of p) {
-        out.set(x, at);
-        at += x.length;
-      }
-      return [name, out];
-    }));
+    const columns = new Map([...parts].map(([name, p]) => [name, joined(p)]));
     return { n, total, columns, runId: schema.metadata.get('run_id') };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * One column from its record batches' parts, in order.
+ *
+ * @param parts the parts
+ * @returns them end to end
+ * @example joined([Float64Array.of(1, 2), Float64Array.of(3)]) // Float64Array [1, 2, 3]
+ */
+export function joined(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** The schema from the file's footer (apache-arrow's file writer puts it there only); the reader reads no batch for it. */

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecordBatchReader, type Table, tableFromIPC, type Utf8, type Vector } from 'apache-arrow';
+import { RecordBatchReader, type Schema, type Table, tableFromIPC, type Utf8, type Vector } from 'apache-arrow';
 import type { Manifest } from '../run.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Summary } from '../stats/summarize.ts';
 import type { SensitivityRow, SensitivityTable } from '../output/sensitivity-table.ts';
 import { bookRows } from '../output/report.ts';
 import { InputError } from '../errors.ts';
-import { arrowFileProblem, readTrialColumns, utf8Values, type TrialColumns, type Utf8Names } from './arrow-columns.ts';
+import { arrowFileProblem, joined, readTrialColumns, utf8Values, type TrialColumns, type Utf8Names } from './arrow-columns.ts';
 
 /** Trials the report reads from trials.arrow at most (a default run's all): curves and histograms need no more, and the report's cost stays bounded for any run size. */
 export const REPORT_TRIALS = 100_000;
@@ -142,6 +142,18 @@ function shaped<T>(value: T, file: string, shape: Shape): T {
   return value;
 }
 
+/** Each table names the run that wrote it: a file copied in from another run is damage too. */
+function sameRun(wrote: string | undefined, runId: string | undefined): void {
+  if (wrote !== undefined && runId !== undefined && wrote !== runId) throw new Error(`run ${wrote} wrote it, not this directory's run ${runId}`);
+}
+
+/** Refuse a table another run wrote, or one without a column the report reads. */
+function admit(schema: Schema, columns: readonly string[], runId: string | undefined): void {
+  sameRun(schema.metadata.get('run_id'), runId);
+  const lacking = columns.find((c) => !schema.fields.some((f) => f.name === c));
+  if (lacking !== undefined) throw new Error(`it has no column '${lacking}'`);
+}
+
 /**
  * sensitivity.arrow's columns as the run held them (its rows as objects took
  * ~300 bytes of heap each: 3 million for 500 assets), read and decoded a
@@ -150,18 +162,16 @@ function shaped<T>(value: T, file: string, shape: Shape): T {
  *
  * @param file a sensitivity.arrow
  * @param between awaited after each record batch
- * @param sameRun sees the run id of the file's metadata before any batch is read, and throws to refuse it
+ * @param runId the run the file must come from (its metadata's run_id), when known
  * @returns the table, NaN where the file holds null
- * @throws when the file lacks a column of SENSITIVITY_COLUMNS, or is not an Arrow file
+ * @throws when another run wrote the file, it lacks a column of SENSITIVITY_COLUMNS, or it is not an Arrow file
  * @example const table = await readSensitivity('runs/x/sensitivity.arrow');
  */
-export async function readSensitivity(file: string, between?: () => Promise<void>, sameRun: (runId: string | undefined) => void = () => {}): Promise<SensitivityTable> {
+export async function readSensitivity(file: string, between?: () => Promise<void>, runId?: string): Promise<SensitivityTable> {
   const handle = await open(file, 'r');
   try {
     const reader = await RecordBatchReader.from(handle).then((r) => r.open());
-    sameRun(reader.schema.metadata.get('run_id'));
-    const lacking = SENSITIVITY_COLUMNS.find((c) => !reader.schema.fields.some((f) => f.name === c));
-    if (lacking !== undefined) throw new Error(`it has no column '${lacking}'`);
+    admit(reader.schema, SENSITIVITY_COLUMNS, runId);
     const output: string[] = [], input: string[] = [];
     const seen = { output: new Map(), input: new Map() } satisfies Record<string, Utf8Names>;
     const numbers = { spearman: [] as Float64Array[], variance_share: [] as Float64Array[], mean_bottom_decile: [] as Float64Array[], mean_top_decile: [] as Float64Array[], swing: [] as Float64Array[] };
@@ -173,11 +183,6 @@ export async function readSensitivity(file: string, between?: () => Promise<void
       for (const c of Object.keys(numbers) as (keyof typeof numbers)[]) numbers[c].push(batch.getChild(c)!.toArray() as Float64Array);
       await between?.();
     }
-    const joined = (parts: Float64Array[]) => {
-      const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-      parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-      return out;
-    };
     return {
       output, input, spearman: joined(numbers.spearman), variance_share: joined(numbers.variance_share),
       mean_bottom_decile: joined(numbers.mean_bottom_decile), mean_top_decile: joined(numbers.mean_top_decile), swing: joined(numbers.swing),
@@ -248,19 +253,13 @@ export async function readRunFiles(dir: string, between?: () => Promise<void>): 
       throw notAsWritten(file, ARROW_FILE, e);
     }
   };
-  // each table names the run that wrote it: a file copied in from another run is damage too
-  const sameRun = (runId: string | undefined) => {
-    if (runId !== undefined && manifest.run_id !== undefined && runId !== manifest.run_id) throw new Error(`run ${runId} wrote it, not this directory's run ${manifest.run_id}`);
-  };
   const table = <T>(name: LeftOut['file'], columns: string[], convert: (t: Table) => T) => arrow(name, (file) => {
     const t = tableFromIPC(readFileSync(file));
-    sameRun(t.schema.metadata.get('run_id'));
-    const lacking = columns.find((c) => !t.getChild(c));
-    if (lacking !== undefined) throw new Error(`it has no column '${lacking}'`);
+    admit(t.schema, columns, manifest.run_id);
     return convert(t);
   });
   await turn();
-  const sensitivity = await arrow('sensitivity.arrow', (file) => readSensitivity(file, turn, sameRun));
+  const sensitivity = await arrow('sensitivity.arrow', (file) => readSensitivity(file, turn, manifest.run_id));
   await turn();
   const paths = await table('paths.arrow', PATH_COLUMNS, (t) => rowsOf<PathRow>(t));
   await turn();
@@ -268,7 +267,7 @@ export async function readRunFiles(dir: string, between?: () => Promise<void>): 
   const wanted = reportColumns(scenario, inputs);
   const trials = await arrow('trials.arrow', async (file) => {
     const t = await readTrialColumns(file, wanted, REPORT_TRIALS);
-    sameRun(t.runId);
+    sameRun(t.runId, manifest.run_id);
     if (t.total !== summary.trials) throw new Error(`it holds ${t.total.toLocaleString('en-US')} trials, summary.json ${Number(summary.trials).toLocaleString('en-US')}`);
     return t;
   });
