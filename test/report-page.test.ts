@@ -206,6 +206,7 @@ describe('where sim report and sim compare write, and what they read', () => {
       ['trials.arrow', (d) => cpSync(join(root, 'plain', 'trials.arrow'), join(d, 'trials.arrow')), /run [0-9a-f-]+ wrote it, not this directory's run [0-9a-f-]+/],
       ['trials.arrow', (d) => cpSync(join(b, 'trials.arrow'), join(d, 'trials.arrow')), /run [0-9a-f-]+ wrote it, not this directory's run/],
       ['paths.arrow', (d) => cpSync(join(b, 'paths.arrow'), join(d, 'paths.arrow')), /run [0-9a-f-]+ wrote it, not this directory's run/],
+      ['sensitivity.arrow', (d) => cpSync(join(b, 'sensitivity.arrow'), join(d, 'sensitivity.arrow')), /run [0-9a-f-]+ wrote it, not this directory's run/],
     ];
     for (const [k, [file, damage, why]] of cases.entries()) {
       const dir = copy(`damaged-${k}`);
