@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { Plan } from './plan.ts';
 import type { MonthFit } from './valuation/basis.ts';
-import { drawCalibrationInputs, type Calibration } from './valuation/calibrate.ts';
+import { calibrationChunks, type Calibration } from './valuation/calibrate.ts';
+import { calibrationGroups } from './valuation/groups.ts';
 import type { Chunk } from './sampling/chunk-plan.ts';
 import type { Summary } from './stats/summarize.ts';
 import type { RunConfig } from './run-config.ts';
@@ -110,10 +111,12 @@ export class Coordinator {
   /** the expected valuation's fits once calibrate() ran; null: pathwise */
   private fits: MonthFit[][] | null = null;
   private closed?: Promise<void>;
+  /** settled once calibrate() has freed a thread, or is over */
+  private calibrating: Promise<void> = Promise.resolve();
+  /** the pool's threads */
+  private readonly workers: number;
   /** tasks pending in the pool at most (see mapBounded) */
   private readonly inFlight: number;
-  /** the run's seed: the calibration trials' stream derives from it */
-  private readonly seed: string;
 
   /**
    * Create the stores and start the pool.
@@ -131,9 +134,9 @@ export class Coordinator {
     this.pathK = Math.min(o.pathSample, trials);
     const paths = { K: this.pathK, buffer: new SharedArrayBuffer(memoryNeeds(plan, o).paths) };
     this.pathData = new Float64Array(paths.buffer);
-    this.seed = o.seed;
     const setup: WorkerSetup = { plan, seed: o.seed, sampler: o.sampler, trials, first: o.first ?? 0, chunkSize: o.chunkSize, columns, ranks, paths };
     setMaxListeners(0, this.abort.signal); // every pending task listens to it
+    this.workers = o.workers;
     this.inFlight = TASKS_PER_THREAD * o.workers;
     this.pool = new Piscina({ filename: WORKER, minThreads: o.workers, maxThreads: o.workers, concurrentTasksPerWorker: TASKS_QUEUED_IN_THREAD, idleTimeout: IDLE_TIMEOUT_MS, workerData: setup });
     this.pool.on('error', (e) => this.cancel(failed('a worker')(e))); // a worker that dies outside a task
@@ -156,43 +159,49 @@ export class Coordinator {
   }
 
   /**
-   * The expected valuation's regressions. The calibration trials are drawn
-   * once (from the seed alone) in this thread, into memory the workers
-   * share, while the workers are still starting (loading the TypeScript,
-   * which a pathwise run waits for too); then one task per asset, cohorts
-   * first: a cohort's regressions take about twice a model's, and starting
-   * the longest first lets the workers finish together. Chunks simulated
-   * afterwards use the fits.
+   * The expected valuation's calibration. Its trials are drawn (from the
+   * seed alone) by the workers, a chunk each, into memory they all share:
+   * both cores draw, and each worker's sampler is compiled by the time the
+   * run's chunks come. Then its regressions, in a task per group of assets
+   * (calibrationGroups: each worker's share of the work, one kind to a
+   * worker where the shares allow). Chunks simulated afterwards use the fits.
    *
    * @returns per asset, its monthly fits and foresight figures
    */
   async calibrate(): Promise<Calibration[]> {
     const { plan } = this;
-    const inputs = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * plan.inputs.length * plan.calibrationTrials);
-    // a chunk at a time: the workers' start-up messages get through in between
-    for (const _ of drawCalibrationInputs(plan, this.seed, new Float64Array(inputs))) {
-      await new Promise(setImmediate);
-      this.abort.signal.throwIfAborted();
+    let freed!: () => void;
+    this.calibrating = new Promise((resolve) => (freed = resolve));
+    try {
+      const inputs = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * plan.inputs.length * plan.calibrationTrials);
+      await this.each(calibrationChunks(plan), (chunk) => this.run({ kind: 'draw', chunk, inputs }, failed('the calibration draws')));
+      const calibrations: Calibration[] = [];
+      await this.each(calibrationGroups(plan.assets, this.workers), async (assets) => {
+        const names = assets.map((a) => plan.assets[a].name).join(', ');
+        const fitted = await this.run({ kind: 'calibrate', assets, inputs }, failed(`calibration of ${names}`));
+        assets.forEach((a, k) => (calibrations[a] = fitted[k]));
+        freed();
+      });
+      this.fits = calibrations.map((c) => c.months);
+      return calibrations;
+    } finally {
+      freed();
     }
-    // cohorts first: they take longest, and the models fill in behind them
-    const longestFirst = plan.assets.map((_, i) => i).sort((i, j) => Number(plan.assets[j].kind === 'hardware') - Number(plan.assets[i].kind === 'hardware') || i - j);
-    const calibrations: Calibration[] = [];
-    await this.each(longestFirst, async (asset) => {
-      calibrations[asset] = await this.run({ kind: 'calibrate', asset, inputs }, failed(`calibration of ${plan.assets[asset].name}`));
-    });
-    this.fits = calibrations.map((c) => c.months);
-    return calibrations;
   }
 
   /**
    * The coherence check of the run's scenario, in a worker: this thread stays
    * free to hand out the calibration and the chunks, which need none of it.
+   * Under the expected valuation it waits for the first thread the
+   * calibration frees: every chunk waits for the whole calibration, the check
+   * only warns.
    *
    * @param scenario the run's resolved scenario
    * @param file where it came from, for the report
    * @returns the check's report
    */
-  check(scenario: Scenario, file: string): Promise<CheckReport> {
+  async check(scenario: Scenario, file: string): Promise<CheckReport> {
+    await this.calibrating;
     return this.run({ kind: 'check', scenario, file }, failed('the scenario check'));
   }
 

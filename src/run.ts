@@ -270,15 +270,16 @@ export async function run(req: RunRequest): Promise<RunOutcome> {
     const room = capacity(config);
     const started = startPool(unchecked, dir, req.out ?? dir.path, { capacity: room, checking: true });
     const coordinator = own(started.coordinator);
-    // a worker checks the scenario while the others calibrate or start on the chunks, which need none of it (the check only warns)
-    const checked = coordinator.check(unchecked.scenario, req.scenarioFile);
-    checked.catch(() => {}); // awaited in finish(); its failure has cancelled the run by then
     const t1 = performance.now();
     let done = 0;
     const watch = plan.columns.findIndex((c) => c.name === 'portfolio.writedown');
     // the expected valuation's regressions come first: every chunk uses them
     const tc = performance.now();
-    const calibrations = plan.valuation === 'expected' ? await coordinator.calibrate() : null;
+    const calibrating = plan.valuation === 'expected' ? coordinator.calibrate() : null;
+    // a worker checks the scenario while the others calibrate or start on the chunks, which need none of it (the check only warns); asked after calibrate(), it waits for a worker the calibration frees
+    const checked = coordinator.check(unchecked.scenario, req.scenarioFile);
+    checked.catch(() => {}); // awaited in finish(); its failure has cancelled the run by then
+    const calibrations = await calibrating;
     const ts = performance.now();
     // a run of known length plans its chunks once (a million of them take a garbage collector's while) and writes trials.arrow as they finish: the disk works while the cores simulate
     const known = config.precision === undefined ? planChunks(config.trials, config.chunkSize) : undefined;

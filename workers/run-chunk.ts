@@ -7,7 +7,7 @@ import { summarize, type Summary } from '../src/stats/summarize.ts';
 import { pathBands } from '../src/stats/path-bands.ts';
 import { openStore, type ColumnStore, type StoreSpec } from '../src/column-store.ts';
 import { centredRankProduct, correlationOf, decilesOf, meanAt, rankInto, rankSpace, type Deciles, type InputEffects, type RankSpace } from '../src/stats/ranks.ts';
-import { calibrateAsset, type Calibration } from '../src/valuation/calibrate.ts';
+import { calibrateAsset, calibrationSampler, drawCalibrationChunk, type Calibration } from '../src/valuation/calibrate.ts';
 import type { MonthFit } from '../src/valuation/basis.ts';
 import { firstNonFinite, missingRules, type MissingRules } from '../src/kernel/finite.ts';
 import { checkScenario, type CheckReport } from '../src/check/check.ts';
@@ -35,8 +35,10 @@ export interface WorkerSetup {
 interface TaskFields {
   /** `fits`: the expected valuation's coefficients per asset (null for pathwise); a worker keeps the first it sees */
   chunk: { chunk: Chunk; fits: MonthFit[][] | null };
-  /** least-squares Monte Carlo for one asset on the calibration trials' inputs (drawn by the coordinator, shared by every worker) */
-  calibrate: { asset: number; inputs: SharedArrayBuffer };
+  /** draw one chunk of the calibration trials' inputs into `inputs`, shared by every worker */
+  draw: { chunk: Chunk; inputs: SharedArrayBuffer };
+  /** least-squares Monte Carlo for each of `assets`, in turn, on the calibration trials' inputs (drawn by 'draw' tasks, shared by every worker) */
+  calibrate: { assets: number[]; inputs: SharedArrayBuffer };
   /** the coherence check of the run's scenario (`file` names it in the report) */
   check: { scenario: Scenario; file: string };
   /** summaries of columns, or of column − minus trial by trial, several to a task (Coordinator.summarize) */
@@ -60,8 +62,10 @@ export interface ChunkTimes { sample: number; simulate: number }
 /** What a task of each kind returns. */
 export interface TaskResults {
   chunk: ChunkTimes;
-  /** one fit per month t = 0..H − 1 */
-  calibrate: Calibration;
+  /** the inputs land in the shared buffer */
+  draw: null;
+  /** per asset of the task, in its order: one fit per month t = 0..H − 1, and the foresight figures */
+  calibrate: Calibration[];
   check: CheckReport;
   summary: Summary[];
   /** ranks land in the rank store */
@@ -85,6 +89,8 @@ interface Context {
   pathSink: PathSink;
   /** sampler, kernel state and chunk buffer: on the first chunk */
   kernel?: { sampler: ChunkSampler; state: KernelState; buf: Float64Array; missing: MissingRules };
+  /** the calibration trials' sampler: on the first draw */
+  draws?: ChunkSampler;
   /** sort and rank scratch for the whole run: on the first statistics task */
   space?: Space;
   /** what every output's sensitivity reads of each input (its own centred rank product, its deciles): on the first spearman task */
@@ -183,8 +189,17 @@ export const handlers = {
     return null;
   },
 
-  calibrate({ asset, inputs }) {
-    return calibrateAsset(open().setup.plan, asset, new Float64Array(inputs));
+  draw({ chunk, inputs }) {
+    const c = open();
+    c.draws ??= calibrationSampler(c.setup.plan, c.setup.seed);
+    drawCalibrationChunk(c.setup.plan, c.draws, chunk, new Float64Array(inputs));
+    return null;
+  },
+
+  calibrate({ assets, inputs }) {
+    const { plan } = open().setup;
+    const f64 = new Float64Array(inputs);
+    return assets.map((asset) => calibrateAsset(plan, asset, f64));
   },
 
   check({ scenario, file }) {

@@ -1,5 +1,5 @@
 import type { AssetPlan } from '../plan.ts';
-import { observe } from '../valuation/basis.ts';
+import { FEATURES, observe } from '../valuation/basis.ts';
 import { BETA, BETA_U, continuation, MONTH_STRIDE } from '../valuation/rule.ts';
 import type { Flows } from './flows.ts';
 
@@ -25,7 +25,7 @@ import type { Flows } from './flows.ts';
  * @param usgaap fill W from the undiscounted fit
  * @param valued the valued months, increasing (t = 0 and the test months)
  * @param everyMonth fill V at every month (a trial whose paths are recorded)
- * @param x feature scratch, length FEATURES
+ * @param x scratch of FEATURES + 1: the month's features, then the fitted continuation (continuation() writes it there)
  * @returns exitMonth
  * @example const e = expectedValues(a, compileRule(fits), fl, draws, s, plan.H, plan.usgaap, plan.valuedMonths, false, x); // fl.V[0..e]
  */
@@ -45,11 +45,16 @@ export function expectedValues(
     let c = 0;
     if (norm > 0) {
       observe(a, fl, draws, s, t, x);
-      c = norm * continuation(rule, o, x, BETA);
+      continuation(rule, o, x, BETA, x, FEATURES);
+      c = norm * x[FEATURES];
     }
     V[t] = S[t] >= c ? S[t] : c;
     if (usgaap && shown) {
-      const cu = norm > 0 ? norm * continuation(rule, o, x, BETA_U) : 0;
+      let cu = 0;
+      if (norm > 0) {
+        continuation(rule, o, x, BETA_U, x, FEATURES);
+        cu = norm * x[FEATURES];
+      }
       W[t] = S[t] >= cu ? S[t] : cu;
     }
     if (hardware && S[t] >= c) return t;

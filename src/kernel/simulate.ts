@@ -29,7 +29,7 @@ export interface KernelState {
   exit: number;
   /** expected valuation: each asset's compiled rule (null: pathwise) */
   rules: Float64Array[] | null;
-  /** the observed features of one month */
+  /** the observed features of one month, then the continuation fitted to them (expectedValues) */
   x: Float64Array;
   /** per asset, what its flows must hold (FILL): the expected rule's features (a model's revenue), a units-of-production book's monthly units, or only what every book reads */
   fill: Fill[];
@@ -77,7 +77,7 @@ export function createKernelState(plan: Plan, fits: MonthFit[][] | null = null):
     carrying: new Float64Array(plan.H + 1),
     exit: 0,
     rules: fits && fits.map(compileRule),
-    x: new Float64Array(FEATURES),
+    x: new Float64Array(FEATURES + 1),
     fill: plan.assets.map((a) => (fits ? FILL.observed : a.kind === 'hardware' && a.books.some((b) => b.schedule === null) ? FILL.units : FILL.books)),
   };
 }

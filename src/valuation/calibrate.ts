@@ -36,10 +36,10 @@ export function calibrationSeed(seed: string): string {
  *
  * @param plan the run's plan
  * @param seed the run's seed
- * @returns a sampler for sampleChunk, into the calibration inputs
+ * @returns a sampler for drawCalibrationChunk
  * @example const sampler = calibrationSampler(plan, '42');
  */
-function calibrationSampler(plan: Plan, seed: string): ChunkSampler {
+export function calibrationSampler(plan: Plan, seed: string): ChunkSampler {
   return createChunkSampler(plan, { kind: 'random', seed: calibrationSeed(seed) });
 }
 
@@ -51,26 +51,21 @@ function calibrationSampler(plan: Plan, seed: string): ChunkSampler {
  * @returns the chunks, CALIBRATION_CHUNK trials each
  * @example calibrationChunks(plan).length // 8 at 32,768 calibration trials
  */
-function calibrationChunks(plan: Plan): Chunk[] {
+export function calibrationChunks(plan: Plan): Chunk[] {
   return planChunks(plan.calibrationTrials, CALIBRATION_CHUNK);
 }
 
 /**
- * Draw every calibration trial's inputs into `inputs`, a chunk per step, so
- * a caller can let other work through in between (the coordinator does, while its workers start).
+ * Draw one chunk of the calibration trials' inputs into `inputs`.
  *
  * @param plan the run's plan
- * @param seed the run's seed
+ * @param sampler calibrationSampler(plan, seed)
+ * @param chunk one of calibrationChunks(plan)
  * @param inputs room for every calibration trial's inputs: column j of trial i at [j·N + i]
- * @yields each chunk once it is drawn
- * @example for (const chunk of drawCalibrationInputs(plan, '42', inputs)) await new Promise(setImmediate);
+ * @example for (const chunk of calibrationChunks(plan)) drawCalibrationChunk(plan, sampler, chunk, inputs);
  */
-export function* drawCalibrationInputs(plan: Plan, seed: string, inputs: Float64Array): Generator<Chunk> {
-  const sampler = calibrationSampler(plan, seed);
-  for (const chunk of calibrationChunks(plan)) {
-    sampleChunk(sampler, chunk, inputs, plan.calibrationTrials, chunk.start);
-    yield chunk;
-  }
+export function drawCalibrationChunk(plan: Plan, sampler: ChunkSampler, chunk: Chunk, inputs: Float64Array): void {
+  sampleChunk(sampler, chunk, inputs, plan.calibrationTrials, chunk.start);
 }
 
 /**
@@ -83,7 +78,8 @@ export function* drawCalibrationInputs(plan: Plan, seed: string, inputs: Float64
  */
 export function calibrationInputs(plan: Plan, seed: string): Float64Array {
   const inputs = new Float64Array(plan.inputs.length * plan.calibrationTrials);
-  for (const _ of drawCalibrationInputs(plan, seed, inputs));
+  const sampler = calibrationSampler(plan, seed);
+  for (const chunk of calibrationChunks(plan)) drawCalibrationChunk(plan, sampler, chunk, inputs);
   return inputs;
 }
 

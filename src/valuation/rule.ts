@@ -71,19 +71,37 @@ export function compileRule(fits: MonthFit[]): Float64Array {
 
 /**
  * The fitted continuation value per unit of the norm, Σ_k β_k·φ_k(z) with
- * z_i = (x_i − mean_i)·(1 / scale_i). A dropped feature has mean and inverse
- * scale 0, so its z is 0 (the features are finite) and its terms vanish.
+ * z_i = (x_i − mean_i)·(1 / scale_i), nested by feature: 20 multiply-adds,
+ * no branch. A dropped feature has mean and inverse scale 0, so its z is 0
+ * (the features are finite) and its terms vanish.
+ *
+ * It writes the value rather than return it, and is the only place the
+ * quadratic is spelled out. V8 never inlines a function this long, and a
+ * double returned from a call is boxed: a heap number per month of every
+ * trial. While the quadratic sat in a helper of its own, the kernel ran at
+ * one of two speeds, 60 % apart, by the order V8 happened to compile it in
+ * (4,096 default trials: 58–64 ms a chunk in some processes, 95–120 in others).
  *
  * @param rule a compiled rule
  * @param o the month's offset, t·MONTH_STRIDE
  * @param x the five observed features
  * @param beta BETA or BETA_U
- * @returns the fitted value
- * @example continuation(rule, t * MONTH_STRIDE, x, BETA) * norm // Ĉ[t]
+ * @param out where the value goes, at out[k]
+ * @param k its index
+ * @example continuation(rule, t * MONTH_STRIDE, x, BETA, c, 0); c[0] * norm // Ĉ[t]
  */
-export function continuation(rule: Float64Array, o: number, x: Float64Array, beta: number): number {
+export function continuation(rule: Float64Array, o: number, x: Float64Array, beta: number, out: Float64Array, k: number): void {
   const s = o + FEATURES;
-  return quadratic(rule, o + beta, (x[0] - rule[o]) * rule[s], (x[1] - rule[o + 1]) * rule[s + 1], (x[2] - rule[o + 2]) * rule[s + 2], (x[3] - rule[o + 3]) * rule[s + 3], (x[4] - rule[o + 4]) * rule[s + 4]);
+  const z0 = (x[0] - rule[o]) * rule[s], z1 = (x[1] - rule[o + 1]) * rule[s + 1], z2 = (x[2] - rule[o + 2]) * rule[s + 2], z3 = (x[3] - rule[o + 3]) * rule[s + 3], z4 = (x[4] - rule[o + 4]) * rule[s + 4];
+  const r = rule, b = o + beta;
+  out[k] = (
+    r[b] +
+    z0 * (r[b + 1] + z0 * r[b + 6] + z1 * r[b + 7] + z2 * r[b + 8] + z3 * r[b + 9] + z4 * r[b + 10]) +
+    z1 * (r[b + 2] + z1 * r[b + 11] + z2 * r[b + 12] + z3 * r[b + 13] + z4 * r[b + 14]) +
+    z2 * (r[b + 3] + z2 * r[b + 15] + z3 * r[b + 16] + z4 * r[b + 17]) +
+    z3 * (r[b + 4] + z3 * r[b + 18] + z4 * r[b + 19]) +
+    z4 * (r[b + 5] + z4 * r[b + 20])
+  );
 }
 
 /**
@@ -100,23 +118,19 @@ export function continuation(rule: Float64Array, o: number, x: Float64Array, bet
  */
 export function continuations(rule: Float64Array, o: number, features: Float64Array[], norm: Float64Array, beta: number, out: Float64Array): void {
   const [x0, x1, x2, x3, x4] = features;
-  const s = o + FEATURES, b = o + beta;
-  const m0 = rule[o], m1 = rule[o + 1], m2 = rule[o + 2], m3 = rule[o + 3], m4 = rule[o + 4];
-  const v0 = rule[s], v1 = rule[s + 1], v2 = rule[s + 2], v3 = rule[s + 3], v4 = rule[s + 4];
+  const x = new Float64Array(FEATURES);
   for (let i = 0; i < out.length; i++) {
     const w = norm[i];
-    out[i] = w > 0 ? w * quadratic(rule, b, (x0[i] - m0) * v0, (x1[i] - m1) * v1, (x2[i] - m2) * v2, (x3[i] - m3) * v3, (x4[i] - m4) * v4) : 0;
+    if (!(w > 0)) {
+      out[i] = 0;
+      continue;
+    }
+    x[0] = x0[i];
+    x[1] = x1[i];
+    x[2] = x2[i];
+    x[3] = x3[i];
+    x[4] = x4[i];
+    continuation(rule, o, x, beta, out, i);
+    out[i] *= w;
   }
-}
-
-/** Σ_k β_k·φ_k(z) for the coefficients at b, nested by feature: 20 multiply-adds, no branch. */
-function quadratic(r: Float64Array, b: number, z0: number, z1: number, z2: number, z3: number, z4: number): number {
-  return (
-    r[b] +
-    z0 * (r[b + 1] + z0 * r[b + 6] + z1 * r[b + 7] + z2 * r[b + 8] + z3 * r[b + 9] + z4 * r[b + 10]) +
-    z1 * (r[b + 2] + z1 * r[b + 11] + z2 * r[b + 12] + z3 * r[b + 13] + z4 * r[b + 14]) +
-    z2 * (r[b + 3] + z2 * r[b + 15] + z3 * r[b + 16] + z4 * r[b + 17]) +
-    z3 * (r[b + 4] + z3 * r[b + 18] + z4 * r[b + 19]) +
-    z4 * (r[b + 5] + z4 * r[b + 20])
-  );
 }
