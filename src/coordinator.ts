@@ -176,12 +176,16 @@ export class Coordinator {
       const inputs = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * plan.inputs.length * plan.calibrationTrials);
       await this.each(calibrationChunks(plan), (chunk) => this.run({ kind: 'draw', chunk, inputs }, failed('the calibration draws')));
       const calibrations: Calibration[] = [];
-      await this.each(calibrationGroups(plan.assets, this.workers), async (assets) => {
-        const names = assets.map((a) => plan.assets[a].name).join(', ');
-        const fitted = await this.run({ kind: 'calibrate', assets, inputs }, failed(`calibration of ${names}`));
+      const groups = calibrationGroups(plan.assets, this.workers);
+      const fitting = this.each(groups, async (assets) => {
+        // the worker names the asset that failed
+        const fitted = await this.run({ kind: 'calibrate', assets, inputs }, failed('the calibration'));
         assets.forEach((a, k) => (calibrations[a] = fitted[k]));
         freed();
       });
+      // a worker without a group is free now: the check, queued behind the groups, goes to it
+      if (groups.length < this.workers) freed();
+      await fitting;
       this.fits = calibrations.map((c) => c.months);
       return calibrations;
     } finally {
@@ -192,9 +196,8 @@ export class Coordinator {
   /**
    * The coherence check of the run's scenario, in a worker: this thread stays
    * free to hand out the calibration and the chunks, which need none of it.
-   * Under the expected valuation it waits for the first thread the
-   * calibration frees: every chunk waits for the whole calibration, the check
-   * only warns.
+   * Asked after calibrate(), it waits for the first thread the calibration
+   * frees: every chunk waits for the whole calibration, the check only warns.
    *
    * @param scenario the run's resolved scenario
    * @param file where it came from, for the report

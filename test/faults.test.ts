@@ -25,6 +25,16 @@ describe('a worker that fails mid-run', () => {
     expect(err.message).toMatch(/^chunk 3 \(trials 1500–1999\) failed/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
+
+  it('fails the run naming the asset whose calibration failed, though its task fits others too', async () => {
+    // the default scenario's calibration runs as two tasks, [h100, b200] and the three models: b200 fails second in its task
+    process.env.SIM_FAULT = 'calibrate:1';
+    const out = join(root, 'fault-calibrate');
+    const err = await run({ ...base, out }).catch((e) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toBe('the calibration failed: b200: injected fault');
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
 
 describe('interruption', () => {

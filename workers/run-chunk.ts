@@ -134,8 +134,8 @@ function spaceOf(c: Context): Space {
   return c.space;
 }
 
-// Fault injection for the test suite only (never honoured outside vitest): fail chunk N by throwing or by killing the thread, or poison its last column with NaN.
-const fault = process.env.VITEST ? /^(throw|exit|nan):(\d+)$/.exec(process.env.SIM_FAULT ?? '') : null;
+// Fault injection for the test suite only (never honoured outside vitest): fail chunk N by throwing or by killing the thread, or poison its last column with NaN; or fail the calibration of asset N.
+const fault = process.env.VITEST ? /^(throw|exit|nan|calibrate):(\d+)$/.exec(process.env.SIM_FAULT ?? '') : null;
 const EXIT_CODE_OF_INJECTED_FAULT = 3;
 const MS_PER_S = 1000;
 
@@ -145,7 +145,7 @@ export const handlers = {
   chunk({ chunk, fits }) {
     const c = open();
     const { plan } = c.setup;
-    const faulty = fault !== null && Number(fault[2]) === chunk.index;
+    const faulty = fault !== null && fault[1] !== 'calibrate' && Number(fault[2]) === chunk.index;
     if (faulty && fault[1] !== 'nan') {
       if (fault[1] === 'exit') process.exit(EXIT_CODE_OF_INJECTED_FAULT);
       throw new Error('injected fault');
@@ -199,7 +199,15 @@ export const handlers = {
   calibrate({ assets, inputs }) {
     const { plan } = open().setup;
     const f64 = new Float64Array(inputs);
-    return assets.map((asset) => calibrateAsset(plan, asset, f64));
+    return assets.map((asset) => {
+      try {
+        if (fault?.[1] === 'calibrate' && Number(fault[2]) === asset) throw new Error('injected fault');
+        return calibrateAsset(plan, asset, f64);
+      } catch (e) {
+        // a task fits several assets: say which one failed
+        throw new Error(`${plan.assets[asset].name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    });
   },
 
   check({ scenario, file }) {

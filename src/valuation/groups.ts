@@ -3,7 +3,8 @@ const COST = { hardware: 2, model: 1 } as const;
 
 /**
  * The calibration's tasks: the assets cut into at most `workers` groups of
- * about equal work, cohorts first and each kind kept together. A worker
+ * about equal work, cohorts first, so that a worker gets one kind where the
+ * shares allow (a group may still hold both kinds, and a kind span groups). A worker
  * pays for a kind's first asset twice over: V8 compiles its forward pass
  * and regressions while they run slowly, and the paths take fresh memory
  * (97 MB for a cohort at the default size), which later assets of the same

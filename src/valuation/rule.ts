@@ -43,7 +43,8 @@ export function termOf(name: string): number {
  * @example
  * const rule = new Float64Array(MONTH_STRIDE);
  * compileMonthInto({ t: 0, trials: 2, mean: [1, 0, 0, 0, 0], scale: [2, 0, 0, 0, 0], basis: ['1', 'x1'], beta: [3, 4], r2: 1 }, rule, 0);
- * continuation(rule, 0, Float64Array.of(5, 0, 0, 0, 0), BETA); // 3 + 4·(5 − 1)/2 = 11
+ * const c = new Float64Array(1);
+ * continuation(rule, 0, Float64Array.of(5, 0, 0, 0, 0), BETA, c, 0); // c[0] = 3 + 4·(5 − 1)/2 = 11
  */
 export function compileMonthInto(fit: MonthFit, rule: Float64Array, o: number): void {
   rule.fill(0, o, o + MONTH_STRIDE);
